@@ -1,0 +1,266 @@
+"""The indicator system: load and validate the human-edited YAML configuration.
+
+A bad file must stop the app at start with the file and the key at fault named, in
+Chinese, because the people who edit it are office staff, not programmers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from revitalization.paths import DATA_DIR
+
+DEFAULT_CONFIG_PATH = DATA_DIR / "indicators.yaml"
+
+GROUP_CODES = ("industry", "talent", "culture", "ecology", "organization")
+DIRECTIONS = {"higher": "越高越好", "lower": "越低越好"}
+
+
+class ConfigError(ValueError):
+    """A configuration problem, with the file and key named in the message."""
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: str
+    short: str
+    name_en: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    name: str
+    name_en: str
+    group: str
+    unit: str
+    direction: str
+    weight: float
+    lower: float
+    upper: float
+    valid_min: float
+    valid_max: float
+    gate: bool
+    gate_threshold: float | None
+    decimals: int
+    definition: str
+    source: str
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher"
+
+    def passes_gate(self, value: float) -> bool:
+        """Whether a value meets the gate threshold (only meaningful for gates)."""
+        if self.gate_threshold is None:
+            return True
+        if self.higher_is_better:
+            return value >= self.gate_threshold
+        return value <= self.gate_threshold
+
+    def format_value(self, value: float | None) -> str:
+        """Value with its unit, at the configured number of decimals."""
+        if value is None or value != value:  # NaN
+            return "—"
+        unit = self.unit if self.unit != "比值" else ""
+        text = f"{value:,.{self.decimals}f}"
+        return f"{text}{unit}" if unit in ("%", "") else f"{text} {unit}"
+
+
+@dataclass(frozen=True)
+class IndicatorSystem:
+    title: str
+    version: int
+    groups: tuple[Group, ...]
+    indicators: tuple[Indicator, ...]
+    source_path: str
+
+    def group(self, code: str) -> Group:
+        for g in self.groups:
+            if g.code == code:
+                return g
+        raise KeyError(code)
+
+    def indicator(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    def in_group(self, group_code: str) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.group == group_code)
+
+    @property
+    def scored(self) -> tuple[Indicator, ...]:
+        """Indicators that carry weight in their group score."""
+        return tuple(i for i in self.indicators if i.weight > 0)
+
+    @property
+    def gates(self) -> tuple[Indicator, ...]:
+        return tuple(i for i in self.indicators if i.gate)
+
+    def fingerprint(self) -> str:
+        """A short stable hash of the whole configuration (not of its file path)."""
+        payload = {
+            "title": self.title,
+            "version": self.version,
+            "groups": [asdict(g) for g in self.groups],
+            "indicators": [asdict(i) for i in self.indicators],
+        }
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(blob).hexdigest()[:12]
+
+
+_GROUP_FIELDS = ("code", "name", "short", "name_en", "weight")
+_IND_REQUIRED = (
+    "code", "name", "name_en", "group", "unit", "direction", "weight",
+    "lower", "upper", "valid_min", "valid_max", "definition", "source",
+)
+
+
+def _num(where: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}.{key}: 应为数字，实际为 {value!r}")
+    return float(value)
+
+
+def parse_config(raw: Any, source: str = "<内存>") -> IndicatorSystem:
+    """Validate a parsed YAML document and build the indicator system.
+
+    Raises ConfigError naming ``source`` and the offending key, e.g.
+    ``data/indicators.yaml: indicators[3].group``.
+    """
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: 顶层应为映射（键: 值），实际为 {type(raw).__name__}")
+    for key in ("groups", "indicators"):
+        if key not in raw:
+            raise ConfigError(f"{source}: 缺少必填键 {key}")
+    groups = _parse_groups(raw["groups"], source)
+    indicators = _parse_indicators(raw["indicators"], {g.code for g in groups}, source)
+    for g in groups:
+        members = [i for i in indicators if i.group == g.code]
+        if sum(i.weight for i in members) <= 0:
+            raise ConfigError(
+                f"{source}: groups.{g.code}: 该振兴类别下计分指标的权重合计为 0，至少需要一个权重大于 0 的指标"
+            )
+    return IndicatorSystem(
+        title=str(raw.get("title", "乡村振兴实绩考核指标体系")),
+        version=int(raw.get("version", 1)),
+        groups=groups,
+        indicators=indicators,
+        source_path=source,
+    )
+
+
+def _parse_groups(items: Any, source: str) -> tuple[Group, ...]:
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{source}: groups: 应为非空列表")
+    groups: list[Group] = []
+    for n, item in enumerate(items):
+        where = f"{source}: groups[{n}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: 应为映射")
+        for key in _GROUP_FIELDS:
+            if key not in item:
+                raise ConfigError(f"{where}: 缺少必填字段 {key}")
+        code = item["code"]
+        if code not in GROUP_CODES:
+            raise ConfigError(
+                f"{where}.code: 未知的振兴类别 {code!r}，应为 {'/'.join(GROUP_CODES)} 之一"
+            )
+        if any(g.code == code for g in groups):
+            raise ConfigError(f"{where}.code: 振兴类别 {code!r} 重复")
+        weight = _num(where, "weight", item["weight"])
+        if weight < 0:
+            raise ConfigError(f"{where}.weight: 权重不能为负数")
+        groups.append(Group(code, str(item["name"]), str(item["short"]),
+                            str(item["name_en"]), weight))
+    missing = set(GROUP_CODES) - {g.code for g in groups}
+    if missing:
+        raise ConfigError(f"{source}: groups: 缺少振兴类别 {', '.join(sorted(missing))}")
+    if sum(g.weight for g in groups) <= 0:
+        raise ConfigError(f"{source}: groups: 五大振兴的权重合计为 0")
+    return tuple(sorted(groups, key=lambda g: GROUP_CODES.index(g.code)))
+
+
+def _parse_indicators(items: Any, group_codes: set[str], source: str) -> tuple[Indicator, ...]:
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{source}: indicators: 应为非空列表")
+    seen: set[str] = set()
+    out: list[Indicator] = []
+    for n, item in enumerate(items):
+        label = item.get("code", n) if isinstance(item, dict) else n
+        where = f"{source}: indicators[{n}]({label})"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: 应为映射")
+        for key in _IND_REQUIRED:
+            if key not in item:
+                raise ConfigError(f"{where}: 缺少必填字段 {key}")
+        code = str(item["code"])
+        if not code.isascii() or not code.replace("_", "").isalnum():
+            raise ConfigError(f"{where}.code: 代码只能由字母、数字和下划线组成")
+        if code in seen:
+            raise ConfigError(f"{where}.code: 指标代码 {code!r} 重复")
+        seen.add(code)
+        if item["group"] not in group_codes:
+            raise ConfigError(
+                f"{where}.group: 未知的振兴类别 {item['group']!r}，应为 {'/'.join(GROUP_CODES)} 之一"
+            )
+        if item["direction"] not in DIRECTIONS:
+            raise ConfigError(f"{where}.direction: 应为 higher（越高越好）或 lower（越低越好）")
+        nums = {k: _num(where, k, item[k])
+                for k in ("weight", "lower", "upper", "valid_min", "valid_max")}
+        if nums["weight"] < 0:
+            raise ConfigError(f"{where}.weight: 权重不能为负数")
+        if nums["upper"] <= nums["lower"]:
+            raise ConfigError(f"{where}.upper: 上阈值必须大于下阈值 lower")
+        if nums["valid_max"] <= nums["valid_min"]:
+            raise ConfigError(f"{where}.valid_max: 合理范围上限必须大于下限 valid_min")
+        gate = bool(item.get("gate", False))
+        threshold = item.get("gate_threshold")
+        if gate and threshold is None:
+            raise ConfigError(f"{where}.gate_threshold: 门槛指标必须给出门槛值")
+        if threshold is not None:
+            threshold = _num(where, "gate_threshold", threshold)
+        decimals = item.get("decimals", 1)
+        if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 4:
+            raise ConfigError(f"{where}.decimals: 应为 0–4 的整数")
+        out.append(Indicator(
+            code=code, name=str(item["name"]), name_en=str(item["name_en"]),
+            group=item["group"], unit=str(item["unit"]), direction=item["direction"],
+            weight=nums["weight"], lower=nums["lower"], upper=nums["upper"],
+            valid_min=nums["valid_min"], valid_max=nums["valid_max"],
+            gate=gate, gate_threshold=threshold if gate else None, decimals=decimals,
+            definition=str(item["definition"]), source=str(item["source"]),
+        ))
+    return tuple(out)
+
+
+def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> IndicatorSystem:
+    """Read and validate the indicator configuration file."""
+    path = Path(path)
+    try:
+        shown = str(path.relative_to(DATA_DIR.parent))
+    except ValueError:
+        shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{shown}: 找不到指标配置文件") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: 文件不是 UTF-8 编码，请另存为 UTF-8") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" 第 {mark.line + 1} 行" if mark else ""
+        raise ConfigError(f"{shown}:{where} YAML 格式错误：{exc}") from None
+    return parse_config(raw, shown)

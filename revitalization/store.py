@@ -1,0 +1,160 @@
+"""The data store: SQLModel tables, the engine from a URL, and first-run seeding.
+
+Default: a SQLite file ``data/revitalization.db`` (WAL mode), created and seeded with the
+demo dataset on first run. Set ``DATABASE_URL`` (e.g. ``postgresql+psycopg://…``) to use
+PostgreSQL instead; everything else works the same.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import event, func
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
+
+from revitalization.config import IndicatorSystem
+from revitalization.paths import DATA_DIR
+
+DEFAULT_DB_PATH = DATA_DIR / "revitalization.db"
+STATUSES = ("reported", "imputed")
+DEMO_SOURCE = "示例数据"
+
+
+class Region(SQLModel, table=True):
+    """A county-level unit (keyed by its 6-digit adcode)."""
+
+    adcode: str = Field(primary_key=True, max_length=6)
+    name: str
+    short_name: str
+    city_adcode: str = Field(max_length=6, index=True)
+    city_name: str
+    kind: str
+    assessed: bool
+    assessment_class: str = ""
+
+
+class IndicatorRow(SQLModel, table=True):
+    """Mirror of the indicator configuration, so observations reference known codes."""
+
+    __tablename__ = "indicator"
+    code: str = Field(primary_key=True, max_length=64)
+    name: str
+    group_code: str
+    unit: str
+    direction: str
+
+
+class Observation(SQLModel, table=True):
+    """One value of one indicator for one unit in one assessment year."""
+
+    __table_args__ = (UniqueConstraint("adcode", "year", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
+    year: int = Field(index=True)
+    indicator: str = Field(foreign_key="indicator.code", max_length=64)
+    value: float
+    status: str = "reported"
+    source: str = ""
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the dataset (is it demo data, when it was seeded…)."""
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
+    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Build an engine; SQLite gets WAL journaling and enforced foreign keys."""
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects
+            cur = dbapi_conn.cursor()
+            if ":memory:" not in url and url != "sqlite://":
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def create_db_and_tables(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+def has_observations(engine: Engine) -> bool:
+    with Session(engine) as session:
+        return session.exec(select(func.count()).select_from(Observation)).one() > 0
+
+
+def sync_reference(engine: Engine, regions: pd.DataFrame, config: IndicatorSystem) -> None:
+    """Upsert the region registry and the indicator mirror from their files.
+
+    The files (``data/regions.csv``, ``data/indicators.yaml``) stay the source of truth;
+    the tables exist so observations reference known units and indicators.
+    """
+    with Session(engine) as session:
+        for r in regions.to_dict("records"):
+            session.merge(Region(**{c: r[c] for c in Region.model_fields}))
+        for i in config.indicators:
+            session.merge(IndicatorRow(code=i.code, name=i.name, group_code=i.group,
+                                       unit=i.unit, direction=i.direction))
+        session.commit()
+
+
+def insert_observations(engine: Engine, observations: pd.DataFrame, *, source: str) -> None:
+    """Bulk-insert a long frame (adcode, year, indicator, value) in one transaction."""
+    obs = observations[["adcode", "year", "indicator", "value"]].copy()
+    obs["year"] = obs["year"].astype(int)
+    obs["status"] = "reported"
+    obs["source"] = source
+    with engine.begin() as conn:
+        conn.execute(Observation.__table__.insert(), obs.to_dict("records"))
+
+
+def set_meta(engine: Engine, **values: str) -> None:
+    with Session(engine) as session:
+        for key, value in values.items():
+            session.merge(Meta(key=key, value=value))
+        session.commit()
+
+
+def init_db(engine: Engine, config: IndicatorSystem, regions: pd.DataFrame) -> None:
+    """Create tables, sync the reference tables and, when empty, seed the demo dataset."""
+    from revitalization import demo  # local: the generator is only needed once
+
+    create_db_and_tables(engine)
+    sync_reference(engine, regions, config)
+    if has_observations(engine):
+        return
+    insert_observations(engine, demo.generate(regions, config), source=DEMO_SOURCE)
+    set_meta(engine, demo="true", demo_seed=str(demo.SEED),
+             seeded_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def read_observations(engine: Engine) -> pd.DataFrame:
+    """All observations as a long frame: adcode, year, indicator, value, status, source."""
+    query = select(Observation.adcode, Observation.year, Observation.indicator,
+                   Observation.value, Observation.status, Observation.source)
+    with engine.connect() as conn:
+        frame = pd.read_sql(query, conn)
+    frame["adcode"] = frame["adcode"].astype(str)
+    frame["year"] = frame["year"].astype(int)
+    return frame.sort_values(["adcode", "year", "indicator"]).reset_index(drop=True)
+
+
+def read_meta(engine: Engine) -> dict[str, str]:
+    with Session(engine) as session:
+        return {m.key: m.value for m in session.exec(select(Meta))}
