@@ -75,6 +75,34 @@ class Indicator:
         return f"{text}{unit}" if unit in ("%", "") else f"{text} {unit}"
 
 
+GRADES = ("优秀", "良好", "一般", "较差")
+NORMALISATIONS = {"goalposts": "固定阈值", "minmax": "年度极差", "zscore": "年度标准分"}
+
+
+@dataclass(frozen=True)
+class Method:
+    """Assessment rules and thresholds (the ``method`` section of the file)."""
+
+    normalisation: str = "goalposts"
+    weighting: str = "policy"
+    entropy_base_years: tuple[int, ...] = (2019, 2020, 2021)
+    max_imputed_share: float = 0.2
+    gate_cap_grade: bool = True
+    gate_deduction: float = 2.0
+    grade_mode: str = "quota"
+    grade_quotas: tuple[tuple[str, float], ...] = (
+        ("优秀", 0.15), ("良好", 0.35), ("一般", 0.40), ("较差", 0.10))
+    grade_thresholds: tuple[tuple[str, float], ...] = (("优秀", 85), ("良好", 75), ("一般", 60))
+    progress_min_rank_gain: int = 3
+    progress_rank_gain_share: float = 0.10
+    progress_min_score_gain: float = 3.0
+    flag_bottom_n: int = 2
+    flag_composite_below: float = 60.0
+    flag_group_below: float = 50.0
+    flag_declines_running: int = 2
+    flag_on_gate_failure: bool = True
+
+
 @dataclass(frozen=True)
 class IndicatorSystem:
     title: str
@@ -82,6 +110,7 @@ class IndicatorSystem:
     groups: tuple[Group, ...]
     indicators: tuple[Indicator, ...]
     source_path: str
+    method: Method = Method()
 
     def group(self, code: str) -> Group:
         for g in self.groups:
@@ -110,6 +139,7 @@ class IndicatorSystem:
     def fingerprint(self) -> str:
         """A short stable hash of the whole configuration (not of its file path)."""
         payload = {
+            "method": asdict(self.method),
             "title": self.title,
             "version": self.version,
             "groups": [asdict(g) for g in self.groups],
@@ -157,7 +187,55 @@ def parse_config(raw: Any, source: str = "<内存>") -> IndicatorSystem:
         groups=groups,
         indicators=indicators,
         source_path=source,
+        method=_parse_method(raw.get("method") or {}, source),
     )
+
+
+def _parse_method(raw: Any, source: str) -> Method:
+    where = f"{source}: method"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: 应为映射")
+    defaults = Method()
+    known = set(Method.__dataclass_fields__)
+    unknown = set(raw) - known
+    if unknown:
+        raise ConfigError(f"{where}: 未知的设置项 {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        default = getattr(defaults, key)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}.{key}: 应为 true 或 false")
+            values[key] = value
+        elif isinstance(default, int | float):
+            number = _num(where, key, value)
+            if number < 0:
+                raise ConfigError(f"{where}.{key}: 不能为负数")
+            values[key] = int(number) if isinstance(default, int) else number
+        elif key == "entropy_base_years":
+            if not isinstance(value, list) or not all(isinstance(y, int) for y in value):
+                raise ConfigError(f"{where}.{key}: 应为年份列表，如 [2019, 2020, 2021]")
+            values[key] = tuple(value)
+        elif key in ("grade_quotas", "grade_thresholds"):
+            if not isinstance(value, dict) or set(value) - set(GRADES):
+                raise ConfigError(f"{where}.{key}: 键应为 {'/'.join(GRADES)}")
+            values[key] = tuple((g, _num(f"{where}.{key}", g, value[g]))
+                                for g in GRADES if g in value)
+        else:
+            values[key] = value
+    method = Method(**{**defaults.__dict__, **values})
+    if method.normalisation not in NORMALISATIONS:
+        raise ConfigError(f"{where}.normalisation: 应为 {'/'.join(NORMALISATIONS)} 之一")
+    if method.weighting not in ("policy", "entropy"):
+        raise ConfigError(f"{where}.weighting: 应为 policy 或 entropy")
+    if method.grade_mode not in ("quota", "threshold"):
+        raise ConfigError(f"{where}.grade_mode: 应为 quota 或 threshold")
+    quota_total = sum(q for _, q in method.grade_quotas)
+    if abs(quota_total - 1.0) > 1e-6:
+        raise ConfigError(f"{where}.grade_quotas: 各等次比例之和应为 1，实际为 {quota_total:g}")
+    if not 0 <= method.max_imputed_share <= 1:
+        raise ConfigError(f"{where}.max_imputed_share: 应在 0 到 1 之间")
+    return method
 
 
 def _parse_groups(items: Any, source: str) -> tuple[Group, ...]:

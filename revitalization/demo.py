@@ -116,7 +116,7 @@ def generate(regions: pd.DataFrame, config: IndicatorSystem, *, seed: int = SEED
     n, t = len(regs), len(years)
     means = np.array([PROFILE_MEANS[terrain_profile(r)] for r in regs])
     factors = means + rng.normal(0.0, 0.45, size=means.shape)
-    trend = rng.normal(0.032, 0.012, size=n)  # goalpost-scale gain per year
+    trend = rng.normal(0.022, 0.009, size=n)  # goalpost-scale gain per year
     step = np.arange(t)
 
     # Story adjustments on the goalpost scale, per unit and year.
@@ -126,7 +126,7 @@ def generate(regions: pd.DataFrame, config: IndicatorSystem, *, seed: int = SEED
     for year in slider["years"]:
         shock[index[slider["adcode"]], years.index(year):] -= 0.09
     for year in jumper["years"]:
-        shock[index[jumper["adcode"]], years.index(year):] += 0.16
+        shock[index[jumper["adcode"]], years.index(year):] += 0.06
     if jumper["years"][0] > years[0]:  # the jumper had been flat before its jump
         trend[index[jumper["adcode"]]] = 0.01
 
@@ -139,7 +139,7 @@ def generate(regions: pd.DataFrame, config: IndicatorSystem, *, seed: int = SEED
             load = np.array(LOADINGS.get(ind.code, (0.3, 0.2, 0.2, 0.3)))
             z = factors @ load / max(np.linalg.norm(load), 1e-9)
             own = rng.normal(0.0, 0.35, size=n)
-            q0 = 0.50 + 0.16 * (z + own)
+            q0 = 0.64 + 0.13 * (z + own)
             q = (q0[:, None] + trend[:, None] * step[None, :]
                  + rng.normal(0.0, 0.018, size=(n, t)) + shock)
             q = np.clip(q, -0.12, 1.12)
