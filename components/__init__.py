@@ -1,0 +1,1 @@
+"""Streamlit-side helpers: the page registry, cached loaders and shared layout."""

@@ -1,0 +1,60 @@
+"""Shared layout: the sidebar (assessment year), page headers and chart display."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from components import cached
+from revitalization.figures import TOPOJSON_URL
+
+PLOTLY_CONFIG = {
+    "topojsonURL": TOPOJSON_URL,  # served locally: the app must work offline
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+YEAR_KEY = "year_picker"  # the sidebar widget
+SELECTED_YEAR = "selected_year"  # plain copy that pages read
+
+
+def sidebar() -> None:
+    """The assessment-year picker, kept in the URL (``?year=``) so views can be shared."""
+    years = cached.assessment().years
+    if YEAR_KEY not in st.session_state:
+        wanted = st.query_params.get("year", "")
+        st.session_state[YEAR_KEY] = int(wanted) if wanted.isdigit() and int(wanted) in years \
+            else years[-1]
+    with st.sidebar:
+        st.selectbox("考核年度", years, key=YEAR_KEY, format_func=lambda y: f"{y} 年",
+                     help="数据所属的考核年度（不是发布年份）")
+        if is_demo():
+            st.caption("当前数据为**示例数据**（按固定随机种子生成，仅供演示，不代表真实考核结果）。")
+        st.caption(f"方法指纹 `{cached.assessment().fingerprint}`")
+    st.session_state[SELECTED_YEAR] = int(st.session_state[YEAR_KEY])
+    st.query_params["year"] = str(st.session_state[SELECTED_YEAR])
+
+
+def selected_year() -> int:
+    return int(st.session_state[SELECTED_YEAR])
+
+
+def is_demo() -> bool:
+    return cached.meta().get("demo") == "true"
+
+
+def header(title: str, caption: str = "") -> None:
+    """Page title with the demo label wherever demo data is shown."""
+    st.title(title)
+    line = []
+    if is_demo():
+        line.append(":blue-badge[:material/science: 示例数据]")
+    if caption:
+        line.append(caption)
+    if line:
+        st.markdown(" ".join(line))
+
+
+def chart(fig: go.Figure, **kwargs):
+    """Show a plotly figure as built (no Streamlit theme: the screen matches the export)."""
+    return st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, **kwargs)

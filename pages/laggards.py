@@ -1,0 +1,31 @@
+"""约谈预警: the units flagged for a formal interview, with every rule that fired."""
+
+import streamlit as st
+
+from components import cached
+from components.layout import header, selected_year
+from revitalization import views
+
+config = cached.config()
+assessment = cached.assessment()
+year = selected_year()
+m = config.method
+header("约谈预警", f"{year} 年度 · 触发任一规则即列入预警")
+
+with st.expander("预警规则（可在指标配置文件 method 部分修改）"):
+    st.markdown(
+        f"- 类内排名倒数 {m.flag_bottom_n} 位\n"
+        f"- 综合得分低于 {m.flag_composite_below:g} 分\n"
+        f"- 任一振兴得分低于 {m.flag_group_below:g} 分\n"
+        f"- 综合得分连续 {m.flag_declines_running} 年下降\n"
+        "- 门槛指标未达标\n"
+        "- 连续两年列入预警的单位升级处理")
+
+table = views.flagged_table(assessment, year)
+if table.empty:
+    st.success(f"{year} 年度没有单位触发约谈预警规则。")
+else:
+    st.markdown(f"**{len(table)} 个单位**列入约谈预警，"
+                f"其中 {int((table['连续两年预警'] != '否').sum())} 个连续两年预警。")
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={"预警原因": st.column_config.TextColumn(width="large")})
