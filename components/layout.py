@@ -58,3 +58,27 @@ def header(title: str, caption: str = "") -> None:
 def chart(fig: go.Figure, **kwargs):
     """Show a plotly figure as built (no Streamlit theme: the screen matches the export)."""
     return st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, **kwargs)
+
+
+ROUTED = "_routed"
+
+
+def mark_routed() -> None:
+    """Called by app.py: this session's pages run under the declared navigation."""
+    st.session_state[ROUTED] = True
+
+
+def ensure_router() -> None:
+    """Hand a page over to app.py's navigation when Streamlit ran it directly.
+
+    With a ``pages/`` folder next to ``app.py``, a fresh server whose first request is a
+    page URL (e.g. ``/county?county=421321``) runs that page script on its own, in the
+    legacy multipage mode, skipping the router. Switch the mode off and rerun, so app.py
+    (page config, sidebar, ``st.navigation``) handles the same URL.
+    """
+    if st.session_state.get(ROUTED):
+        return
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()

@@ -4,9 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from components import cached
-from components.layout import chart, header
+from components.layout import chart, ensure_router, header
 from revitalization import views
 from revitalization.figures import change_bars
+
+ensure_router()
 
 assessment = cached.assessment()
 years = assessment.years

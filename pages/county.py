@@ -3,9 +3,11 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, header, selected_year
+from components.layout import chart, ensure_router, header, selected_year
 from revitalization import views
 from revitalization.figures import group_bars, trend_lines
+
+ensure_router()
 
 config = cached.config()
 assessment = cached.assessment()

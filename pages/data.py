@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from components import cached
-from components.layout import header
+from components.layout import ensure_router, header
 from revitalization.config import DIRECTIONS
+
+ensure_router()
 
 config = cached.config()
 regions = cached.regions()

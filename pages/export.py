@@ -5,8 +5,10 @@ import datetime as dt
 import streamlit as st
 
 from components import cached
-from components.layout import header, is_demo, selected_year
+from components.layout import ensure_router, header, is_demo, selected_year
 from revitalization import views
+
+ensure_router()
 
 config = cached.config()
 assessment = cached.assessment()

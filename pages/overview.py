@@ -3,11 +3,13 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, header, selected_year
+from components.layout import chart, ensure_router, header, selected_year
 from components.pages import page_path
 from revitalization import views
 from revitalization.classes import SCHEMES, fixed_score_classes, quantile_classes
 from revitalization.figures import choropleth
+
+ensure_router()
 
 config = cached.config()
 assessment = cached.assessment()

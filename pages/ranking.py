@@ -3,8 +3,10 @@
 import streamlit as st
 
 from components import cached
-from components.layout import header, selected_year
+from components.layout import ensure_router, header, selected_year
 from revitalization import views
+
+ensure_router()
 
 config = cached.config()
 assessment = cached.assessment()

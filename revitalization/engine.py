@@ -212,12 +212,13 @@ def assess(observations: pd.DataFrame, regions: pd.DataFrame, config: IndicatorS
     _gates(scores, values, config)
     scores["composite"] = (scores["composite_raw"] - scores["deduction"]).clip(lower=0.0)
     _ranks(scores)
+    scores = scores.sort_values(KEY).reset_index(drop=True)
     _grades(scores, method)
     _progress(scores, method)
     _flags(scores, config)
     fp = hashlib.sha256(f"{config.fingerprint()}:{data_version(observations)}".encode())
     return Assessment(
-        scores=scores.sort_values(KEY).reset_index(drop=True),
+        scores=scores,
         values=values, imputed=how, normalised=normalised,
         contributions=contributions, weights=cw, fingerprint=fp.hexdigest()[:12],
     )
@@ -304,7 +305,7 @@ def _quota_text(start: float, end: float) -> str:
 
 
 def _progress(scores: pd.DataFrame, method: Method) -> None:
-    scores.sort_values(KEY, inplace=True)
+    """Score and class-rank change from the previous year (rows sorted by unit, year)."""
     prev = scores.groupby("adcode")[["composite", "rank_class", "year"]].shift(1)
     consecutive = prev["year"] == scores["year"] - 1
     scores["score_change"] = (scores["composite"] - prev["composite"]).where(consecutive)
@@ -317,6 +318,8 @@ def _progress(scores: pd.DataFrame, method: Method) -> None:
     scores["progress"] = marked.fillna(False).astype(bool)
     scores["progress_reason"] = ""
     rows = scores["progress"]
+    if not rows.any():
+        return
     scores.loc[rows, "progress_reason"] = (
         "进步明显：类内名次上升 " + scores.loc[rows, "rank_change"].astype(int).astype(str)
         + " 位，综合得分提高 " + scores.loc[rows, "score_change"].map("{:.1f}".format) + " 分")

@@ -131,6 +131,7 @@ def group_bars(labels: list[str], values: list[float], reference: list[float], *
                              hovertemplate="%{x}：%{y:.1f} 分<extra>" + reference_name
                              + "</extra>"))
     base_layout(fig, title, subtitle, height=380)
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 90, "b": 50})
     fig.update_yaxes(range=[0, 105], title="得分（分）", gridcolor="#e5e7eb")
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right",
                               "yanchor": "bottom"})
@@ -144,6 +145,7 @@ def trend_lines(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> go.Fi
         fig.add_trace(go.Scatter(x=frame["year"], y=frame[col], name=col, mode="lines+markers",
                                  hovertemplate="%{x} 年：%{y:.1f} 分<extra>" + col + "</extra>"))
     base_layout(fig, title, subtitle, height=380)
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 90, "b": 50})
     fig.update_xaxes(title="考核年度", dtick=1)
     fig.update_yaxes(title="得分（分）", gridcolor="#e5e7eb")
     return fig
@@ -159,6 +161,7 @@ def change_bars(names: list[str], changes: list[float], *, title: str,
                            textposition="outside",
                            hovertemplate="%{y}：%{x:+.1f} 分<extra></extra>"))
     base_layout(fig, title, subtitle, height=max(320, 28 * len(names) + 120))
+    fig.update_layout(margin={"l": 110, "r": 40, "t": 90, "b": 60})
     fig.update_xaxes(title="综合得分变化（分；↑ 进步 / ↓ 退步）", zeroline=True,
                      zerolinecolor="#111827", gridcolor="#e5e7eb")
     fig.update_yaxes(autorange="reversed")

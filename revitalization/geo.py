@@ -18,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from revitalization.paths import GEO_DIR
+
 COUNTY_FILE: Path = GEO_DIR / "hubei_counties.geojson"
 CITY_FILE: Path = GEO_DIR / "hubei_cities.geojson"
 PROVINCE_FILE: Path = GEO_DIR / "hubei_province.geojson"

@@ -185,7 +185,7 @@ def movers(assessment: Assessment, year_a: int, year_b: int) -> pd.DataFrame:
     """Assessed units' composite and class-rank change from year A to year B."""
     a = assessment.year(year_a)
     b = assessment.year(year_b)
-    both = b[b["assessed"]].join(a[["composite", "rank_class"]], rsuffix="_a")
+    both = b[b["assessed"]].join(a[["composite", "rank_class"]].add_suffix("_a"))
     return pd.DataFrame({
         "县（市、区）": both["name"],
         "市州": both["city_name"],

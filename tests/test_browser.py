@@ -1,0 +1,114 @@
+"""Real-browser checks (headless system Chromium): what only a browser shows.
+
+Every page loads with no request leaving localhost, no error box or traceback, and the
+overview map draws all 103 counties.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import urlparse
+
+import pytest
+
+from components.pages import PAGES
+from revitalization.paths import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="未安装 Chromium (no system Chromium)"),
+]
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL = {"localhost", "127.0.0.1", "::1", ""}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    db = tmp_path_factory.mktemp("db") / "app.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true"], cwd=ROOT, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("Streamlit server did not start: " + proc.stdout.read().decode()[-2000:])
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(r.url).hostname not in LOCAL else None)
+    page.goto(url)
+    return page, outside
+
+
+def assert_healthy(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, "error box on page"
+    body = page.inner_text("body")
+    assert "Traceback" not in body
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=[p.key for p in PAGES])
+def test_page_loads_offline(server, browser, spec):
+    page, outside = open_page(browser, f"{server}/{spec.key}")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.get_by_text("示例数据").first.wait_for(timeout=60_000)
+    if page.locator(".js-plotly-plot").count():
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.wait_for_timeout(1500)
+    assert_healthy(page)
+    assert outside == [], f"requests left localhost: {outside}"
+    page.close()
+
+
+def test_overview_map_is_drawn(server, browser):
+    page, outside = open_page(browser, f"{server}/overview?year=2024")
+    page.wait_for_selector(".choroplethlocation", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=30_000)
+    paths = page.locator(".choroplethlocation")
+    assert paths.count() == 103
+    filled = page.evaluate("""() => [...document.querySelectorAll('.choroplethlocation')]
+        .map(p => getComputedStyle(p).fill)""")
+    assert len(set(filled)) >= 3, "the map is coloured by value, not blank"
+    assert "2024 年度" in page.inner_text("body")
+    assert_healthy(page)
+    assert outside == []
+    page.close()
