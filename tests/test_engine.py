@@ -151,3 +151,29 @@ def test_row_order_does_not_matter(rows, rnd):
     b = assess(shuffled, regions.sample(frac=1, random_state=1), small_config()).scores
     cols = ["composite", "rank_province", "rank_class"]
     np.testing.assert_allclose(a[cols].to_numpy(float), b[cols].to_numpy(float))
+
+
+def test_entropy_weights_are_frozen_on_the_base_panel(observations, regions, config):
+    from dataclasses import replace
+
+    entropy = replace(config, method=replace(config.method, weighting="entropy"))
+    result = assess(observations, regions, entropy)
+    assert result.weights.sum() == pytest.approx(1.0)
+    assert (result.weights > 0).all()
+    # Frozen: adding a later year does not change the weights.
+    early = observations[observations["year"] <= 2023]
+    assert assess(early, regions, entropy).weights.to_dict() == pytest.approx(
+        result.weights.to_dict())
+
+
+@pytest.mark.parametrize("method", ["minmax", "zscore"])
+def test_robustness_normalisations_stay_in_range(observations, regions, config, method):
+    from dataclasses import replace
+
+    alt = replace(config, method=replace(config.method, normalisation=method))
+    result = assess(observations, regions, alt)
+    assert result.normalised.min().min() >= 0 and result.normalised.max().max() <= 100
+    base = assess(observations, regions, config).year(2025)
+    other = result.year(2025)
+    both = base[base["assessed"]]["composite"].rank().corr(other[other["assessed"]]["composite"].rank())
+    assert both > 0.8  # a robustness variant, not a different story
