@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.layout import mark_routed, sidebar
+from components.layout import routed, sidebar
 from components.pages import PAGES
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",
@@ -14,6 +14,6 @@ for spec in PAGES:
         st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:", url_path=spec.key,
                 default=spec.default))
 navigation = st.navigation(sections)
-mark_routed()
 sidebar()
-navigation.run()
+with routed():
+    navigation.run()

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -60,12 +64,17 @@ def chart(fig: go.Figure, **kwargs):
     return st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, **kwargs)
 
 
-ROUTED = "_routed"
+_run = threading.local()  # per script thread: is app.py's navigation running this page?
 
 
-def mark_routed() -> None:
-    """Called by app.py: this session's pages run under the declared navigation."""
-    st.session_state[ROUTED] = True
+@contextmanager
+def routed() -> Iterator[None]:
+    """Wrap ``navigation.run()`` in app.py: pages run inside it are routed."""
+    _run.active = True
+    try:
+        yield
+    finally:
+        _run.active = False
 
 
 def ensure_router() -> None:
@@ -76,7 +85,7 @@ def ensure_router() -> None:
     legacy multipage mode, skipping the router. Switch the mode off and rerun, so app.py
     (page config, sidebar, ``st.navigation``) handles the same URL.
     """
-    if st.session_state.get(ROUTED):
+    if getattr(_run, "active", False):
         return
     from streamlit.runtime.pages_manager import PagesManager
 

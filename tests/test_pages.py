@@ -58,8 +58,8 @@ def test_overview_map_follows_year_and_measure(app):
     assert [t["name"] for t in changed["data"]] != [t["name"] for t in fig["data"]]
     at.selectbox[0].set_value("ecology").run()
     assert "湖北省县域生态振兴得分（2023 年度）" in figure(at)["layout"]["title"]["text"]
-    assert at.query_params["measure"] == ["ecology"]
-    assert at.query_params["year"] == ["2023"]
+    assert at.query_params["measure"] == "ecology"
+    assert at.query_params["year"] == "2023"
 
 
 def test_ranking_filters(app):
