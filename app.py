@@ -2,8 +2,11 @@
 
 import streamlit as st
 
+from components import cached
 from components.layout import routed, sidebar
 from components.pages import PAGES
+from revitalization.config import ConfigError
+from revitalization.regions import RegionError
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",
                    layout="wide")
@@ -14,6 +17,12 @@ for spec in PAGES:
         st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:", url_path=spec.key,
                 default=spec.default))
 navigation = st.navigation(sections)
+try:  # a bad configuration file stops here with the file and key named, not a traceback
+    cached.config()
+    cached.regions()
+except (ConfigError, RegionError) as exc:
+    st.error(f"**配置文件有误，看板无法启动。** 请修改后刷新页面。\n\n{exc}", icon=":material/error:")
+    st.stop()
 sidebar()
 with routed():
     navigation.run()

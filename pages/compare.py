@@ -1,6 +1,5 @@
 """年度对比: two assessment years side by side — who moved up, who slipped."""
 
-import pandas as pd
 import streamlit as st
 
 from components import cached
@@ -22,10 +21,13 @@ if year_a >= year_b:
     st.stop()
 
 table = views.movers(assessment, year_a, year_b)
-extremes = pd.concat([table.head(top_n), table.tail(top_n)]) if len(table) > 2 * top_n \
-    else table
-chart(change_bars(extremes["县（市、区）"].tolist(), extremes["得分变化"].tolist(),
+shown = views.biggest_movers(table, top_n)
+ups, downs = int((shown["得分变化"] > 0).sum()), int((shown["得分变化"] < 0).sum())
+chart(change_bars(shown["县（市、区）"].tolist(), shown["得分变化"].tolist(),
                   title=f"综合得分变化最大的单位（{year_a}→{year_b} 年度）",
-                  subtitle=f"进步最大 {top_n} 个与退步最大 {top_n} 个"), key="compare_movers")
+                  subtitle=f"进步最大的 {ups} 个与退步的 {downs} 个"
+                  + ("" if downs == top_n else f"（仅 {downs} 个单位得分下降）")),
+      key="compare_movers")
 st.subheader("全部单位")
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch", column_config={
+    c: st.column_config.NumberColumn(format="%.1f") for c in table.columns if "得分" in c})

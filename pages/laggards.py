@@ -31,3 +31,10 @@ else:
                 f"其中 {int((table['连续两年预警'] != '否').sum())} 个连续两年预警。")
     st.dataframe(table, hide_index=True, width="stretch",
                  column_config={"预警原因": st.column_config.TextColumn(width="large")})
+    st.subheader("逐一说明")
+    reasons = assessment.year(year)["flag_reasons"]
+    for adcode, row in table.iterrows():
+        escalated = "（连续两年预警，升级处理）" if row["连续两年预警"] != "否" else ""
+        st.markdown(f"**{row['县（市、区）']}**（{row['市州']}，综合得分 {row['综合得分']:.1f} 分，"
+                    f"类内排名 {row['类内排名']}）{escalated}\n\n"
+                    + "\n".join(f"- {reason}" for reason in reasons[adcode]))

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header, selected_year
+from components.layout import chart, ensure_router, header, is_demo, selected_year
 from components.pages import page_path
 from revitalization import views
 from revitalization.classes import SCHEMES, fixed_score_classes, quantile_classes
@@ -49,8 +49,7 @@ classes = (fixed_score_classes() if is_score and scheme == "fixed"
            else quantile_classes(assessed_values, 5, measure.decimals,
                                  "" if measure.unit == "比值" else measure.unit))
 fig = choropleth(frame, classes, title=f"湖北省县域{measure.label}（{year} 年度）",
-                 subtitle="示例数据 · 点击县域查看县域画像" if cached.meta().get("demo") == "true"
-                 else "点击县域查看县域画像",
+                 subtitle=("示例数据 · " if is_demo() else "") + "点击县域查看县域画像",
                  legend_title=f"{measure.label}（{measure.unit}）", show_labels=labels)
 event = chart(fig, key="overview_map", on_select="rerun", selection_mode="points")
 points = (event or {}).get("selection", {}).get("points", [])

@@ -22,6 +22,16 @@ GROUP_CODES = ("industry", "talent", "culture", "ecology", "organization")
 DIRECTIONS = {"higher": "越高越好", "lower": "越低越好"}
 
 
+def format_value(value: float | None, unit: str, decimals: int = 1) -> str:
+    """A number with its unit for display ('—' when missing); 比值 carries no unit."""
+    if value is None or value != value:  # NaN
+        return "—"
+    text = f"{value:,.{decimals}f}"
+    if unit in ("%", "比值", ""):
+        return text + ("%" if unit == "%" else "")
+    return f"{text} {unit}"
+
+
 class ConfigError(ValueError):
     """A configuration problem, with the file and key named in the message."""
 
@@ -68,11 +78,7 @@ class Indicator:
 
     def format_value(self, value: float | None) -> str:
         """Value with its unit, at the configured number of decimals."""
-        if value is None or value != value:  # NaN
-            return "—"
-        unit = self.unit if self.unit != "比值" else ""
-        text = f"{value:,.{self.decimals}f}"
-        return f"{text}{unit}" if unit in ("%", "") else f"{text} {unit}"
+        return format_value(value, self.unit, self.decimals)
 
 
 GRADES = ("优秀", "良好", "一般", "较差")

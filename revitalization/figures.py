@@ -156,7 +156,7 @@ def change_bars(names: list[str], changes: list[float], *, title: str,
     """Horizontal bars of score changes; direction is written, not only coloured."""
     arr = np.asarray(changes, dtype=float)
     colors = np.where(arr >= 0, "#2166ac", "#b2182b")  # diverging, blue ↑ / red-brown ↓
-    text = [f"{'↑' if c >= 0 else '↓'} {abs(c):.1f}" for c in arr]
+    text = [f"{'↑' if c > 0 else '↓' if c < 0 else '→'} {abs(c):.1f}" for c in arr]
     fig = go.Figure(go.Bar(y=names, x=arr, orientation="h", marker_color=colors, text=text,
                            textposition="outside",
                            hovertemplate="%{y}：%{x:+.1f} 分<extra></extra>"))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from revitalization.config import GRADES, IndicatorSystem
-from revitalization.engine import Assessment
+from revitalization.config import GRADES, IndicatorSystem, format_value
+from revitalization.engine import IMPUTE_LABELS, Assessment
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,6 @@ def measure_values(assessment: Assessment, measure: str, year: int) -> pd.Series
     return values.astype(float)
 
 
-def fmt(value: float, unit: str, decimals: int = 1) -> str:
-    """A number with its unit, '—' when missing."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return "—"
-    if unit in ("%", "分"):
-        return f"{value:,.{decimals}f}{'' if unit == '%' else ' '}{unit}"
-    if unit == "比值":
-        return f"{value:,.{decimals}f}"
-    return f"{value:,.{decimals}f} {unit}"
-
-
 def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFrame:
     """One row per county: adcode, value, assessed, label and an escaped HTML tooltip."""
     rows = assessment.year(year)
@@ -58,7 +47,7 @@ def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFra
         name = html.escape(str(r["name"]))
         city = html.escape(str(r["city_name"]))
         parts = [f"<b>{name}</b>（{city}）",
-                 f"{html.escape(measure.label)}：{fmt(values[adcode], measure.unit, measure.decimals)}"]
+                 f"{html.escape(measure.label)}：{format_value(values[adcode], measure.unit, measure.decimals)}"]
         if r["assessed"]:
             parts.append(f"类内排名：{int(r['rank_class'])}/{int(r['class_size'])}"
                          f"（{html.escape(r['assessment_class'])}）")
@@ -165,12 +154,11 @@ def indicator_table(assessment: Assessment, config: IndicatorSystem, adcode: str
         else:
             status = ""
             score = f"{norm[ind.code]:.1f}" if norm is not None else "—"
-        note = {"carried_forward": "插补：沿用上年数据",
-                "class_median": "插补：同类单位中位数"}.get(how[ind.code], "")
+        note = f"插补：{IMPUTE_LABELS[how[ind.code]]}" if how[ind.code] else ""
         rows.append({
             "振兴类别": config.group(ind.group).short,
             "指标": ind.name,
-            "数值": fmt(v, ind.unit, ind.decimals),
+            "数值": ind.format_value(v),
             "较上年": "—" if change is None or np.isnan(change)
             else f"{change:+,.{ind.decimals}f}",
             "标准化得分": score,
@@ -195,6 +183,18 @@ def movers(assessment: Assessment, year_a: int, year_b: int) -> pd.DataFrame:
         "得分变化": (both["composite"] - both["composite_a"]).round(1),
         "类内名次变化": (both["rank_class_a"] - both["rank_class"]).map(_arrow),
     }, index=both.index).sort_values("得分变化", ascending=False)
+
+
+def biggest_movers(table: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The n largest gains and the n largest declines of a ``movers`` table.
+
+    Only real declines count as declines: in a year where almost every unit improves,
+    the list of decliners is short (or empty) rather than padded with small gains.
+    """
+    change = table["得分变化"]
+    gains = table[change > 0].nlargest(n, "得分变化")
+    falls = table[change < 0].nsmallest(n, "得分变化").iloc[::-1]
+    return pd.concat([gains, falls])
 
 
 def briefing_summary(assessment: Assessment, config: IndicatorSystem, year: int) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -39,6 +41,13 @@ def test_every_page_renders(app, spec):
     assert at.title, "every page has a title"
     text = " ".join(m.value for m in at.markdown)
     assert "示例数据" in text, "demo data is labelled on every page"
+
+
+def array(value) -> np.ndarray:
+    """A plotly JSON array, plain or typed ({"dtype": "f8", "bdata": base64})."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value)
 
 
 def figure(at: AppTest, n: int = 0) -> dict:
@@ -92,3 +101,31 @@ def test_every_page_is_documented():
     for spec in PAGES:
         assert spec.title in readme, spec.title
         assert (ROOT / spec.path).exists(), spec.path
+
+
+def test_bad_configuration_shows_a_clear_message(tmp_path, monkeypatch):
+    from components import cached
+    from revitalization.config import ConfigError
+
+    def broken():
+        raise ConfigError("data/indicators.yaml: indicators[3](tourism_visits).group: 未知的振兴类别 'economy'")
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_resource.clear()
+    monkeypatch.setattr(cached, "load_config", broken)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "配置文件有误" in message and "indicators[3](tourism_visits).group" in message
+    assert not (tmp_path / "app.db").exists(), "nothing is written while the configuration is bad"
+    st.cache_resource.clear()
+
+
+def test_compare_lists_only_real_declines_as_declines(app):
+    at = open_page(app, "compare")
+    bars = figure(at)["data"][0]
+    changes = array(bars["x"])
+    falls = [n for n, x in zip(bars["y"], changes, strict=True) if x < 0]
+    assert "随县" in falls  # the planted slider
+    assert (changes != 0).all()
+    assert len(falls) < 10  # 2025 is a year in which few units declined
