@@ -12,7 +12,9 @@ from sqlalchemy.engine import Engine
 from revitalization import store
 from revitalization.config import IndicatorSystem, load_config
 from revitalization.engine import Assessment, assess
+from revitalization.publish import Frozen, read_published, with_published
 from revitalization.regions import load_regions
+from revitalization.robust import RobustRanks, robust_ranks
 
 
 @st.cache_resource
@@ -44,10 +46,48 @@ def meta() -> dict[str, str]:
 
 
 @st.cache_resource(max_entries=2, show_spinner="正在计算考核结果…")
-def _assessment(fingerprint: str) -> Assessment:
+def _fresh(fingerprint: str) -> Assessment:
     return assess(observations(), regions(), config())
 
 
+def fresh_assessment() -> Assessment:
+    """Every year rescored with the current data and method (published years included)."""
+    return _fresh(config().fingerprint())
+
+
+@st.cache_resource(max_entries=1)
+def _published(fingerprint: str) -> dict[int, Frozen]:
+    return read_published(engine(), fresh_assessment())
+
+
+def published() -> dict[int, Frozen]:
+    """The latest publication of every published (frozen) year."""
+    return _published(config().fingerprint())
+
+
+@st.cache_resource(max_entries=2)
+def _assessment(fingerprint: str) -> Assessment:
+    return with_published(fresh_assessment(), published())
+
+
 def assessment() -> Assessment:
-    """The assessment of every year in the store (computed once per configuration)."""
+    """What every view reads: the fresh assessment with published years frozen."""
     return _assessment(config().fingerprint())
+
+
+@st.cache_resource(max_entries=8, show_spinner="正在进行稳健性检验（蒙特卡洛抽样）…")
+def _robust(fingerprint: str, year: int) -> RobustRanks:
+    return robust_ranks(assessment(), config(), year)
+
+
+def robust(year: int) -> RobustRanks:
+    """Monte Carlo rank ranges and flag robustness for one year (seeded, cached)."""
+    return _robust(assessment().fingerprint, year)
+
+
+def invalidate() -> None:
+    """Forget everything read from the store; call after every write."""
+    for fn in (observations, meta):
+        fn.clear()
+    for fn in (_fresh, _published, _assessment, _robust):
+        fn.clear()

@@ -11,6 +11,7 @@ import streamlit as st
 
 from components import cached
 from revitalization.figures import TOPOJSON_URL
+from revitalization.paths import ROOT
 
 PLOTLY_CONFIG = {
     "topojsonURL": TOPOJSON_URL,  # served locally: the app must work offline
@@ -57,6 +58,15 @@ def header(title: str, caption: str = "") -> None:
         line.append(caption)
     if line:
         st.markdown(" ".join(line))
+    frozen = cached.assessment().published.get(selected_year())
+    if frozen:
+        st.caption(f":material/lock: {frozen}。此后的数据更正不改变已发布结果，"
+                   "重新计算的差异见「数据管理」。")
+
+
+def current_user() -> str:
+    """Who is acting, for the records (log-in arrives with access control)."""
+    return "本地用户（未启用登录）"
 
 
 def chart(fig: go.Figure, **kwargs):
@@ -78,16 +88,21 @@ def routed() -> Iterator[None]:
 
 
 def ensure_router() -> None:
-    """Hand a page over to app.py's navigation when Streamlit ran it directly.
+    """Route a page through app.py when Streamlit ran it directly.
 
     With a ``pages/`` folder next to ``app.py``, a fresh server whose first request is a
     page URL (e.g. ``/county?county=421321``) runs that page script on its own, in the
-    legacy multipage mode, skipping the router. Switch the mode off and rerun, so app.py
-    (page config, sidebar, ``st.navigation``) handles the same URL.
+    legacy multipage mode, skipping the router; AppTest does the same after
+    ``switch_page``. Switch the legacy mode off and run app.py (page config, sidebar,
+    ``st.navigation``, then this page) inside the same script run, so that widget
+    events such as a button click are handled by that run and not lost to a rerun.
     """
     if getattr(_run, "active", False):
         return
+    import runpy
+
     from streamlit.runtime.pages_manager import PagesManager
 
     PagesManager.uses_pages_directory = False
-    st.rerun()
+    runpy.run_path(str(ROOT / "app.py"), run_name="__main__")
+    st.stop()

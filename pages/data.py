@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from components import cached
-from components.layout import ensure_router, header
+from components.layout import current_user, ensure_router, header
 from revitalization.config import DIRECTIONS
+from revitalization.publish import PublishError, publish, recompute_diff
 
 ensure_router()
 
@@ -30,6 +31,49 @@ coverage["缺失"] = expected - coverage["观测值"]
 coverage.index = coverage.index.map(lambda y: f"{y} 年")
 st.subheader("各年度数据完整性")
 st.dataframe(coverage, width="content")
+
+st.subheader("发布考核结果（冻结）")
+if flash := st.session_state.pop("data_flash", None):
+    st.success(flash, icon=":material/lock:")
+st.caption("发布后，该年度的得分、排名、等次和预警即被冻结：此后数据更正不会悄悄改变已发布结果。"
+           "更正已发布年度须填写原因，作为新版本发布，旧版本保留。")
+fresh = cached.fresh_assessment()
+frozen = cached.published()
+status = pd.DataFrame([{
+    "考核年度": f"{y} 年",
+    "状态": f"已发布（第 {frozen[y].revision} 版）" if y in frozen else "未发布",
+    "发布时间（UTC）": frozen[y].published_at.replace("T", " ")[:16] if y in frozen else "",
+    "发布人": frozen[y].published_by if y in frozen else "",
+    "方法指纹": frozen[y].fingerprint if y in frozen else fresh.fingerprint,
+} for y in fresh.years])
+st.dataframe(status, hide_index=True, width="content")
+with st.form("publish"):
+    year = st.selectbox("考核年度", fresh.years, index=len(fresh.years) - 1,
+                        format_func=lambda y: f"{y} 年")
+    reason = st.text_input("更正原因（仅重新发布已发布年度时填写）")
+    submitted = st.form_submit_button("发布该年度结果", icon=":material/lock:")
+if year in frozen:
+    diff = recompute_diff(frozen[year], fresh)
+    if diff.empty:
+        st.success(f"{year} 年：按当前数据和方法重新计算，结果与已发布结果一致。")
+    else:
+        st.warning(f"{year} 年：按当前数据和方法重新计算，有 {len(diff)} 个单位的结果与已发布结果不同"
+                   "（已发布结果保持不变）。")
+        st.dataframe(diff.rename(columns={
+            "adcode": "区划代码", "name": "名称", "composite_published": "已发布综合得分",
+            "composite_recomputed": "重新计算综合得分", "changes": "变化"}),
+            hide_index=True, width="stretch",
+            column_config={c: st.column_config.NumberColumn(format="%.1f")
+                           for c in ("已发布综合得分", "重新计算综合得分")})
+if submitted:
+    try:
+        revision = publish(cached.engine(), fresh, year, user=current_user(), reason=reason)
+    except PublishError as exc:
+        st.error(str(exc))
+    else:
+        cached.invalidate()
+        st.session_state["data_flash"] = f"{year} 年结果已发布（第 {revision} 版）。"
+        st.rerun()
 
 st.subheader("指标体系")
 st.caption(f"配置文件：{config.source_path} · 版本 {config.version} · 指纹 {config.fingerprint()}")

@@ -107,6 +107,10 @@ class Method:
     flag_group_below: float = 50.0
     flag_declines_running: int = 2
     flag_on_gate_failure: bool = True
+    robust_draws: int = 1000
+    robust_weight_spread: float = 0.2
+    robust_share: float = 0.8
+    robust_seed: int = 20250101
 
 
 @dataclass(frozen=True)
@@ -241,6 +245,12 @@ def _parse_method(raw: Any, source: str) -> Method:
         raise ConfigError(f"{where}.grade_quotas: 各等次比例之和应为 1，实际为 {quota_total:g}")
     if not 0 <= method.max_imputed_share <= 1:
         raise ConfigError(f"{where}.max_imputed_share: 应在 0 到 1 之间")
+    if not 0 <= method.robust_weight_spread < 1:
+        raise ConfigError(f"{where}.robust_weight_spread: 应不小于 0 且小于 1（如 0.2 表示 ±20%）")
+    if not 0 < method.robust_share <= 1:
+        raise ConfigError(f"{where}.robust_share: 应大于 0 且不超过 1")
+    if method.robust_draws < 1:
+        raise ConfigError(f"{where}.robust_draws: 抽样次数至少为 1")
     return method
 
 

@@ -16,7 +16,8 @@ Conventions, stated once:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ class Assessment:
     contributions: pd.DataFrame  # wide: points each indicator adds to the composite
     weights: pd.Series  # effective composite weight of each scored indicator (sums to 1)
     fingerprint: str  # hash of configuration and data
+    published: dict[int, str] = field(default_factory=dict)  # frozen years → their label
 
     def year(self, year: int) -> pd.DataFrame:
         """Score rows of one assessment year, indexed by adcode."""
@@ -49,20 +51,31 @@ class Assessment:
 
 
 def data_version(observations: pd.DataFrame) -> str:
-    """A short hash of the observation data (order-independent)."""
-    cols = ["adcode", "year", "indicator", "value"]
-    frame = observations[cols].sort_values(cols[:3]).reset_index(drop=True)
-    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=False).values.tobytes())
-    return digest.hexdigest()[:12]
+    """A short hash of the observation data (independent of row order)."""
+    rows = pd.util.hash_pandas_object(observations[["adcode", "year", "indicator", "value"]],
+                                      index=False).to_numpy()
+    return hashlib.sha256(np.sort(rows).tobytes()).hexdigest()[:12]
 
 
 def to_panel(observations: pd.DataFrame, adcodes: list[str], years: list[int],
              codes: list[str]) -> pd.DataFrame:
-    """Long observations → a full wide grid (every unit × year), NaN where missing."""
-    wide = observations.pivot_table(index=KEY, columns="indicator", values="value",
-                                    aggfunc="first")
-    grid = pd.MultiIndex.from_product([sorted(adcodes), sorted(years)], names=KEY)
-    return wide.reindex(index=grid, columns=codes).astype(float)
+    """Long observations → a full wide grid (every unit × year), NaN where missing.
+
+    Rows for units, years or indicators outside the grid are ignored. (Each unit, year
+    and indicator has at most one value: the store's unique key guarantees it.)
+    """
+    units, years, codes = sorted(adcodes), sorted(years), list(codes)
+    def position(column: str, categories: list) -> np.ndarray:  # −1 when outside
+        codes, uniques = pd.factorize(observations[column])
+        where = pd.Index(categories).get_indexer(uniques)
+        return np.where(codes >= 0, where[codes], -1)
+
+    u, y, c = position("adcode", units), position("year", years), position("indicator", codes)
+    keep = (u >= 0) & (y >= 0) & (c >= 0)
+    grid = np.full((len(units) * len(years), len(codes)), np.nan)
+    grid[(u * len(years) + y)[keep], c[keep]] = observations["value"].to_numpy(float)[keep]
+    index = pd.MultiIndex.from_product([units, years], names=KEY)
+    return pd.DataFrame(grid, index=index, columns=pd.Index(codes, name="indicator"))
 
 
 def impute(panel: pd.DataFrame, classes: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -159,18 +172,23 @@ def composite_weights(config: IndicatorSystem, within: pd.Series) -> pd.Series:
 
 
 def group_scores(normalised: pd.DataFrame, config: IndicatorSystem,
-                 within: pd.Series) -> pd.DataFrame:
-    """Each revitalization's score: S = Σ w·y / Σ w over the indicators present."""
+                 within: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each revitalization's score S = Σ w·y / Σ w over the indicators present, and each
+    indicator's share of it, w·y / Σ w (so a group's shares add up to its score)."""
     out = {}
+    shares = []
     for g in config.groups:
         codes = [i.code for i in config.in_group(g.code) if i.code in within.index]
         y = normalised[codes].to_numpy()
         w = within[codes].to_numpy()
         present = ~np.isnan(y)
         wsum = (present * w).sum(axis=1)
-        num = np.nansum(y * w, axis=1)
-        out[g.code] = np.where(wsum > 0, num / np.where(wsum > 0, wsum, 1.0), np.nan)
-    return pd.DataFrame(out, index=normalised.index)
+        safe = np.where(wsum > 0, wsum, np.nan)[:, None]
+        share = y * w / safe
+        shares.append(pd.DataFrame(share, index=normalised.index, columns=codes))
+        out[g.code] = np.where(wsum > 0, np.nansum(share, axis=1), np.nan)
+    share = pd.concat(shares, axis=1)[[c for c in normalised.columns if c in within.index]]
+    return pd.DataFrame(out, index=normalised.index), share
 
 
 def rank_desc(scores: pd.Series, by: list[pd.Series] | None = None) -> pd.Series:
@@ -197,10 +215,13 @@ def assess(observations: pd.DataFrame, regions: pd.DataFrame, config: IndicatorS
     normalised = normalise(values[scored], config, method.normalisation, reference=assessed)
     within = indicator_weights(config, normalised)
     cw = composite_weights(config, within)
-    groups = group_scores(normalised, config, within)
+    groups, shares = group_scores(normalised, config, within)
     gweights = pd.Series({g.code: g.weight for g in config.groups})
     composite_raw = (groups * gweights).sum(axis=1, min_count=1) / gweights.sum()
-    contributions = normalised[scored] * cw  # points; sum ≈ composite when nothing missing
+    # Points each indicator adds to the composite before gate deductions; they add up
+    # exactly to composite_raw (a missing indicator's weight goes to its group-mates).
+    group_of = pd.Series({i.code: i.group for i in config.scored})[shares.columns]
+    contributions = shares * (group_of.map(gweights) / gweights.sum()).to_numpy()
 
     scores = groups.reset_index()
     scores["composite_raw"] = composite_raw.to_numpy()
@@ -328,37 +349,37 @@ def _progress(scores: pd.DataFrame, method: Method) -> None:
 def _flags(scores: pd.DataFrame, config: IndicatorSystem) -> None:
     m = config.method
     reasons: list[list[str]] = [[] for _ in range(len(scores))]
-    a = scores["assessed"].to_numpy()
-    pos = {idx: k for k, idx in enumerate(scores.index)}
+    a = scores["assessed"].to_numpy(bool)
 
-    def add(mask: pd.Series, texts: pd.Series | str) -> None:
-        hit = mask.fillna(False).to_numpy() & a
-        for idx in scores.index[hit]:
-            reasons[pos[idx]].append(texts if isinstance(texts, str) else texts[idx])
+    def add(mask: np.ndarray, text: Callable[[int], str]) -> None:
+        """Append ``text(k)`` to the reasons of every assessed row k where ``mask`` holds."""
+        for k in np.flatnonzero(np.asarray(mask, dtype=bool) & a):
+            reasons[k].append(text(k))
 
-    bottom = scores["rank_class_from_bottom"] <= m.flag_bottom_n
-    add(bottom, "排名落后：类内倒数第 " + scores["rank_class_from_bottom"].fillna(0).astype(int)
-        .astype(str) + " 位（" + scores["assessment_class"] + " 共 "
-        + scores["class_size"].fillna(0).astype(int).astype(str) + " 个单位）")
-    low = scores["composite"] < m.flag_composite_below
-    add(low, "综合得分 " + scores["composite"].map("{:.1f}".format)
-        + f" 分，低于 {m.flag_composite_below:g} 分")
+    col = {c: scores[c].to_numpy() for c in ("assessment_class", "class_size", "composite",
+                                              "rank_class_from_bottom", "score_change")}
+    bottom, cls, size = col["rank_class_from_bottom"], col["assessment_class"], col["class_size"]
+    add(bottom <= m.flag_bottom_n,
+        lambda k: f"排名落后：类内倒数第 {int(bottom[k])} 位（{cls[k]} 共 {int(size[k])} 个单位）")
+    comp = col["composite"]
+    add(comp < m.flag_composite_below,
+        lambda k: f"综合得分 {comp[k]:.1f} 分，低于 {m.flag_composite_below:g} 分")
     for g in config.groups:
-        weak = scores[g.code] < m.flag_group_below
-        add(weak, f"{g.name}得分 " + scores[g.code].map("{:.1f}".format)
-            + f" 分，低于 {m.flag_group_below:g} 分")
+        value = scores[g.code].to_numpy()
+        add(value < m.flag_group_below,
+            lambda k, g=g, value=value: f"{g.name}得分 {value[k]:.1f} 分，低于 {m.flag_group_below:g} 分")
     if m.flag_declines_running > 0:
-        down = (scores["score_change"] < 0).astype(int)
-        streak = down.groupby((down == 0).cumsum().astype(str) + scores["adcode"]).cumsum()
-        add(streak >= m.flag_declines_running,
-            f"综合得分连续 {m.flag_declines_running} 年下降（本年 "
-            + scores["score_change"].map("{:+.1f}".format) + " 分）")
+        change = col["score_change"]
+        down = scores["score_change"] < 0
+        streak = down.astype(int).groupby([scores["adcode"], (~down).cumsum()]).cumsum()
+        add(streak.to_numpy() >= m.flag_declines_running,
+            lambda k: f"综合得分连续 {m.flag_declines_running} 年下降（本年 {change[k]:+.1f} 分）")
     if m.flag_on_gate_failure:
         for k, failures in enumerate(scores["gate_failures"]):
             if a[k]:
                 reasons[k].extend(failures)
     scores["flag_reasons"] = reasons
-    scores["flagged"] = scores["flag_reasons"].map(bool)
+    scores["flagged"] = [bool(r) for r in reasons]
     prev = scores.groupby("adcode")[["flagged", "year"]].shift(1)
     was = (prev["flagged"] == True) & (prev["year"] == scores["year"] - 1)  # noqa: E712
     scores["escalated"] = (scores["flagged"] & was).astype(bool)

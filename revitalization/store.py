@@ -67,6 +67,28 @@ class Meta(SQLModel, table=True):
     value: str
 
 
+class Publication(SQLModel, table=True):
+    """A year's results published (frozen); a correction is a new revision, never an edit."""
+
+    __table_args__ = (UniqueConstraint("year", "revision"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    revision: int = 1
+    fingerprint: str = Field(max_length=64)  # method fingerprint of the frozen result
+    published_at: str
+    published_by: str
+    reason: str = ""  # required for a revision > 1
+
+
+class PublishedResult(SQLModel, table=True):
+    """One unit's frozen result in one publication (JSON: score row and indicator detail)."""
+
+    __tablename__ = "published_result"
+    publication_id: int = Field(foreign_key="publication.id", primary_key=True)
+    adcode: str = Field(foreign_key="region.adcode", primary_key=True, max_length=6)
+    payload: str
+
+
 def database_url() -> str:
     """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"

@@ -129,3 +129,22 @@ def test_compare_lists_only_real_declines_as_declines(app):
     assert "随县" in falls  # the planted slider
     assert (changes != 0).all()
     assert len(falls) < 10  # 2025 is a year in which few units declined
+
+
+def test_publishing_a_year_freezes_it_on_every_page(app):
+    at = open_page(app, "data")
+    form_year = next(s for s in at.selectbox if s.label == "考核年度" and s.key != "year_picker")
+    form_year.set_value(2024)
+    next(b for b in at.button if b.label == "发布该年度结果").click()
+    at.run()
+    assert not at.exception
+    assert any("2024 年结果已发布（第 1 版）" in s.value for s in at.success)
+    assert any("与已发布结果一致" in s.value for s in at.success)
+    # Publishing again without a reason is refused with a message, nothing written.
+    next(s for s in at.selectbox if s.label == "考核年度" and s.key != "year_picker").set_value(2024)
+    next(b for b in at.button if b.label == "发布该年度结果").click()
+    at.run()
+    assert any("请填写更正原因" in e.value for e in at.error)
+    at.selectbox(key="year_picker").set_value(2024)
+    at = open_page(at, "overview")
+    assert any("2024 年结果已于" in c.value for c in at.caption)

@@ -1,0 +1,194 @@
+"""Publishing (freezing) a year's results, reading them back, and what a rescore would change.
+
+Once a year is published, every view reads the frozen result for that year, even after its
+data are corrected; a recomputation is shown beside it as a difference, and replacing the
+published result is a new revision with a stated reason (nothing is overwritten).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from revitalization.engine import KEY, Assessment
+from revitalization.store import Publication, PublishedResult
+
+WIDE = ("values", "imputed", "normalised", "contributions")
+
+
+class PublishError(ValueError):
+    """A publication that is refused, with the reason in Chinese."""
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A published year: its publication record and the frozen frames."""
+
+    year: int
+    revision: int
+    fingerprint: str
+    published_at: str
+    published_by: str
+    reason: str
+    scores: pd.DataFrame  # rows as in Assessment.scores
+    wide: dict[str, pd.DataFrame]  # values, imputed, normalised, contributions
+
+    def label(self) -> str:
+        text = f"{self.year} 年结果已于 {self.published_at[:10]} 发布（第 {self.revision} 版，{self.published_by}）"
+        return text + (f"，修订原因：{self.reason}" if self.reason else "")
+
+
+def _clean(value: object) -> object:
+    """A JSON-safe Python value (NaN → None, numpy scalars → Python)."""
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    return value
+
+
+def snapshot(assessment: Assessment, year: int) -> dict[str, str]:
+    """Each unit's result for ``year`` as a JSON payload, keyed by adcode."""
+    rows = assessment.scores[assessment.scores["year"] == year]
+    if rows.empty:
+        raise PublishError(f"{year} 年没有考核结果，无法发布")
+    out = {}
+    for row in rows.to_dict("records"):
+        key = (row["adcode"], year)
+        payload = {"score": {k: _clean(v) for k, v in row.items()}}
+        for name in WIDE:
+            frame = getattr(assessment, name)
+            payload[name] = {k: _clean(v) for k, v in frame.loc[key].items()}
+        out[row["adcode"]] = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return out
+
+
+def _frames(payloads: dict[str, str], year: int, template: Assessment) -> tuple[
+        pd.DataFrame, dict[str, pd.DataFrame]]:
+    loaded = {a: json.loads(p) for a, p in payloads.items()}
+    scores = pd.DataFrame([p["score"] for p in loaded.values()])
+    scores = scores.reindex(columns=template.scores.columns)
+    for col, dtype in template.scores.dtypes.items():
+        if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
+            continue
+        scores[col] = scores[col].astype(dtype)
+    for col in ("gate_failures", "flag_reasons"):
+        scores[col] = scores[col].map(lambda v: list(v or []))
+    scores["grade"] = pd.Series([g if isinstance(g, str) else pd.NA for g in scores["grade"]],
+                                index=scores.index, dtype=object)
+    index = pd.MultiIndex.from_tuples([(a, year) for a in loaded], names=KEY)
+    wide = {}
+    for name in WIDE:
+        columns = getattr(template, name).columns
+        frame = pd.DataFrame([p[name] for p in loaded.values()], index=index)
+        frame = frame.reindex(columns=columns)
+        wide[name] = frame.fillna("") if name == "imputed" else frame.astype(float)
+    return scores, wide
+
+
+def publish(engine: Engine, assessment: Assessment, year: int, *, user: str,
+            reason: str = "") -> int:
+    """Freeze ``year``'s results; returns the revision number.
+
+    Publishing a year again is a correction: it needs a reason and is refused when
+    nothing would change.
+    """
+    payloads = snapshot(assessment, year)
+    with Session(engine) as session:
+        last = session.exec(select(Publication).where(Publication.year == year)
+                            .order_by(Publication.revision.desc())).first()
+        if last is not None:
+            if not reason.strip():
+                raise PublishError(f"{year} 年结果已发布（第 {last.revision} 版）；"
+                                   "重新发布属于更正，请填写更正原因")
+            frozen = session.exec(select(PublishedResult)
+                                  .where(PublishedResult.publication_id == last.id)).all()
+            if {r.adcode: r.payload for r in frozen} == payloads:
+                raise PublishError(f"{year} 年重新计算的结果与已发布结果完全相同，无需重新发布")
+        pub = Publication(year=year, revision=(last.revision + 1) if last else 1,
+                          fingerprint=assessment.fingerprint, published_by=user,
+                          published_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                          reason=reason.strip())
+        session.add(pub)
+        session.flush()
+        session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
+                        for a, p in payloads.items())
+        session.commit()
+        return pub.revision
+
+
+def publications(engine: Engine) -> pd.DataFrame:
+    """Every publication, newest first (the history of revisions)."""
+    with Session(engine) as session:
+        rows = [p.model_dump() for p in session.exec(
+            select(Publication).order_by(Publication.year.desc(), Publication.revision.desc()))]
+    return pd.DataFrame(rows, columns=list(Publication.model_fields))
+
+
+def read_published(engine: Engine, template: Assessment) -> dict[int, Frozen]:
+    """The latest revision of every published year, shaped like ``template``'s frames."""
+    out = {}
+    with Session(engine) as session:
+        pubs = session.exec(select(Publication).order_by(Publication.revision)).all()
+        latest = {p.year: p for p in pubs}
+        for year, pub in latest.items():
+            rows = session.exec(select(PublishedResult)
+                                .where(PublishedResult.publication_id == pub.id)).all()
+            scores, wide = _frames({r.adcode: r.payload for r in rows}, year, template)
+            out[year] = Frozen(year=year, revision=pub.revision, fingerprint=pub.fingerprint,
+                               published_at=pub.published_at, published_by=pub.published_by,
+                               reason=pub.reason, scores=scores, wide=wide)
+    return out
+
+
+def with_published(assessment: Assessment, frozen: dict[int, Frozen]) -> Assessment:
+    """The assessment with every published year replaced by its frozen result."""
+    years = [y for y in frozen if y in assessment.years]
+    if not years:
+        return assessment
+    keep = ~assessment.scores["year"].isin(years)
+    scores = pd.concat([assessment.scores[keep]] + [frozen[y].scores for y in years])
+    scores = scores.sort_values(KEY).reset_index(drop=True)
+    changes = {"scores": scores,
+               "published": {y: frozen[y].label() for y in years}}
+    for name in ("values", "imputed", "normalised", "contributions"):
+        frame = getattr(assessment, name)
+        kept = frame[~frame.index.get_level_values("year").isin(years)]
+        changes[name] = pd.concat([kept] + [frozen[y].wide[name] for y in years]).sort_index()
+    return dataclasses.replace(assessment, **changes)
+
+
+def recompute_diff(frozen: Frozen, fresh: Assessment) -> pd.DataFrame:
+    """What a recomputation would change in a published year, one row per changed unit."""
+    before = frozen.scores.set_index("adcode")
+    after = fresh.year(frozen.year).reindex(before.index)
+    rows = []
+    for adcode in before.index:
+        b, a = before.loc[adcode], after.loc[adcode]
+        changes = []
+        if abs((a["composite"] or 0) - (b["composite"] or 0)) >= 0.05:
+            changes.append(f"综合得分 {b['composite']:.1f} → {a['composite']:.1f}")
+        if b["assessed"] and b["rank_class"] != a["rank_class"]:
+            changes.append(f"类内排名 {int(b['rank_class'])} → {int(a['rank_class'])}")
+        gb = b["grade"] if isinstance(b["grade"], str) else "不评定"
+        ga = a["grade"] if isinstance(a["grade"], str) else "不评定"
+        if gb != ga:
+            changes.append(f"等次 {gb} → {ga}")
+        if bool(b["flagged"]) != bool(a["flagged"]):
+            changes.append("新增约谈预警" if a["flagged"] else "不再约谈预警")
+        if changes:
+            rows.append({"adcode": adcode, "name": b["name"], "composite_published": b["composite"],
+                         "composite_recomputed": a["composite"], "changes": "；".join(changes)})
+    return pd.DataFrame(rows, columns=["adcode", "name", "composite_published",
+                                       "composite_recomputed", "changes"])

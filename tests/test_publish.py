@@ -1,0 +1,74 @@
+"""Publishing (freezing) a year: frozen reads, corrections as revisions, recompute diff."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from revitalization import store
+from revitalization.engine import assess
+from revitalization.publish import (
+    WIDE,
+    PublishError,
+    publications,
+    publish,
+    read_published,
+    recompute_diff,
+    with_published,
+)
+
+
+@pytest.fixture
+def seeded(db_engine, config, regions):
+    store.sync_reference(db_engine, regions, config)
+    return db_engine
+
+
+def corrected(observations):
+    """The demo data with 随县's 2024 figures revised upwards by 30 %."""
+    obs = observations.copy()
+    hit = (obs["adcode"] == "421321") & (obs["year"] == 2024)
+    obs.loc[hit, "value"] *= 1.3
+    return obs
+
+
+def test_published_year_survives_a_data_correction(seeded, assessment, observations, regions,
+                                                    config):
+    assert publish(seeded, assessment, 2024, user="张三") == 1
+    fresh = assess(corrected(observations), regions, config)
+    frozen = read_published(seeded, fresh)
+    view = with_published(fresh, frozen)
+    pd.testing.assert_frame_equal(view.year(2024), assessment.year(2024))
+    for name in WIDE:
+        pd.testing.assert_frame_equal(getattr(view, name), getattr(assessment, name))
+    pd.testing.assert_frame_equal(view.year(2023), fresh.year(2023))  # others stay fresh
+    assert "已于" in view.published[2024] and "第 1 版" in view.published[2024]
+
+    diff = recompute_diff(frozen[2024], fresh).set_index("adcode")
+    assert "421321" in diff.index
+    assert diff.at["421321", "changes"].startswith("综合得分")
+    assert recompute_diff(frozen[2024], assessment).empty
+
+
+def test_a_correction_is_a_new_revision_with_a_reason(seeded, assessment, observations, regions,
+                                                      config):
+    publish(seeded, assessment, 2024, user="张三")
+    with pytest.raises(PublishError, match="请填写更正原因"):
+        publish(seeded, assessment, 2024, user="张三")
+    with pytest.raises(PublishError, match="完全相同"):
+        publish(seeded, assessment, 2024, user="张三", reason="复核")
+    fresh = assess(corrected(observations), regions, config)
+    assert publish(seeded, fresh, 2024, user="李四", reason="随县数据更正") == 2
+    history = publications(seeded)
+    assert history["revision"].tolist() == [2, 1]  # the first version is kept
+    assert history["reason"].tolist() == ["随县数据更正", ""]
+    latest = read_published(seeded, fresh)[2024]
+    assert latest.revision == 2 and latest.published_by == "李四"
+    pd.testing.assert_frame_equal(with_published(fresh, {2024: latest}).year(2024),
+                                  fresh.year(2024))
+
+
+def test_unknown_year_cannot_be_published(seeded, assessment):
+    with pytest.raises(PublishError, match="1999 年没有考核结果"):
+        publish(seeded, assessment, 1999, user="张三")
+    assert publications(seeded).empty
