@@ -44,6 +44,19 @@ def selected_year() -> int:
     return int(st.session_state[SELECTED_YEAR])
 
 
+def url_choice(name: str, options: list, default):
+    """A choice restored from the URL (``?name=``), or ``default`` if absent or unknown."""
+    value = st.query_params.get(name, "")
+    return next((o for o in options if str(o) == value), default)
+
+
+def url_state(key: str, name: str, options: list, default) -> None:
+    """Seed a widget's session value from the URL once (``?name=``), then leave it to the
+    widget, so a link restores the view and later changes are not overridden."""
+    if key not in st.session_state or st.session_state[key] not in options:
+        st.session_state[key] = url_choice(name, options, default)
+
+
 def is_demo() -> bool:
     return cached.meta().get("demo") == "true"
 

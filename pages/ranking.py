@@ -25,6 +25,14 @@ if cls != "全部":
     shown = shown[shown["考核类别"] == cls]
 if grade != "全部":
     shown = shown[shown["等次"] == grade]
+progress = st.toggle("只看进步明显的单位", value=st.query_params.get("progress") == "1")
+st.query_params["progress"] = "1" if progress else "0"
+if progress:
+    marked = assessment.year(year)["progress"]
+    shown = shown[marked.reindex(shown.index).fillna(False).astype(bool)]
+    for adcode in shown.index:
+        st.markdown(f"- **{shown.at[adcode, '县（市、区）']}**："
+                    f"{assessment.year(year).at[adcode, 'progress_reason']}")
 score_columns = {g.short: st.column_config.ProgressColumn(g.short, min_value=0, max_value=100,
                                                           format="%.1f")
                  for g in config.groups}

@@ -1,9 +1,13 @@
 """Map classes: how values are binned into colours, and what the legend says.
 
 Scores default to fixed bands matching the grade lines (60 / 75 / 85), so the same score
-always has the same colour, in every year and on every map. Quantiles are the alternative.
-Palettes are ColorBrewer sequential schemes, which are colour-blind safe; red and orange are
-kept for flags and warnings.
+always has the same colour, in every year and on every map. Quantiles, natural breaks
+(Jenks) and equal intervals are the alternatives; they are computed over the assessed
+units only. Palettes are ColorBrewer sequential schemes (colour-blind safe); changes use a
+diverging scheme centred on 0; red and orange are kept for flags and warnings.
+
+``make_classes`` is the single place a measure's classes are decided, so the same measure
+gets identical classes and colours wherever it is drawn.
 """
 
 from __future__ import annotations
@@ -21,25 +25,39 @@ YLGNBU = {
     6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
     7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
 }
+# ColorBrewer PuOr (diverging, colour-blind safe): orange-brown = decline, purple = gain.
+PUOR = ["#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"]
 NOT_ASSESSED = ("未纳入考核", "#d9d9d9")
 MISSING = ("数据缺失", "#ffffff")
 SCORE_BANDS = (0.0, 60.0, 75.0, 85.0, 100.0)
-SCHEMES = {"fixed": "固定分段（与等次分数线一致）", "quantile": "分位数"}
+SCHEMES = {"fixed": "固定分段（与等次分数线一致）", "quantile": "分位数",
+           "jenks": "自然断点", "equal": "等间距"}
+GRADE_COLORS = {"优秀": "#253494", "良好": "#2c7fb8", "一般": "#a1dab4", "较差": "#ffffcc",
+                "不评定": "#bdbdbd"}
+FLAG_COLORS = {"约谈预警（连续两年）": "#b30000", "约谈预警": "#fc8d59", "未预警": "#c6dbef"}
 
 
 @dataclass(frozen=True)
 class Classes:
-    """Bin edges (ascending, len = k + 1), colours and legend labels for k classes."""
+    """k classes: bin edges (ascending, len k + 1) or k categories, colours and labels."""
 
     edges: tuple[float, ...]
     colors: tuple[str, ...]
     labels: tuple[str, ...]
+    categories: tuple[str, ...] = ()  # set for categorical measures (grade, flag status)
 
     def assign(self, values: pd.Series | np.ndarray) -> np.ndarray:
-        """Class index per value (0 … k−1); −1 for NaN. Upper edges are inclusive at the top."""
+        """Class index per value (0 … k−1); −1 when missing. Upper edges are inclusive at the top."""
+        if self.categories:
+            lookup = {c: k for k, c in enumerate(self.categories)}
+            return np.array([lookup.get(v, -1) if isinstance(v, str) else -1 for v in values])
         v = np.asarray(values, dtype=float)
         idx = np.searchsorted(np.asarray(self.edges[1:-1]), v, side="right")
         return np.where(np.isnan(v), -1, idx)
+
+    def counts(self, values: pd.Series | np.ndarray) -> list[int]:
+        idx = self.assign(values)
+        return [int((idx == k).sum()) for k in range(len(self.colors))]
 
 
 def _fmt(x: float, decimals: int) -> str:
@@ -59,6 +77,21 @@ def _labels(edges: list[float], decimals: int, unit: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _suffix(unit: str) -> str:
+    if unit in ("", "比值"):
+        return ""
+    return unit if unit == "%" else f" {unit}"
+
+
+def _from_edges(edges: list[float], decimals: int, unit: str) -> Classes:
+    edges = sorted(set(np.round(edges, decimals).tolist()))
+    if len(edges) < 2:
+        edges = [edges[0], edges[0] + 10.0 ** -decimals]
+    n = len(edges) - 1
+    colors = YLGNBU[3][-n:] if n < 3 else YLGNBU[min(n, 7)]
+    return Classes(tuple(edges), tuple(colors), _labels(edges, decimals, _suffix(unit)))
+
+
 def fixed_score_classes() -> Classes:
     """The default for scores: bands at the grade lines 60 / 75 / 85."""
     edges = list(SCORE_BANDS)
@@ -71,10 +104,94 @@ def quantile_classes(values: pd.Series, k: int = 5, decimals: int = 1,
     v = pd.Series(values, dtype=float).dropna()
     if v.empty:
         return Classes((0.0, 1.0), (YLGNBU[3][0],), ("—",))
-    edges = sorted(set(np.round(np.quantile(v, np.linspace(0, 1, k + 1)), decimals).tolist()))
-    if len(edges) < 2:
-        edges = [edges[0], edges[0] + 1]
-    n = len(edges) - 1
-    colors = YLGNBU[max(n, 3)][-n:] if n < 3 else YLGNBU[n]
-    suffix = f" {unit}" if unit and unit not in ("%",) else unit
-    return Classes(tuple(edges), tuple(colors), _labels(edges, decimals, suffix))
+    return _from_edges(np.quantile(v, np.linspace(0, 1, k + 1)).tolist(), decimals, unit)
+
+
+def equal_interval_classes(values: pd.Series, k: int = 5, decimals: int = 1,
+                           unit: str = "") -> Classes:
+    """k classes of equal width between the minimum and the maximum."""
+    v = pd.Series(values, dtype=float).dropna()
+    if v.empty:
+        return Classes((0.0, 1.0), (YLGNBU[3][0],), ("—",))
+    return _from_edges(np.linspace(v.min(), v.max(), k + 1).tolist(), decimals, unit)
+
+
+def jenks_breaks(values: np.ndarray, k: int) -> list[float]:
+    """Fisher–Jenks natural breaks: k classes minimising the within-class squared deviation.
+
+    Exact dynamic programme, O(k·n²); n is at most a few hundred units here.
+    """
+    x = np.sort(np.asarray(values, dtype=float))
+    n = len(x)
+    k = max(1, min(k, len(np.unique(x))))
+    s1 = np.concatenate([[0.0], np.cumsum(x)])
+    s2 = np.concatenate([[0.0], np.cumsum(x * x)])
+
+    def sse(i: np.ndarray, j: int) -> np.ndarray:  # cost of x[i:j] for many i
+        m = j - i
+        total = s1[j] - s1[i]
+        return s2[j] - s2[i] - total * total / m
+
+    cost = np.full((k + 1, n + 1), np.inf)
+    back = np.zeros((k + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for c in range(1, k + 1):
+        for j in range(c, n + 1):
+            i = np.arange(c - 1, j)
+            total = cost[c - 1, i] + sse(i, j)
+            best = int(np.argmin(total))
+            cost[c, j], back[c, j] = total[best], i[best]
+    cuts, j = [], n
+    for c in range(k, 0, -1):
+        cuts.append(j)
+        j = back[c, j]
+    cuts = sorted(cuts)
+    return [float(x[0])] + [float(x[c - 1]) for c in cuts]
+
+
+def jenks_classes(values: pd.Series, k: int = 5, decimals: int = 1, unit: str = "") -> Classes:
+    v = pd.Series(values, dtype=float).dropna()
+    if v.empty:
+        return Classes((0.0, 1.0), (YLGNBU[3][0],), ("—",))
+    return _from_edges(jenks_breaks(v.to_numpy(), k), decimals, unit)
+
+
+def category_classes(colors: dict[str, str]) -> Classes:
+    """Classes for a categorical measure, one per category, in the given order."""
+    names = tuple(colors)
+    return Classes((), tuple(colors.values()), names, categories=names)
+
+
+def diverging_classes(values: pd.Series, decimals: int = 1, unit: str = "分",
+                      up: str = "提高", down: str = "下降") -> Classes:
+    """Seven classes symmetric around 0 for changes, the direction written in each label.
+
+    The step s is set so ±3.5 s covers 95 % of the absolute changes; the middle class
+    (±0.5 s) reads 基本持平.
+    """
+    v = pd.Series(values, dtype=float).dropna()
+    top = float(np.percentile(np.abs(v), 95)) if len(v) else 1.0
+    unit_step = 10.0 ** -decimals
+    step = max(float(np.ceil(top / 3.5 / unit_step) * unit_step), unit_step)
+    half = [0.5 * step, 1.5 * step, 2.5 * step]
+    lowest = min(-3.5 * step, float(v.min()) if len(v) else 0.0)
+    highest = max(3.5 * step, float(v.max()) if len(v) else 0.0)
+    edges = [lowest, -half[2], -half[1], -half[0], half[0], half[1], half[2], highest]
+    u = _suffix(unit)
+    f = [_fmt(h, decimals) for h in half]
+    labels = (f"↓ {down}超过 {f[2]}{u}", f"↓ {down} {f[1]}–{f[2]}{u}", f"↓ {down} {f[0]}–{f[1]}{u}",
+              f"基本持平（±{f[0]}{u} 以内）",
+              f"↑ {up} {f[0]}–{f[1]}{u}", f"↑ {up} {f[1]}–{f[2]}{u}", f"↑ {up}超过 {f[2]}{u}")
+    return Classes(tuple(edges), tuple(PUOR), labels)
+
+
+def make_classes(scheme: str, values: pd.Series, *, is_score: bool, decimals: int = 1,
+                 unit: str = "", k: int = 5) -> Classes:
+    """The classes of a numeric measure: ``fixed`` bands for scores, else data-driven."""
+    if scheme == "fixed" and is_score:
+        return fixed_score_classes()
+    if scheme == "jenks":
+        return jenks_classes(values, k, decimals, unit)
+    if scheme == "equal":
+        return equal_interval_classes(values, k, decimals, unit)
+    return quantile_classes(values, k, decimals, unit)

@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import shape
 
 from revitalization.classes import MISSING, NOT_ASSESSED, Classes
-from revitalization.geo import load_city_geojson, load_county_geojson
+from revitalization.geo import load_city_geojson, load_county_geojson, map_geojson, map_layer_url
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 TOPOJSON_URL = "/app/static/vendor/topojson/"
@@ -39,75 +39,120 @@ def base_layout(fig: go.Figure, title: str, subtitle: str = "", height: int = 56
 
 
 @lru_cache(maxsize=1)
-def _city_lines() -> tuple[list[float | None], list[float | None]]:
-    """Longitudes and latitudes of every city boundary ring, rings separated by None."""
-    lons: list[float | None] = []
-    lats: list[float | None] = []
-    for feature in load_city_geojson()["features"]:
-        geom = shape(feature["geometry"])
-        for poly in getattr(geom, "geoms", [geom]):
-            ring = np.asarray(poly.exterior.coords)
-            lons.extend(ring[:, 0].tolist() + [None])
-            lats.extend(ring[:, 1].tolist() + [None])
-    return lons, lats
+def _city_lines() -> tuple[np.ndarray, np.ndarray]:
+    """Every city boundary drawn once (shared borders are not doubled), as lon/lat arrays
+    with lines separated by NaN (a gap in the line), rounded to 4 decimals (≈ 10 m)."""
+    boundaries = [shape(f["geometry"]).boundary for f in load_city_geojson()["features"]]
+    network = shapely.line_merge(shapely.union_all(boundaries))
+    parts = []
+    for line in getattr(network, "geoms", [network]):
+        parts += [np.round(np.asarray(line.coords), 4), np.full((1, 2), np.nan)]
+    coords = np.concatenate(parts).astype(np.float32)  # ≈ 1 m resolution, half the bytes
+    return coords[:, 0], coords[:, 1]
 
 
-@lru_cache(maxsize=1)
-def county_label_points() -> pd.DataFrame:
-    """A point inside each county (for name labels): adcode, lon, lat."""
+def _label_points(collection: dict) -> pd.DataFrame:
     rows = []
-    for feature in load_county_geojson()["features"]:
+    for feature in collection["features"]:
         pt = shapely.point_on_surface(shape(feature["geometry"]))
         rows.append((feature["properties"]["adcode"], pt.x, pt.y))
     return pd.DataFrame(rows, columns=["adcode", "lon", "lat"])
 
 
+@lru_cache(maxsize=1)
+def county_label_points() -> pd.DataFrame:
+    """A point inside each county (for name labels): adcode, lon, lat."""
+    return _label_points(load_county_geojson())
+
+
+@lru_cache(maxsize=1)
+def city_label_points() -> pd.DataFrame:
+    """A point inside each city-level unit: adcode, lon, lat."""
+    return _label_points(load_city_geojson())
+
+
+def _stepped(colors: list[str]) -> list[list]:
+    """A colourscale mapping integer z = 0 … n−1 to ``colors`` exactly (zmin −0.5, zmax n−0.5)."""
+    n = len(colors)
+    scale = []
+    for k, c in enumerate(colors):
+        scale += [[k / n, c], [(k + 1) / n, c]]
+    return scale
+
+
+def _legend_entry(color: str, name: str, geo: str = "geo", group: str = "") -> go.Scattergeo:
+    """A legend swatch (a trace with no points), so one choropleth trace can carry the map."""
+    return go.Scattergeo(lon=[None], lat=[None], mode="markers", name=name, geo=geo,
+                         marker={"symbol": "square", "size": 13, "color": color,
+                                 "line": {"color": BORDER, "width": 0.6}},
+                         hoverinfo="skip", showlegend=True, legendgroup=group or name)
+
+
+def class_index(frame: pd.DataFrame, classes: Classes) -> np.ndarray:
+    """Colour index per unit: 0 … k−1 the classes, k 数据缺失, k+1 未纳入考核."""
+    idx = np.asarray(classes.assign(frame["value"]))
+    k = len(classes.colors)
+    return np.where(frame["assessed"].to_numpy(bool), np.where(idx < 0, k, idx), k + 1)
+
+
+def palette(classes: Classes) -> list[str]:
+    """The colours ``class_index`` points into."""
+    return list(classes.colors) + [MISSING[1], NOT_ASSESSED[1]]
+
+
+def legend_items(frame: pd.DataFrame, classes: Classes) -> list[tuple[str, str]]:
+    """(colour, label with unit count): classes best first, then 数据缺失 / 未纳入考核 if any."""
+    z = class_index(frame, classes)
+    k = len(classes.colors)
+    order = range(k) if classes.categories else range(k - 1, -1, -1)  # numbers: best first
+    items = [(classes.colors[j], f"{classes.labels[j]}（{int((z == j).sum())}）") for j in order]
+    for j, (label, color) in ((k, MISSING), (k + 1, NOT_ASSESSED)):
+        if (z == j).any():
+            items.append((color, f"{label}（{int((z == j).sum())}）"))
+    return items
+
+
+def _map_trace(frame: pd.DataFrame, classes: Classes, geojson: dict | str, geo: str = "geo"
+               ) -> go.Choropleth:
+    """One choropleth trace for all units (the legend is drawn by ``_legend_entry`` swatches)."""
+    colors = palette(classes)
+    return go.Choropleth(
+        geojson=geojson, featureidkey="properties.adcode", locations=frame["adcode"],
+        z=class_index(frame, classes), zmin=-0.5, zmax=len(colors) - 0.5,
+        colorscale=_stepped(colors), showscale=False,
+        marker={"line": {"color": BORDER, "width": 0.5}}, geo=geo, showlegend=False,
+        customdata=frame[["label"]].to_numpy(), text=frame["hover"],
+        hovertemplate="%{text}<extra></extra>", name="",
+    )
+
+
 def choropleth(frame: pd.DataFrame, classes: Classes, *, title: str, subtitle: str = "",
-               legend_title: str = "", show_labels: bool = False,
-               show_cities: bool = True, height: int = 620) -> go.Figure:
-    """A county choropleth with discrete classes and a legend that counts units per class.
+               legend_title: str = "", show_labels: bool = False, show_cities: bool = True,
+               level: str = "county", height: int = 620, inline: bool = False) -> go.Figure:
+    """A choropleth with discrete classes and a legend that counts units per class.
 
-    ``frame`` has one row per county: ``adcode``, ``value`` (NaN = missing), ``assessed``
-    (bool), ``label`` (short name) and ``hover`` (HTML tooltip text).
+    ``frame`` has one row per unit: ``adcode``, ``value`` (NaN = missing; a string for a
+    categorical measure), ``assessed`` (bool), ``label`` (short name) and ``hover`` (HTML
+    tooltip text, already escaped). ``level`` is ``county`` or ``city``. ``inline`` embeds
+    the geometry (for exports); on screen it is fetched once from the static layer URL.
     """
-    geojson = load_county_geojson()
-    data = frame.copy()
-    data["cls"] = classes.assign(data["value"])
-    fig = go.Figure()
-
-    def layer(rows: pd.DataFrame, color: str, name: str) -> None:
-        fig.add_trace(go.Choropleth(
-            geojson=geojson, featureidkey="properties.adcode",
-            locations=rows["adcode"], z=np.zeros(len(rows)),
-            colorscale=[[0, color], [1, color]], showscale=False,
-            marker={"line": {"color": BORDER, "width": 0.5}},
-            name=f"{name}（{len(rows)}）", showlegend=True,
-            customdata=rows[["label"]].to_numpy(), text=rows["hover"],
-            hovertemplate="%{text}<extra></extra>",
-        ))
-
-    assessed = data[data["assessed"]]
-    for k in range(len(classes.colors) - 1, -1, -1):  # legend: best class first
-        layer(assessed[assessed["cls"] == k], classes.colors[k], classes.labels[k])
-    missing = assessed[assessed["cls"] < 0]
-    if len(missing):
-        layer(missing, MISSING[1], MISSING[0])
-    others = data[~data["assessed"]]
-    if len(others):
-        layer(others, NOT_ASSESSED[1], NOT_ASSESSED[0])
-
+    geometry = map_geojson(level) if inline else map_layer_url(level)
+    fig = go.Figure(_map_trace(frame, classes, geometry))
+    for color, name in legend_items(frame, classes):
+        fig.add_trace(_legend_entry(color, name))
     if show_cities:
         lons, lats = _city_lines()
         fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
                                     line={"color": CITY_BORDER, "width": 1.4},
-                                    name="市州界", showlegend=True))
+                                    name="市州界", showlegend=level == "county"))
     if show_labels:
-        pts = county_label_points().merge(data[["adcode", "label"]], on="adcode")
+        points = county_label_points() if level == "county" else city_label_points()
+        pts = points.merge(frame[["adcode", "label"]], on="adcode")
         fig.add_trace(go.Scattergeo(lon=pts["lon"], lat=pts["lat"], text=pts["label"],
                                     mode="text", hoverinfo="skip", showlegend=False,
-                                    textfont={"size": 9, "color": "#111827"}))
-    fig.update_geos(visible=False, projection_type="mercator", bgcolor="white",
-                    lonaxis_range=list(HUBEI_LON), lataxis_range=list(HUBEI_LAT))
+                                    textfont={"size": 9 if level == "county" else 12,
+                                              "color": "#111827"}))
+    _frame_geo(fig)
     base_layout(fig, title, subtitle, height=height)
     fig.update_layout(
         legend={"title": {"text": legend_title}, "x": 1.0, "xanchor": "right",
@@ -115,6 +160,43 @@ def choropleth(frame: pd.DataFrame, classes: Classes, *, title: str, subtitle: s
                 "itemclick": False, "itemdoubleclick": False},
         clickmode="event+select", dragmode=False,
     )
+    return fig
+
+
+def _frame_geo(fig: go.Figure) -> None:
+    fig.update_geos(visible=False, projection_type="mercator", bgcolor="white",
+                    lonaxis_range=list(HUBEI_LON), lataxis_range=list(HUBEI_LAT))
+
+
+def small_multiples(frames: list[tuple[str, pd.DataFrame]], classes: Classes, *, title: str,
+                    subtitle: str = "", legend_title: str = "", height: int = 640,
+                    inline: bool = False) -> go.Figure:
+    """Several county maps with the same classes, in a grid of three columns.
+
+    Uses the coarse county layer: a thumbnail needs no 10 m detail, and the figure stays
+    small enough to send and to export.
+    """
+    from plotly.subplots import make_subplots
+
+    cols = 3
+    rows = (len(frames) + cols - 1) // cols
+    fig = make_subplots(rows=rows, cols=cols, specs=[[{"type": "geo"}] * cols] * rows,
+                        subplot_titles=[t for t, _ in frames], horizontal_spacing=0.01,
+                        vertical_spacing=0.06)
+    geojson = map_geojson("county", coarse=True) if inline else map_layer_url("county", coarse=True)
+    for n, (_, frame) in enumerate(frames):
+        geo = "geo" if n == 0 else f"geo{n + 1}"
+        fig.add_trace(_map_trace(frame, classes, geojson, geo=geo))
+    # The shared legend: the classes (counts differ per map, so they are left out).
+    for color, label in zip(classes.colors[::-1], classes.labels[::-1], strict=True):
+        fig.add_trace(_legend_entry(color, label))
+    fig.add_trace(_legend_entry(NOT_ASSESSED[1], NOT_ASSESSED[0]))
+    _frame_geo(fig)
+    base_layout(fig, title, subtitle, height=height)
+    fig.update_layout(margin={"t": 110})
+    fig.update_layout(legend={"title": {"text": legend_title}, "x": 0.99, "xanchor": "right",
+                              "y": 0.05, "yanchor": "bottom", "itemclick": False,
+                              "itemdoubleclick": False}, dragmode=False)
     return fig
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from revitalization.paths import GEO_DIR
+from revitalization.paths import GEO_DIR, STATIC_DIR
 
 COUNTY_FILE: Path = GEO_DIR / "hubei_counties.geojson"
 CITY_FILE: Path = GEO_DIR / "hubei_cities.geojson"
@@ -82,3 +82,76 @@ def city_frame() -> gpd.GeoDataFrame:
     lon/lat degrees. A new frame is returned on each call.
     """
     return _frame(load_city_geojson())
+
+
+@lru_cache(maxsize=2)
+def load_county_geojson_coarse(tolerance: float = 0.02) -> dict:
+    """The county layer simplified further (shared edges kept shared), for small multiples.
+
+    Coordinates are rounded to 3 decimals (≈ 100 m), plenty for a thumbnail map.
+    """
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    features = load_county_geojson()["features"]
+    geoms = [shape(f["geometry"]) for f in features]
+    simple = shapely.coverage_simplify(geoms, tolerance)
+    simple = shapely.set_precision(simple, 0.001)
+    out = []
+    for f, g in zip(features, simple, strict=True):
+        g = shapely.orient_polygons(g, exterior_cw=True)
+        out.append({"type": "Feature", "properties": f["properties"], "geometry": mapping(g)})
+    return {"type": "FeatureCollection", "features": out}
+
+
+def _compact(collection: dict, decimals: int) -> dict:
+    def rnd(coords):
+        if coords and isinstance(coords[0], int | float):
+            return [round(c, decimals) for c in coords]
+        return [rnd(c) for c in coords]
+
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"adcode": f["properties"]["adcode"]},
+         "geometry": {"type": f["geometry"]["type"], "coordinates": rnd(f["geometry"]["coordinates"])}}
+        for f in collection["features"]]}
+
+
+@lru_cache(maxsize=4)
+def map_geojson(level: str = "county", coarse: bool = False) -> dict:
+    """The layer a map figure carries: only the adcode property, coordinates rounded to
+    4 decimals (≈ 10 m), so the figure sent to the browser stays small."""
+    if level == "city":
+        return _compact(load_city_geojson(), 4)
+    return _compact(load_county_geojson_coarse() if coarse else load_county_geojson(), 4)
+
+
+STATIC_GEO_DIR: Path = STATIC_DIR / "geo"
+MAP_LAYERS = {("county", False): "hubei_counties_map.json",
+              ("county", True): "hubei_counties_coarse.json",
+              ("city", False): "hubei_cities_map.json"}
+
+
+def map_layer_url(level: str = "county", coarse: bool = False) -> str:
+    """Where the browser fetches a map layer (served by Streamlit's static file serving).
+
+    Figures on screen reference the layer by URL, so the geometry is sent once and cached
+    by the browser instead of travelling with every rerun; exports embed it inline.
+    """
+    return f"/app/static/geo/{MAP_LAYERS[(level, coarse)]}"
+
+
+def write_map_layers() -> list[Path]:
+    """(Re)write the static map layers from the GeoJSON in ``geo/`` (run after a rebuild)."""
+    STATIC_GEO_DIR.mkdir(parents=True, exist_ok=True)
+    out = []
+    for (level, coarse), name in MAP_LAYERS.items():
+        path = STATIC_GEO_DIR / name
+        path.write_text(json.dumps(map_geojson(level, coarse), ensure_ascii=False,
+                                   separators=(",", ":")), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+if __name__ == "__main__":
+    for written in write_map_layers():
+        print(f"{written.relative_to(STATIC_DIR.parent)}: {written.stat().st_size / 1024:.0f} KB")

@@ -8,34 +8,91 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from revitalization.classes import (
+    FLAG_COLORS,
+    GRADE_COLORS,
+    Classes,
+    category_classes,
+    make_classes,
+)
 from revitalization.config import GRADES, IndicatorSystem, format_value
 from revitalization.engine import IMPUTE_LABELS, Assessment
+from revitalization.regions import city_short_name
 
 
 @dataclass(frozen=True)
 class Measure:
     """Something a map can be coloured by."""
 
-    key: str  # "composite", a group code or an indicator code
+    key: str  # "composite", a group code, "grade", "flag" or an indicator code
     label: str
     unit: str
     decimals: int
+    kind: str = "score"  # score | indicator | category
+
+    @property
+    def is_score(self) -> bool:
+        return self.kind == "score"
+
+    def option(self) -> str:
+        """How the measure is named in a picker."""
+        return self.label + (f"（{self.unit}）" if self.unit else "")
+
+    def legend_title(self) -> str:
+        return self.option()
+
+
+GRADE_MEASURE = Measure("grade", "考核等次", "", 0, "category")
+FLAG_MEASURE = Measure("flag", "约谈预警状态", "", 0, "category")
 
 
 def measures(config: IndicatorSystem) -> list[Measure]:
-    """The composite, the five revitalizations, then every indicator."""
+    """The composite, the five revitalizations, grade, flag status, then every indicator."""
     out = [Measure("composite", "综合得分", "分", 1)]
     out += [Measure(g.code, f"{g.name}得分", "分", 1) for g in config.groups]
-    out += [Measure(i.code, i.name, i.unit, i.decimals) for i in config.indicators]
+    out += [GRADE_MEASURE, FLAG_MEASURE]
+    out += [Measure(i.code, i.name, i.unit, i.decimals, "indicator") for i in config.indicators]
     return out
+
+
+def flag_status(rows: pd.DataFrame) -> pd.Series:
+    """约谈预警（连续两年） / 约谈预警 / 未预警 for assessed units; NaN for the others."""
+    status = np.where(rows["escalated"], "约谈预警（连续两年）",
+                      np.where(rows["flagged"], "约谈预警", "未预警"))
+    return pd.Series(status, index=rows.index, dtype=object).where(rows["assessed"])
 
 
 def measure_values(assessment: Assessment, measure: str, year: int) -> pd.Series:
     """Values of a measure for every unit in a year, indexed by adcode."""
+    rows = assessment.year(year)
+    if measure == "grade":
+        return rows["grade"].fillna("不评定").astype(object).where(rows["assessed"])
+    if measure == "flag":
+        return flag_status(rows)
     if measure in assessment.scores.columns:
-        return assessment.year(year)[measure].astype(float)
-    values = assessment.values[measure].xs(year, level="year")
-    return values.astype(float)
+        return rows[measure].astype(float)
+    return assessment.values[measure].xs(year, level="year").astype(float)
+
+
+def default_scheme(measure: Measure) -> str:
+    return "fixed" if measure.is_score else "quantile"
+
+
+def measure_classes(measure: Measure, values: pd.Series, scheme: str | None = None) -> Classes:
+    """The one way a measure's classes are made (``values``: the assessed units' values;
+    pass several years' values together to share classes between years)."""
+    if measure.key == "grade":
+        return category_classes(GRADE_COLORS)
+    if measure.key == "flag":
+        return category_classes(FLAG_COLORS)
+    return make_classes(scheme or default_scheme(measure), values, is_score=measure.is_score,
+                        decimals=measure.decimals, unit=measure.unit)
+
+
+def display_value(value: object, measure: Measure) -> str:
+    if measure.kind == "category":
+        return value if isinstance(value, str) else "—"
+    return format_value(value, measure.unit, measure.decimals)
 
 
 def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFrame:
@@ -47,8 +104,9 @@ def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFra
         name = html.escape(str(r["name"]))
         city = html.escape(str(r["city_name"]))
         parts = [f"<b>{name}</b>（{city}）",
-                 f"{html.escape(measure.label)}：{format_value(values[adcode], measure.unit, measure.decimals)}"]
+                 f"{html.escape(measure.label)}：{html.escape(display_value(values[adcode], measure))}"]
         if r["assessed"]:
+            parts.append(f"综合得分：{r['composite']:.1f} 分")
             parts.append(f"类内排名：{int(r['rank_class'])}/{int(r['class_size'])}"
                          f"（{html.escape(r['assessment_class'])}）")
             parts.append(f"等次：{r['grade'] if isinstance(r['grade'], str) else '不评定'}")
@@ -63,6 +121,69 @@ def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFra
         "assessed": rows["assessed"].to_numpy(), "label": rows["short_name"].to_numpy(),
         "hover": hover,
     })
+
+
+def city_scores(assessment: Assessment, config: IndicatorSystem, year: int) -> pd.DataFrame:
+    """The 17 city-level units: the plain mean of their assessed counties' scores.
+
+    Each assessed county counts once (not weighted by population or area); cities'
+    non-assessed central districts do not enter the mean.
+    """
+    rows = assessment.year(year)
+    a = rows[rows["assessed"]]
+    cols = ["composite"] + [g.code for g in config.groups]
+    grouped = a.groupby("city_adcode")
+    out = grouped[cols].mean()
+    out["assessed"] = grouped.size()
+    out["flagged"] = grouped["flagged"].sum().astype(int)
+    out["excellent"] = grouped["grade"].apply(lambda g: int((g == "优秀").sum()))
+    out["progress"] = grouped["progress"].sum().astype(int)
+    names = rows.drop_duplicates("city_adcode").set_index("city_adcode")["city_name"]
+    out["name"] = names.reindex(out.index)
+    out["rank"] = out["composite"].rank(ascending=False, method="min").astype(int)
+    return out.sort_values("rank")
+
+
+def city_map_frame(cities: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """A map frame for the city layer from ``city_scores``."""
+    hover = []
+    for _, r in cities.iterrows():
+        hover.append("<br>".join([
+            f"<b>{html.escape(str(r['name']))}</b>",
+            f"{html.escape(measure.label)}：{format_value(r[measure.key], '分', 1)}"
+            f"（{int(r['assessed'])} 个纳入考核县的平均）",
+            f"市州排名：{int(r['rank'])}/{len(cities)}",
+            f"优秀 {int(r['excellent'])} 个 · 进步明显 {int(r['progress'])} 个 · "
+            f"约谈预警 {int(r['flagged'])} 个"]))
+    return pd.DataFrame({"adcode": cities.index, "value": cities[measure.key].to_numpy(),
+                         "assessed": True, "label": cities["name"].map(city_short_name).to_numpy(),
+                         "hover": hover})
+
+
+def markdown_table(table: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
+    """A small table as Markdown, every cell escaped (names come from data files)."""
+    formats = formats or {}
+
+    def cell(col: str, value: object) -> str:
+        text = formats[col].format(value) if col in formats else str(value)
+        return html.escape(text).replace("|", "&#124;")
+
+    head = "| " + " | ".join(html.escape(str(c)) for c in table.columns) + " |"
+    rule = "|" + "---|" * len(table.columns)
+    rows = ["| " + " | ".join(cell(c, r[c]) for c in table.columns) + " |"
+            for _, r in table.iterrows()]
+    return "\n".join([head, rule, *rows])
+
+
+def top_bottom(assessment: Assessment, year: int, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The n best and n lowest assessed units by composite (province rank)."""
+    rows = assessment.year(year)
+    rows = rows[rows["assessed"]].sort_values(["rank_province", "name"])
+    table = pd.DataFrame({"全省排名": rows["rank_province"].astype(int), "县（市、区）": rows["name"],
+                          "市州": rows["city_name"].map(city_short_name),
+                          "综合得分": rows["composite"].round(1),
+                          "等次": rows["grade"].fillna("不评定")}, index=rows.index)
+    return table.head(n), table.tail(n).iloc[::-1]
 
 
 def kpis(assessment: Assessment, year: int) -> dict:

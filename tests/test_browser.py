@@ -13,12 +13,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 from components.pages import PAGES
 from revitalization.paths import ROOT
+from revitalization.regions import load_regions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -83,11 +84,44 @@ def assert_healthy(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, "error box on page"
     body = page.inner_text("body")
     assert "Traceback" not in body
+    assert "Page not found" not in body
+
+
+def test_click_on_a_county_opens_its_profile(server, browser):
+    page, outside = open_page(browser, f"{server}/?year=2024")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=60_000)
+    page.wait_for_timeout(1000)
+    # The largest county-shaped path is a safe click target; read its adcode from plotly.
+    target = page.evaluate("""() => {
+        const paths = [...document.querySelectorAll('.choroplethlocation')];
+        let best = null, area = 0;
+        for (const p of paths) {
+            const b = p.getBBox();
+            if (b.width * b.height > area) { area = b.width * b.height; best = p; }
+        }
+        const r = best.getBoundingClientRect();
+        return {x: r.x + r.width / 2, y: r.y + r.height / 2, id: best.__data__.id};
+    }""")
+    page.mouse.click(target["x"], target["y"])
+    page.wait_for_url(lambda url: "/county" in url and "county=" in url, timeout=30_000)
+    adcode = parse_qs(urlparse(page.url).query)["county"][0]
+    name = load_regions().set_index("adcode").at[adcode, "name"]
+    page.locator("h1", has_text=name).wait_for(timeout=30_000)
+    assert parse_qs(urlparse(page.url).query)["year"] == ["2024"]
+    assert_healthy(page)
+    assert outside == []
+    page.close()
+
+
+def page_url(server: str, spec) -> str:
+    """The default page lives at the root; the others at their url_path."""
+    return f"{server}/" if spec.default else f"{server}/{spec.key}"
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[p.key for p in PAGES])
 def test_page_loads_offline(server, browser, spec):
-    page, outside = open_page(browser, f"{server}/{spec.key}")
+    page, outside = open_page(browser, page_url(server, spec))
     page.wait_for_selector("h1", timeout=60_000)
     page.get_by_text("示例数据").first.wait_for(timeout=60_000)
     if page.locator(".js-plotly-plot").count():
@@ -99,7 +133,7 @@ def test_page_loads_offline(server, browser, spec):
 
 
 def test_overview_map_is_drawn(server, browser):
-    page, outside = open_page(browser, f"{server}/overview?year=2024")
+    page, outside = open_page(browser, f"{server}/?year=2024")
     page.wait_for_selector(".choroplethlocation", timeout=60_000)
     page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
                            timeout=30_000)

@@ -148,3 +148,73 @@ def test_publishing_a_year_freezes_it_on_every_page(app):
     at.selectbox(key="year_picker").set_value(2024)
     at = open_page(at, "overview")
     assert any("2024 年结果已于" in c.value for c in at.caption)
+
+
+def z_of(fig: dict) -> dict[str, int]:
+    trace = next(t for t in fig["data"] if t["type"] == "choropleth")
+    return dict(zip(trace["locations"], array(trace["z"]).tolist(), strict=True))
+
+
+def legend(fig: dict) -> list[str]:
+    return [t["name"] for t in fig["data"] if t.get("showlegend") and t["type"] == "scattergeo"]
+
+
+def test_overview_classes_change_the_map(app):
+    at = open_page(app, "overview")
+    at.selectbox[0].set_value("labour_productivity").run()
+    quantile = figure(at)
+    assert at.query_params["classes"] == "quantile"
+    scheme = next(s for s in at.selectbox if s.label == "分级方式")
+    scheme.set_value("equal").run()
+    equal = figure(at)
+    assert legend(equal) != legend(quantile)
+    assert z_of(equal) != z_of(quantile)
+    assert at.query_params["classes"] == "equal"
+    # Counts in the legend add up to the 103 units.
+    counts = [int(name.rsplit("（", 1)[1].rstrip("）")) for name in legend(equal) if "（" in name]
+    assert sum(counts) == 103
+
+
+def test_overview_url_restores_the_view(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params.update({"year": "2024", "measure": "culture", "classes": "jenks",
+                            "labels": "1"})
+    at.run()
+    assert not at.exception
+    fig = figure(at)
+    assert "湖北省县域文化振兴得分（2024 年度）" in fig["layout"]["title"]["text"]
+    assert next(s for s in at.selectbox if s.label == "分级方式").value == "jenks"
+    assert any(t["mode"] == "text" for t in fig["data"] if t["type"] == "scattergeo")
+
+
+def test_overview_grade_and_flag_maps_are_categorical(app):
+    at = open_page(app, "overview")
+    at.selectbox[0].set_value("flag").run()
+    names = legend(figure(at))
+    assert any(n.startswith("约谈预警（连续两年）") for n in names)
+    assert any(n.startswith("未纳入考核（21）") for n in names)
+    flagged = sum(int(n.rsplit("（", 1)[1].rstrip("）")) for n in names if n.startswith("约谈预警"))
+    assert flagged == int(at.get("metric")[4].value.split()[0])
+    at.selectbox[0].set_value("grade").run()
+    assert [n.split("（")[0] for n in legend(figure(at))][:4] == ["优秀", "良好", "一般", "较差"]
+
+
+def test_overview_small_multiples_city_and_zoom_views(app):
+    at = open_page(app, "overview")
+    at.segmented_control(key="overview_view").set_value("small").run()
+    fig = figure(at)
+    assert sum(t["type"] == "choropleth" for t in fig["data"]) == 5
+    assert [a["text"] for a in fig["layout"]["annotations"]] == \
+        ["产业振兴", "人才振兴", "文化振兴", "生态振兴", "组织振兴"]
+    at.segmented_control(key="overview_view").set_value("city").run()
+    fig = figure(at)
+    trace = next(t for t in fig["data"] if t["type"] == "choropleth")
+    assert len(trace["locations"]) == 17
+    assert any("简单算术平均" in c.value for c in at.caption)
+    at.segmented_control(key="overview_view").set_value("zoom").run()
+    assert not at.exception
+    assert any("未配置底图" in c.value for c in at.caption)
+    assert at.query_params["view"] == "zoom"

@@ -1,0 +1,117 @@
+"""Benchmark of the overview page (issue 4). Run: .venv/bin/python bench/bench_overview.py
+
+Targets: warm server-side rerun after changing year or measure ≤ 300 ms; fresh browser
+load to map visible ≤ 2.5 s; map payload ≤ 500 KB. Needs system Chromium for the browser
+figure (skipped with a note otherwise). Uses its own throw-away SQLite database.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TMP = Path(tempfile.mkdtemp(prefix="bench_overview_"))
+os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'bench.db'}"
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from revitalization import demo, views  # noqa: E402
+from revitalization.classes import fixed_score_classes  # noqa: E402
+from revitalization.config import load_config  # noqa: E402
+from revitalization.engine import assess  # noqa: E402
+from revitalization.figures import choropleth  # noqa: E402
+from revitalization.regions import load_regions  # noqa: E402
+
+
+def payload_kb() -> float:
+    config, regions = load_config(), load_regions()
+    a = assess(demo.generate(regions, config), regions, config)
+    fig = choropleth(views.map_frame(a, views.measures(config)[0], 2025), fixed_score_classes(),
+                     title="t", show_labels=True)
+    return len(fig.to_json().encode()) / 1024
+
+
+def rerun_ms() -> tuple[float, float]:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.run()  # warm
+    years = [2025, 2024, 2023, 2022]
+    year_times, measure_times = [], []
+    for y in years * 2:
+        start = time.perf_counter()
+        at.selectbox(key="year_picker").set_value(y).run()
+        year_times.append(time.perf_counter() - start)
+    for m in ["industry", "talent", "composite", "ecology"] * 2:
+        start = time.perf_counter()
+        at.selectbox(key="overview_measure").set_value(m).run()
+        measure_times.append(time.perf_counter() - start)
+    assert not at.exception
+    return statistics.median(year_times) * 1000, statistics.median(measure_times) * 1000
+
+
+def browser_load() -> list[float] | None:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(chromium):
+        return None
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port",
+                             str(port), "--server.headless", "true"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://localhost:{port}/"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(url + "_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.5)
+        out = []
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=chromium, args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for _ in range(4):
+                page = browser.new_context().new_page()
+                start = time.perf_counter()
+                page.goto(url)
+                page.wait_for_function(
+                    "document.querySelectorAll('.choroplethlocation').length >= 103",
+                    timeout=120_000)
+                out.append(time.perf_counter() - start)
+                page.context.close()
+            browser.close()
+        return out
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def main() -> None:
+    print(f"地图数据量（县域综合得分地图，含县名标注）：{payload_kb():.0f} KB（目标 ≤ 500 KB）")
+    year_ms, measure_ms = rerun_ms()
+    print(f"切换年度后服务端重算页面（热缓存，中位数）：{year_ms:.0f} ms（目标 ≤ 300 ms）")
+    print(f"切换着色指标后服务端重算页面（热缓存，中位数）：{measure_ms:.0f} ms（目标 ≤ 300 ms）")
+    loads = browser_load()
+    if loads is None:
+        print("未找到 Chromium：跳过浏览器加载测量")
+    else:
+        print(f"浏览器打开总览至地图显示：首次（服务端冷启动、写入示例数据）{loads[0]:.1f} s；"
+              f"之后 {', '.join(f'{x:.1f}' for x in loads[1:])} s（目标 ≤ 2.5 s）")
+    shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
