@@ -87,6 +87,10 @@ def test_laggards_list_reasons(app):
     assert len(table) > 0
     assert table["预警原因"].str.len().gt(0).all()
     assert "阳新县" in set(table["县（市、区）"])  # the planted gate failure
+    yangxin = table[table["县（市、区）"] == "阳新县"].iloc[0]
+    assert yangxin["稳健性"].startswith("稳健")  # a gate failure holds in every draw
+    assert yangxin["排名区间（5%–95%）"].startswith("类内 ")
+    assert any("蒙特卡洛抽样" in c.value for c in at.caption)
 
 
 def test_county_page_for_non_assessed_district(app):
