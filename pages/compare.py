@@ -1,33 +1,143 @@
-"""年度对比: two assessment years side by side — who moved up, who slipped."""
+"""年度对比: two assessment years side by side — who moved up, who slipped, where gaps closed."""
 
+import pandas as pd
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header
-from revitalization import views
-from revitalization.figures import change_bars
+from components.layout import chart, ensure_router, header, is_demo, url_state
+from revitalization import compare, views
+from revitalization.classes import SCHEMES, diverging_classes
+from revitalization.figures import choropleth, dumbbell, transition_heatmap
+from revitalization.publish import recompute_diff
 
 ensure_router()
 
-assessment = cached.assessment()
-years = assessment.years
-header("年度对比", "两个考核年度均按现行方法和固定阈值计算，得分可直接比较")
-c1, c2, c3 = st.columns([1, 1, 2])
-year_a = c1.selectbox("对比年度 A", years, index=len(years) - 2, format_func=lambda y: f"{y} 年")
-year_b = c2.selectbox("对比年度 B", years, index=len(years) - 1, format_func=lambda y: f"{y} 年")
-top_n = c3.slider("显示进步 / 退步最大的单位数", 5, 20, 10)
+config = cached.config()
+fresh = cached.fresh_assessment()  # like with like: every year rescored with today's method
+frozen = cached.published()
+years = fresh.years
+demo = "示例数据 · " if is_demo() else ""
+header("年度对比", "两个考核年度并列比较：谁进步了、谁退步了、差距在哪里缩小")
+
+scores = compare.score_columns(config)
+url_state("compare_a", "a", years, years[-2])
+url_state("compare_b", "b", years, years[-1])
+url_state("compare_score", "score", list(scores), "composite")
+c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
+year_a = c1.selectbox("对比年度 A", years, key="compare_a", format_func=lambda y: f"{y} 年")
+year_b = c2.selectbox("对比年度 B", years, key="compare_b", format_func=lambda y: f"{y} 年")
+score = c3.selectbox("比较内容", list(scores), key="compare_score", format_func=scores.get,
+                     help="综合得分或五大振兴之一；名次为该得分的类内名次")
+scheme = c4.selectbox("地图分级方式", list(SCHEMES), format_func=SCHEMES.get,
+                      key="compare_classes")
+st.query_params.update({"a": str(year_a), "b": str(year_b), "score": score})
 if year_a >= year_b:
     st.warning("请让年度 A 早于年度 B。")
     st.stop()
+label = scores[score]
+st.info(f"{year_a} 年和 {year_b} 年均按**现行指标体系、方法和固定阈值**重新计算，得分可直接比较；"
+        "得分变化即真实变化，不含方法调整的影响。", icon=":material/balance:")
+for y in (year_a, year_b):
+    if y in frozen:
+        diff = recompute_diff(frozen[y], fresh)
+        if diff.empty:
+            st.caption(f":material/lock: {frozen[y].label()}；与按现行方法重新计算的结果一致。")
+        else:
+            with st.expander(f":material/lock: {y} 年已发布结果与重新计算结果有 {len(diff)} 处不同"
+                             "（这部分差异来自数据更正或方法调整，不是真实变化）"):
+                st.dataframe(diff.rename(columns={
+                    "adcode": "区划代码", "name": "名称", "composite_published": "已发布综合得分",
+                    "composite_recomputed": "重新计算综合得分", "changes": "变化"}),
+                    hide_index=True, width="stretch")
 
-table = views.movers(assessment, year_a, year_b)
-shown = views.biggest_movers(table, top_n)
-ups, downs = int((shown["得分变化"] > 0).sum()), int((shown["得分变化"] < 0).sum())
-chart(change_bars(shown["县（市、区）"].tolist(), shown["得分变化"].tolist(),
-                  title=f"综合得分变化最大的单位（{year_a}→{year_b} 年度）",
-                  subtitle=f"进步最大的 {ups} 个与退步的 {downs} 个"
-                  + ("" if downs == top_n else f"（仅 {downs} 个单位得分下降）")),
+frame = compare.changes(fresh, year_a, year_b, score)
+
+# Two maps with the same classes, then the change ----------------------------------------
+st.subheader("两年地图（同一分级、同一配色）")
+measure = views.Measure(score, label, "分", 1)
+map_a = views.map_frame(fresh, measure, year_a)
+map_b = views.map_frame(fresh, measure, year_b)
+pooled = list(map_a.loc[map_a["assessed"], "value"]) + list(map_b.loc[map_b["assessed"], "value"])
+classes = views.measure_classes(measure, pd.Series(pooled), scheme)
+left, right = st.columns(2)
+for column, year, data in ((left, year_a, map_a), (right, year_b, map_b)):
+    with column:
+        chart(choropleth(data, classes, title=f"{label}（{year} 年度）", subtitle="示例数据" if demo else "",
+                         legend_title=measure.legend_title(), height=520, legend_below=True),
+              key=f"compare_map_{year}")
+kind = st.segmented_control("变化图显示", ["score", "rank"], default="score",
+                            format_func={"score": "得分变化", "rank": "类内名次变化"}.get,
+                            key="compare_change_kind") or "score"
+change_frame = map_b.copy()
+if kind == "score":
+    change_frame["value"] = frame["change"].reindex(change_frame["adcode"]).to_numpy()
+    change_classes = diverging_classes(frame["change"], 1, "分")
+    legend = "得分变化（↑ 进步 / ↓ 退步）"
+else:
+    change_frame["value"] = frame["rank_change"].reindex(change_frame["adcode"]).to_numpy()
+    change_classes = diverging_classes(frame["rank_change"], 0, "位", up="上升", down="下降")
+    legend = "类内名次变化（↑ 上升 / ↓ 下降）"
+chart(choropleth(change_frame, change_classes, title=f"{label}变化（{year_a}→{year_b} 年度）",
+                 subtitle=demo + "以 0 为中心的发散配色：紫色进步，橙褐色退步",
+                 legend_title=legend), key="compare_change_map")
+
+# Movers ----------------------------------------------------------------------------------
+st.subheader("进步与退步最大的单位")
+top_n = st.slider("显示进步 / 退步最大的单位数", 5, 20, 10, key="compare_top_n")
+shown = compare.biggest(frame, top_n)
+ups, downs = int((shown["change"] > 0).sum()), int((shown["change"] < 0).sum())
+chart(dumbbell(shown["name"].tolist(), shown["score_a"].tolist(), shown["score_b"].tolist(),
+               label_a=f"{year_a} 年", label_b=f"{year_b} 年",
+               title=f"{label}变化最大的单位（{year_a}→{year_b} 年度）",
+               subtitle=demo + f"进步最大的 {ups} 个与退步的 {downs} 个"
+               + ("" if downs == top_n else f"（仅 {downs} 个单位得分下降）")),
       key="compare_movers")
-st.subheader("全部单位")
-st.dataframe(table, hide_index=True, width="stretch", column_config={
-    c: st.column_config.NumberColumn(format="%.1f") for c in table.columns if "得分" in c})
+table = compare.movers_table(frame, year_a, year_b)
+f1, f2 = st.columns(2)
+city = f1.selectbox("市州", ["全部"] + sorted(table["市州"].unique()), key="compare_city")
+cls = f2.selectbox("考核类别", ["全部"] + sorted(table["考核类别"].unique()), key="compare_cls")
+if city != "全部":
+    table = table[table["市州"] == city]
+if cls != "全部":
+    table = table[table["考核类别"] == cls]
+st.dataframe(table, hide_index=True, width="stretch", key="compare_table",
+             column_config={c: st.column_config.NumberColumn(format="%.1f")
+                            for c in table.columns if "得分" in c})
+st.caption(f"共 {len(table)} 个单位。名次为{label}的类内名次（↑ 上升 / ↓ 下降）。")
+
+# Grade transitions -----------------------------------------------------------------------
+st.subheader("等次变化")
+matrix = compare.grade_transitions(frame)
+left, right = st.columns([3, 2])
+with left:
+    chart(transition_heatmap(matrix, title=f"等次变化（{year_a}→{year_b} 年度）",
+                             subtitle=demo + "行：年度 A 等次；列：年度 B 等次",
+                             label_a=f"{year_a} 年", label_b=f"{year_b} 年"),
+          key="compare_transitions")
+with right:
+    shown_matrix = matrix.rename_axis(index=f"{year_a} 年 ＼ {year_b} 年").reset_index()
+    event = st.dataframe(shown_matrix, hide_index=True, on_select="rerun",
+                         selection_mode="single-cell", key="compare_matrix")
+    cells = event.selection.cells if event else []
+    if cells:
+        row, col = cells[0]
+        grade_a = shown_matrix.iloc[row, 0]
+        if col in compare.GRADE_ORDER:
+            units = compare.units_in_transition(frame, grade_a, col)
+            st.markdown(f"**{year_a} 年{grade_a} → {year_b} 年{col}**：{len(units)} 个")
+            st.markdown("、".join(units["name"]) or "（无）")
+    else:
+        st.caption("点击表中的数字，列出这些单位。")
+
+# Trajectories over a range of years ----------------------------------------------------
+st.subheader("多年走势")
+first, last = st.select_slider("年度范围", options=years, value=(years[0], years[-1]),
+                               key="compare_range", format_func=lambda y: f"{y} 年")
+span = [y for y in years if first <= y <= last]
+if len(span) < 2:
+    st.caption("请选择至少两个年度。")
+else:
+    traj = compare.trajectories(fresh, span, score)
+    st.dataframe(traj, hide_index=True, width="stretch", column_config={
+        "走势": st.column_config.LineChartColumn(f"{label}走势（{first}–{last} 年）"),
+        "累计变化": st.column_config.NumberColumn(format="%+.1f")})

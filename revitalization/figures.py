@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import shapely
 from shapely.geometry import shape
 
-from revitalization.classes import MISSING, NOT_ASSESSED, Classes
+from revitalization.classes import MISSING, NOT_ASSESSED, PUOR, Classes
 from revitalization.geo import load_city_geojson, load_county_geojson, map_geojson, map_layer_url
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -128,7 +128,8 @@ def _map_trace(frame: pd.DataFrame, classes: Classes, geojson: dict | str, geo: 
 
 def choropleth(frame: pd.DataFrame, classes: Classes, *, title: str, subtitle: str = "",
                legend_title: str = "", show_labels: bool = False, show_cities: bool = True,
-               level: str = "county", height: int = 620, inline: bool = False) -> go.Figure:
+               level: str = "county", height: int = 620, inline: bool = False,
+               legend_below: bool = False) -> go.Figure:
     """A choropleth with discrete classes and a legend that counts units per class.
 
     ``frame`` has one row per unit: ``adcode``, ``value`` (NaN = missing; a string for a
@@ -154,12 +155,15 @@ def choropleth(frame: pd.DataFrame, classes: Classes, *, title: str, subtitle: s
                                               "color": "#111827"}))
     _frame_geo(fig)
     base_layout(fig, title, subtitle, height=height)
-    fig.update_layout(
-        legend={"title": {"text": legend_title}, "x": 1.0, "xanchor": "right",
-                "y": 1.0, "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)",
-                "itemclick": False, "itemdoubleclick": False},
-        clickmode="event+select", dragmode=False,
-    )
+    legend = {"title": {"text": legend_title}, "bgcolor": "rgba(255,255,255,0.85)",
+              "itemclick": False, "itemdoubleclick": False}
+    if legend_below:  # narrow maps (side by side): the legend must not cover the map
+        legend.update(orientation="h", x=0, xanchor="left", y=0, yanchor="top",
+                      title={"text": legend_title, "side": "top"})
+        fig.update_layout(margin={"b": 110})
+    else:
+        legend.update(x=1.0, xanchor="right", y=1.0, yanchor="top")
+    fig.update_layout(legend=legend, clickmode="event+select", dragmode=False)
     return fig
 
 
@@ -233,18 +237,52 @@ def trend_lines(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> go.Fi
     return fig
 
 
-def change_bars(names: list[str], changes: list[float], *, title: str,
-                subtitle: str = "") -> go.Figure:
-    """Horizontal bars of score changes; direction is written, not only coloured."""
-    arr = np.asarray(changes, dtype=float)
-    colors = np.where(arr >= 0, "#2166ac", "#b2182b")  # diverging, blue ↑ / red-brown ↓
-    text = [f"{'↑' if c > 0 else '↓' if c < 0 else '→'} {abs(c):.1f}" for c in arr]
-    fig = go.Figure(go.Bar(y=names, x=arr, orientation="h", marker_color=colors, text=text,
-                           textposition="outside",
-                           hovertemplate="%{y}：%{x:+.1f} 分<extra></extra>"))
-    base_layout(fig, title, subtitle, height=max(320, 28 * len(names) + 120))
-    fig.update_layout(margin={"l": 110, "r": 40, "t": 90, "b": 60})
-    fig.update_xaxes(title="综合得分变化（分；↑ 进步 / ↓ 退步）", zeroline=True,
-                     zerolinecolor="#111827", gridcolor="#e5e7eb")
-    fig.update_yaxes(autorange="reversed")
+def dumbbell(names: list[str], before: list[float], after: list[float], *, label_a: str,
+             label_b: str, title: str, subtitle: str = "", unit: str = "分") -> go.Figure:
+    """Each unit's score in two years joined by a line; gains purple, declines orange-brown
+    (ColorBrewer PuOr), and the direction written beside each pair (↑ / ↓)."""
+    a, b = np.asarray(before, dtype=float), np.asarray(after, dtype=float)
+    up = b >= a
+    fig = go.Figure()
+    xs, ys = [], []
+    for name, x0, x1 in zip(names, a, b, strict=True):
+        xs += [x0, x1, None]
+        ys += [name, name, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#9ca3af", "width": 3},
+                             hoverinfo="skip", showlegend=False))
+    fig.add_trace(go.Scatter(x=a, y=names, mode="markers", name=label_a,
+                             marker={"size": 11, "color": "white",
+                                     "line": {"color": "#4b5563", "width": 2}},
+                             hovertemplate="%{y}：%{x:.1f} " + unit + f"<extra>{label_a}</extra>"))
+    for mask, color, word in ((up, PUOR[-1], "↑ 进步"), (~up, PUOR[0], "↓ 退步")):
+        if not mask.any():
+            continue
+        change = b[mask] - a[mask]
+        fig.add_trace(go.Scatter(
+            x=b[mask], y=np.asarray(names)[mask], mode="markers+text", name=f"{label_b}（{word}）",
+            marker={"size": 12, "color": color, "symbol": "circle" if word.startswith("↑") else "diamond"},
+            text=[f"{'↑' if c >= 0 else '↓'} {abs(c):.1f}" for c in change],
+            textposition="middle right" if word.startswith("↑") else "middle left",
+            textfont={"color": color},
+            hovertemplate="%{y}：%{x:.1f} " + unit + f"<extra>{label_b}</extra>"))
+    base_layout(fig, title, subtitle, height=max(360, 30 * len(names) + 140))
+    fig.update_layout(margin={"l": 120, "r": 40, "t": 90, "b": 60},
+                      legend={"orientation": "h", "y": -0.08, "x": 0, "yanchor": "top"})
+    fig.update_xaxes(title=f"得分（{unit}）", gridcolor="#e5e7eb")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
+    return fig
+
+
+def transition_heatmap(table: pd.DataFrame, *, title: str, subtitle: str = "",
+                       label_a: str, label_b: str) -> go.Figure:
+    """A grade-transition matrix: rows the grade in year A, columns the grade in year B."""
+    z = table.to_numpy()
+    fig = go.Figure(go.Heatmap(
+        z=z, x=table.columns.tolist(), y=table.index.tolist(), colorscale="Blues",
+        showscale=False, text=z, texttemplate="%{text}", textfont={"size": 15},
+        hovertemplate=f"{label_a} %{{y}} → {label_b} %{{x}}：%{{z}} 个<extra></extra>"))
+    base_layout(fig, title, subtitle, height=420)
+    fig.update_layout(margin={"l": 90, "r": 20, "t": 100, "b": 60})
+    fig.update_xaxes(title=f"{label_b}等次", side="bottom")
+    fig.update_yaxes(title=f"{label_a}等次", autorange="reversed")
     return fig

@@ -15,6 +15,7 @@ from revitalization.classes import (
     category_classes,
     make_classes,
 )
+from revitalization.compare import arrow
 from revitalization.config import GRADES, IndicatorSystem, format_value
 from revitalization.engine import IMPUTE_LABELS, Assessment
 from revitalization.regions import city_short_name
@@ -224,20 +225,10 @@ def ranking_table(assessment: Assessment, config: IndicatorSystem, year: int) ->
     for g in config.groups:
         table[g.short] = rows[g.code].round(1)
     table["等次"] = rows["grade"].fillna("不评定")
-    table["名次变化"] = rows["rank_change"].map(_arrow)
+    table["名次变化"] = rows["rank_change"].map(arrow)
     table["约谈预警"] = np.where(rows["flagged"], "是", "")
     table.index = rows.index
     return table
-
-
-def _arrow(change: float) -> str:
-    if change is None or np.isnan(change):
-        return "—"
-    if change > 0:
-        return f"↑ {int(change)}"
-    if change < 0:
-        return f"↓ {int(-change)}"
-    return "→ 0"
 
 
 def flagged_table(assessment: Assessment, year: int) -> pd.DataFrame:
@@ -288,34 +279,6 @@ def indicator_table(assessment: Assessment, config: IndicatorSystem, adcode: str
             "备注": note,
         })
     return pd.DataFrame(rows)
-
-
-def movers(assessment: Assessment, year_a: int, year_b: int) -> pd.DataFrame:
-    """Assessed units' composite and class-rank change from year A to year B."""
-    a = assessment.year(year_a)
-    b = assessment.year(year_b)
-    both = b[b["assessed"]].join(a[["composite", "rank_class"]].add_suffix("_a"))
-    return pd.DataFrame({
-        "县（市、区）": both["name"],
-        "市州": both["city_name"],
-        "考核类别": both["assessment_class"],
-        f"{year_a} 年得分": both["composite_a"].round(1),
-        f"{year_b} 年得分": both["composite"].round(1),
-        "得分变化": (both["composite"] - both["composite_a"]).round(1),
-        "类内名次变化": (both["rank_class_a"] - both["rank_class"]).map(_arrow),
-    }, index=both.index).sort_values("得分变化", ascending=False)
-
-
-def biggest_movers(table: pd.DataFrame, n: int) -> pd.DataFrame:
-    """The n largest gains and the n largest declines of a ``movers`` table.
-
-    Only real declines count as declines: in a year where almost every unit improves,
-    the list of decliners is short (or empty) rather than padded with small gains.
-    """
-    change = table["得分变化"]
-    gains = table[change > 0].nlargest(n, "得分变化")
-    falls = table[change < 0].nsmallest(n, "得分变化").iloc[::-1]
-    return pd.concat([gains, falls])
 
 
 def briefing_summary(assessment: Assessment, config: IndicatorSystem, year: int) -> str:
