@@ -26,10 +26,7 @@ SELECTED_YEAR = "selected_year"  # plain copy that pages read
 def sidebar() -> None:
     """The assessment-year picker, kept in the URL (``?year=``) so views can be shared."""
     years = cached.assessment().years
-    if YEAR_KEY not in st.session_state:
-        wanted = st.query_params.get("year", "")
-        st.session_state[YEAR_KEY] = int(wanted) if wanted.isdigit() and int(wanted) in years \
-            else years[-1]
+    url_state(YEAR_KEY, "year", years, years[-1])
     with st.sidebar:
         st.selectbox("考核年度", years, key=YEAR_KEY, format_func=lambda y: f"{y} 年",
                      help="数据所属的考核年度（不是发布年份）")
@@ -37,7 +34,7 @@ def sidebar() -> None:
             st.caption("当前数据为**示例数据**（按固定随机种子生成，仅供演示，不代表真实考核结果）。")
         st.caption(f"方法指纹 `{cached.assessment().fingerprint}`")
     st.session_state[SELECTED_YEAR] = int(st.session_state[YEAR_KEY])
-    st.query_params["year"] = str(st.session_state[SELECTED_YEAR])
+    url_set(YEAR_KEY, "year", st.session_state[SELECTED_YEAR])
 
 
 def selected_year() -> int:
@@ -51,10 +48,24 @@ def url_choice(name: str, options: list, default):
 
 
 def url_state(key: str, name: str, options: list, default) -> None:
-    """Seed a widget's session value from the URL once (``?name=``), then leave it to the
-    widget, so a link restores the view and later changes are not overridden."""
+    """Seed a widget's session value from the URL (``?name=``) before the widget is drawn.
+
+    The URL wins on a fresh session and when it changed since this page last wrote it (a
+    followed link, e.g. a map click opening ``?county=…``); otherwise the widget keeps the
+    user's choice. Pair with ``url_set`` after the widget.
+    """
+    raw = st.query_params.get(name)
+    from_url = url_choice(name, options, None)
     if key not in st.session_state or st.session_state[key] not in options:
-        st.session_state[key] = url_choice(name, options, default)
+        st.session_state[key] = default if from_url is None else from_url
+    elif raw is not None and raw != st.session_state.get(f"_url_{key}") and from_url is not None:
+        st.session_state[key] = from_url
+
+
+def url_set(key: str, name: str, value) -> None:
+    """Write a widget's value to the URL and remember it (see ``url_state``)."""
+    st.query_params[name] = str(value)
+    st.session_state[f"_url_{key}"] = str(value)
 
 
 def is_demo() -> bool:

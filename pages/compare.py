@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header, is_demo, url_state
+from components.layout import chart, ensure_router, header, is_demo, url_set, url_state
 from revitalization import compare, views
 from revitalization.classes import SCHEMES, diverging_classes
 from revitalization.figures import choropleth, dumbbell, transition_heatmap
@@ -30,7 +30,9 @@ score = c3.selectbox("比较内容", list(scores), key="compare_score", format_f
                      help="综合得分或五大振兴之一；名次为该得分的类内名次")
 scheme = c4.selectbox("地图分级方式", list(SCHEMES), format_func=SCHEMES.get,
                       key="compare_classes")
-st.query_params.update({"a": str(year_a), "b": str(year_b), "score": score})
+url_set("compare_a", "a", year_a)
+url_set("compare_b", "b", year_b)
+url_set("compare_score", "score", score)
 if year_a >= year_b:
     st.warning("请让年度 A 早于年度 B。")
     st.stop()

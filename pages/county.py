@@ -1,11 +1,17 @@
-"""县域画像: one county's scores, ranks, grade, flags, indicators and trend."""
+"""县域画像: one county's result, the reasons behind it, its peers, maps, history and notes."""
+
+import html
 
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header, selected_year
-from revitalization import views
-from revitalization.figures import group_bars, trend_lines
+from components.layout import chart, current_user, ensure_router, header, selected_year, url_set, url_state
+from components.zoom_map import show_zoom_map
+from revitalization import explain, profile, views
+from revitalization.classes import fixed_score_classes
+from revitalization.figures import locator_map, obstacle_bars, radar, trend_with_rank, waterfall
+from revitalization.notes import NoteError, add_note, delete_note, list_notes, restore_note
+from revitalization.robust import robust_label
 
 ensure_router()
 
@@ -13,23 +19,24 @@ config = cached.config()
 assessment = cached.assessment()
 regions = cached.regions()
 year = selected_year()
+groups = list(config.groups)
+labels = [g.short for g in groups]
 
-names = dict(zip(regions["adcode"], regions["name"] + "（" + regions["city_name"] + "）",
-                 strict=True))
-wanted = st.query_params.get("county", "")
-codes = list(names)
-adcode = st.selectbox("选择县（市、区）", codes, format_func=names.get,
-                      index=codes.index(wanted) if wanted in names
-                      else int(regions["assessed"].to_numpy().argmax()),
-                      help="可输入全称或简称搜索")
-st.query_params["county"] = adcode
+options = profile.search_options(regions)
+codes = list(options)
+url_state("county_pick", "county", codes, codes[int(regions["assessed"].to_numpy().argmax())])
+adcode = st.selectbox("查找县（市、区）", codes, key="county_pick", format_func=options.get,
+                      help="输入全称或简称即可搜索，如“随县”“恩施”")
+url_set("county_pick", "county", adcode)
 row = assessment.year(year).loc[adcode]
-header(row["name"], f"{row['city_name']} · {regions.set_index('adcode').at[adcode, 'kind']}"
-       f" · {year} 年度")
+region = regions.set_index("adcode").loc[adcode]
+cls_text = f" · {row['assessment_class']}" if row["assessed"] else ""
+header(row["name"], f"{row['city_name']} · {region['kind']}{cls_text} · {year} 年度")
 
+# Header -------------------------------------------------------------------------------
 if not row["assessed"]:
     st.info(f"{row['name']}为中心城区，**未纳入乡村振兴实绩考核**（可在区划名录中调整）。"
-            "以下得分仅供参考，不参与排名、评定等次和约谈预警。")
+            "以下得分仅供参考，不参与排名、评定等次和约谈预警；比较对象为全省纳入考核单位。")
 else:
     c = st.columns(5)
     c[0].metric("综合得分", f"{row['composite']:.1f} 分",
@@ -40,34 +47,160 @@ else:
                 f"{int(row['rank_class'])}/{int(row['class_size'])}")
     c[3].metric("市州内排名", f"{int(row['rank_city'])}/{int(row['city_size'])}")
     c[4].metric("等次", row["grade"] if isinstance(row["grade"], str) else "不评定")
-    st.markdown(f"**等次依据：** {row['grade_reason']}")
+    rr = cached.robust(year).table.loc[adcode]
+    st.markdown(f"**等次依据：** {row['grade_reason']}\n\n"
+                f"**稳健排名：** 方法和权重变化下，类内排名中位数第 {rr['class_median']:.0f} 名，"
+                f"90% 的情形落在第 {int(rr['class_p05'])}–{int(rr['class_p95'])} 名"
+                f"（全省第 {int(rr['province_p05'])}–{int(rr['province_p95'])} 名）。")
     if row["progress"]:
-        st.markdown(f"**{row['progress_reason']}**")
+        st.success(row["progress_reason"], icon=":material/trending_up:")
     if row["flagged"]:
         st.warning("**约谈预警**" + ("（连续两年，升级处理）" if row["escalated"] else "")
-                   + "\n\n" + "\n".join(f"- {t}" for t in row["flag_reasons"]))
+                   + "\n\n" + "\n".join(f"- {t}" for t in row["flag_reasons"])
+                   + f"\n- 稳健性：{robust_label(rr, config.method.robust_share)}",
+                   icon=":material/warning:")
 
-scores_year = assessment.year(year)
-assessed = scores_year[scores_year["assessed"]]
-same_class = assessed[assessed["assessment_class"] == row["assessment_class"]]
-labels = [g.short for g in config.groups]
-values = [float(row[g.code]) for g in config.groups]
-reference = same_class if row["assessed"] else assessed
-ref_name = f"{row['assessment_class']}平均" if row["assessed"] else "全省平均"
+# Five revitalizations ------------------------------------------------------------------
+st.subheader("五大振兴")
+table = profile.group_table(assessment, config, adcode, year)
+ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
+left, right = st.columns([3, 2])
+with left:
+    chart(radar(labels, {row["name"]: table["得分"].tolist(), ref: table["同类平均"].tolist(),
+                         "全省平均": table["全省平均"].tolist()},
+                title=f"{row['name']}五大振兴得分", subtitle=f"{year} 年度 · 与{ref}、全省平均比较"),
+          key="county_radar")
+with right:
+    st.dataframe(table.rename(columns={"同类平均": ref}), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                for c in ("得分", ref, "全省平均")})
+
+# Indicators ----------------------------------------------------------------------------
+st.subheader("指标明细")
+indicators = profile.indicator_table(assessment, config, adcode, year)
+first, last = assessment.years[0], assessment.years[-1]
+st.dataframe(indicators, hide_index=True, width="stretch", height=35 * (len(indicators) + 1) + 3,
+             column_config={
+                 "标准化得分": st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                           format="%.1f"),
+                 "历年": st.column_config.LineChartColumn(f"历年数值（{first}–{last}）"),
+                 "指标": st.column_config.TextColumn(width="medium")})
+if row["imputed_count"]:
+    st.caption(f"{int(row['imputed_count'])} 项指标为插补值（见“插补”列），插补值不会被静默使用。")
+
+# Trends and reasons ---------------------------------------------------------------------
+st.subheader("走势与原因")
+hist = assessment.scores[assessment.scores["adcode"] == adcode]
+trend = hist[["year", "composite"] + [g.code for g in groups] + ["rank_class"]].rename(
+    columns={"composite": "综合", "rank_class": "类内排名", **{g.code: g.short for g in groups}})
 left, right = st.columns(2)
 with left:
-    chart(group_bars(labels, values, [float(reference[g.code].mean()) for g in config.groups],
-                     title=f"{row['name']}五大振兴得分", subtitle=f"{year} 年度",
-                     reference_name=ref_name), key="county_groups")
-history = assessment.scores[assessment.scores["adcode"] == adcode]
-trend = history[["year", "composite"] + [g.code for g in config.groups]].rename(
-    columns={"composite": "综合", **{g.code: g.short for g in config.groups}})
-with right:
-    chart(trend_lines(trend, title=f"{row['name']}得分走势", subtitle="各考核年度"),
+    chart(trend_with_rank(trend, title=f"{row['name']}得分与排名走势", subtitle="各考核年度"),
           key="county_trend")
+breakdown = explain.change_breakdown(assessment, config, adcode, year)
+with right:
+    if breakdown is None:
+        st.info(f"{year - 1} 年没有数据，无法分解得分变化。")
+    else:
+        steps = [(g.short, float(breakdown.by_group[g.code])) for g in groups]
+        if abs(breakdown.deduction_change) > 1e-9:
+            steps.append(("门槛扣分", -breakdown.deduction_change))
+        before = float(hist.set_index("year").at[year - 1, "composite"])
+        chart(waterfall(steps, start=(f"{year - 1} 年", before),
+                        end=(f"{year} 年", before + breakdown.total),
+                        title="得分变化分解", subtitle=f"{year - 1}→{year} 年度，按五大振兴"),
+              key="county_waterfall")
+if breakdown is not None:
+    with st.expander("按指标分解（变化最大的 10 项）"):
+        top = breakdown.by_indicator.head(10)
+        st.dataframe(top.rename(columns={"name": "指标", "group_name": "振兴", "before": "上年贡献",
+                                         "after": "本年贡献", "delta": "变化"})[
+            ["振兴", "指标", "上年贡献", "本年贡献", "变化"]], hide_index=True, width="stretch",
+            column_config={c: st.column_config.NumberColumn(format="%+.2f 分" if c == "变化"
+                                                            else "%.2f 分")
+                           for c in ("上年贡献", "本年贡献", "变化")})
+obstacles = explain.obstacles(assessment, config, adcode, year).head(6)
+strengths = explain.strengths(assessment, config, adcode, year)
+strengths = strengths[strengths["advantage"] > 0].head(5)
+left, right = st.columns(2)
+with left:
+    chart(obstacle_bars(obstacles["name"].tolist(), obstacles["obstacle"].tolist(),
+                        title="短板：拖后腿最多的指标", subtitle="障碍度 = 该指标失分占全部失分的比重"),
+          key="county_obstacles")
+with right:
+    st.markdown("**优势：高出同类中位数最多的指标**")
+    if strengths.empty:
+        st.caption("没有高于同类中位数的指标。")
+    for _, s in strengths.iterrows():
+        st.markdown(f"- {html.escape(s['name'])}：{s['display']}，标准化得分 {s['score']:.1f}，"
+                    f"高出同类中位数 {s['advantage']:.1f}")
 
-st.subheader("指标明细")
-st.dataframe(views.indicator_table(assessment, config, adcode, year), hide_index=True,
-             width="stretch")
-if row["imputed_count"]:
-    st.caption(f"{int(row['imputed_count'])} 项指标为插补值（见“备注”列），插补值不会被静默使用。")
+# Peers ---------------------------------------------------------------------------------
+st.subheader("同类比较")
+peers = profile.nearest_peers(assessment, config, adcode, year)
+st.caption("五大振兴得分结构最接近的同类单位（按五项得分的欧氏距离）。")
+st.dataframe(peers.rename(columns={"name": "县（市、区）", "city_name": "市州", "composite": "综合得分",
+                                   "rank_class": "类内排名", "grade": "等次", "distance": "差距",
+                                   **{g.code: g.short for g in groups}}),
+             hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.1f")
+                            for c in ["综合得分", "差距"] + labels})
+other = st.selectbox("选择另一个县（市、区）对比", [c for c in codes if c != adcode],
+                     index=None, format_func=options.get, key="county_other",
+                     placeholder="可输入全称或简称")
+if other:
+    orow = assessment.year(year).loc[other]
+    chart(radar(labels, {row["name"]: [float(row[g.code]) for g in groups],
+                         orow["name"]: [float(orow[g.code]) for g in groups]},
+                title=f"{row['name']}与{orow['name']}", subtitle=f"{year} 年度五大振兴得分"),
+          key="county_vs")
+
+# Maps ----------------------------------------------------------------------------------
+st.subheader("位置")
+left, right = st.columns([2, 3])
+with left:
+    chart(locator_map(adcode, title=f"{row['name']}在全省的位置",
+                      subtitle=f"橙色为本县，浅蓝为{row['city_name']}其他县（市、区）"),
+          key="county_locator")
+with right:
+    frame = views.map_frame(assessment, views.measures(config)[0], year)
+    show_zoom_map(frame, fixed_score_classes(), legend_title="综合得分（分）", key="county_zoom",
+                  highlight=adcode, height=380)
+
+# History and notes ----------------------------------------------------------------------
+st.subheader("历年结果与预警记录")
+st.dataframe(profile.history(assessment, adcode), width="stretch",
+             column_config={"综合得分": st.column_config.NumberColumn(format="%.1f")})
+
+st.subheader("工作备注")
+st.caption("记录影响得分的情况（如“2024 年洪灾影响生态得分”），随县域画像一同导出。删除后可恢复。")
+engine = cached.engine()
+notes = list_notes(engine, adcode, include_deleted=True)
+if flash := st.session_state.pop("county_flash", None):
+    st.success(flash)
+for note in notes.itertuples():
+    cols = st.columns([6, 1])
+    text = html.escape(note.text)
+    if note.deleted:
+        cols[0].markdown(f"~~{note.year} 年：{text}~~ （已删除）")
+        if cols[1].button("恢复", key=f"restore_{note.id}"):
+            restore_note(engine, note.id, user=current_user())
+            st.rerun()
+    else:
+        cols[0].markdown(f"**{note.year} 年**：{text}  \n"
+                         f":gray[{html.escape(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
+        if cols[1].button("删除", key=f"delete_{note.id}"):
+            delete_note(engine, note.id, user=current_user())
+            st.rerun()
+with st.form("add_note", clear_on_submit=True):
+    note_year = st.selectbox("考核年度", assessment.years, index=assessment.years.index(year),
+                             format_func=lambda y: f"{y} 年")
+    note_text = st.text_area("备注内容", max_chars=2000)
+    if st.form_submit_button("添加备注", icon=":material/note_add:"):
+        try:
+            add_note(engine, adcode, note_year, note_text, user=current_user())
+        except NoteError as exc:
+            st.error(str(exc))
+        else:
+            st.session_state["county_flash"] = "备注已保存。"
+            st.rerun()

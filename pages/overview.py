@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header, is_demo, selected_year, url_state
+from components.layout import chart, ensure_router, header, is_demo, selected_year, url_set, url_state
 from components.pages import page_path
 from components.zoom_map import show_zoom_map
 from revitalization import views
@@ -42,7 +42,7 @@ by_key = {m.key: m for m in options}
 url_state("overview_view", "view", list(VIEWS), "county")
 view = st.segmented_control("视图", list(VIEWS), format_func=VIEWS.get,
                             key="overview_view") or "county"
-st.query_params["view"] = view
+url_set("overview_view", "view", view)
 
 if view in ("county", "zoom"):
     left, mid, right = st.columns([3, 2, 1])
@@ -61,13 +61,13 @@ if view in ("county", "zoom"):
             "分级方式", schemes, format_func=SCHEMES.get, key="overview_classes",
             help="得分默认按等次分数线 60/75/85 固定分段，各年份颜色一致；指标默认按分位数分级。"
                  "数据驱动的分级只按纳入考核的单位计算。")
-        st.query_params["classes"] = scheme
+        url_set("overview_classes", "classes", scheme)
     st.session_state["overview_last_measure"] = measure.key
     if "overview_labels" not in st.session_state:
         st.session_state["overview_labels"] = st.query_params.get("labels") == "1"
     labels = right.toggle("显示县名", key="overview_labels", disabled=view == "zoom",
                           help="可缩放地图中，悬停查看县名")
-    st.query_params["measure"] = measure.key
+    url_set("overview_measure", "measure", measure.key)
     st.query_params["labels"] = "1" if labels else "0"
 
     frame = views.map_frame(assessment, measure, year)

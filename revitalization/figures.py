@@ -286,3 +286,113 @@ def transition_heatmap(table: pd.DataFrame, *, title: str, subtitle: str = "",
     fig.update_xaxes(title=f"{label_b}等次", side="bottom")
     fig.update_yaxes(title=f"{label_a}等次", autorange="reversed")
     return fig
+
+
+def radar(labels: list[str], series: dict[str, list[float]], *, title: str, subtitle: str = ""
+          ) -> go.Figure:
+    """Five revitalization scores of a unit against references (class and province means)."""
+    styles = [("#225ea8", "solid", 3), ("#41b6c4", "dash", 2), ("#6b7280", "dot", 2)]
+    fig = go.Figure()
+    for (name, values), (color, dash, width) in zip(series.items(), styles, strict=False):
+        fig.add_trace(go.Scatterpolar(
+            r=list(values) + [values[0]], theta=labels + [labels[0]], name=name,
+            line={"color": color, "dash": dash, "width": width},
+            fill="toself" if dash == "solid" else None, fillcolor="rgba(34,94,168,0.12)",
+            hovertemplate="%{theta}：%{r:.1f} 分<extra>" + name + "</extra>"))
+    base_layout(fig, title, subtitle, height=420)
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "ticksuffix": "", "angle": 90,
+                                            "tickfont": {"size": 10}}},
+                      legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
+                      margin={"l": 40, "r": 40, "t": 90, "b": 60})
+    return fig
+
+
+def waterfall(steps: list[tuple[str, float]], *, start: tuple[str, float],
+              end: tuple[str, float], title: str, subtitle: str = "") -> go.Figure:
+    """A score change split into steps (e.g. the five revitalizations and gate deductions)."""
+    names = [start[0]] + [s[0] for s in steps] + [end[0]]
+    values = [start[1]] + [s[1] for s in steps] + [end[1]]
+    measures = ["absolute"] + ["relative"] * len(steps) + ["total"]
+    text = [f"{start[1]:.1f}"] + [f"{'↑' if v >= 0 else '↓'} {abs(v):.1f}" for _, v in steps] \
+        + [f"{end[1]:.1f}"]
+    fig = go.Figure(go.Waterfall(
+        x=names, y=values, measure=measures, text=text, textposition="outside",
+        increasing={"marker": {"color": PUOR[-2]}}, decreasing={"marker": {"color": PUOR[1]}},
+        totals={"marker": {"color": "#225ea8"}}, connector={"line": {"color": "#9ca3af"}},
+        hovertemplate="%{x}：%{text}<extra></extra>"))
+    lo = min(np.cumsum(values[:-1]).min(), end[1], start[1])
+    hi = max(np.cumsum(values[:-1]).max(), end[1], start[1])
+    pad = max(2.0, (hi - lo) * 0.25)
+    base_layout(fig, title, subtitle, height=400)
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 90, "b": 60}, showlegend=False)
+    fig.update_yaxes(range=[lo - pad, hi + pad], title="综合得分（分；↑ 增加 / ↓ 减少）",
+                     gridcolor="#e5e7eb")
+    return fig
+
+
+def trend_with_rank(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> go.Figure:
+    """Composite and group scores across years, and the class rank on a reversed axis."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    for col in [c for c in frame.columns if c not in ("year", "类内排名")]:
+        width = 3.5 if col == "综合" else 1.6
+        fig.add_trace(go.Scatter(x=frame["year"], y=frame[col], name=col, mode="lines+markers",
+                                 line={"width": width},
+                                 hovertemplate="%{x} 年：%{y:.1f} 分<extra>" + col + "</extra>"),
+                      secondary_y=False)
+    if "类内排名" in frame and frame["类内排名"].notna().any():
+        fig.add_trace(go.Scatter(x=frame["year"], y=frame["类内排名"], name="类内排名（右轴）",
+                                 mode="lines+markers", line={"color": "#111827", "dash": "dot"},
+                                 hovertemplate="%{x} 年：类内第 %{y} 名<extra></extra>"),
+                      secondary_y=True)
+        fig.update_yaxes(title="类内排名（第 n 名，越上越好）", autorange="reversed",
+                         secondary_y=True, showgrid=False, tickformat="d", rangemode="tozero")
+    base_layout(fig, title, subtitle, height=460)
+    fig.update_layout(margin={"l": 60, "r": 70, "t": 90, "b": 120},
+                      legend={"orientation": "h", "y": -0.22, "x": 0, "yanchor": "top"})
+    fig.update_xaxes(title="考核年度", dtick=1)
+    fig.update_yaxes(title="得分（分）", gridcolor="#e5e7eb", secondary_y=False)
+    return fig
+
+
+def obstacle_bars(names: list[str], shares: list[float], *, title: str, subtitle: str = ""
+                  ) -> go.Figure:
+    """Obstacle degree of the indicators holding a unit back, largest first."""
+    fig = go.Figure(go.Bar(y=names, x=[100 * s for s in shares], orientation="h",
+                           marker_color=PUOR[1], text=[f"{100 * s:.1f}%" for s in shares],
+                           textposition="outside",
+                           hovertemplate="%{y}：障碍度 %{x:.1f}%<extra></extra>"))
+    base_layout(fig, title, subtitle, height=max(300, 34 * len(names) + 130))
+    fig.update_layout(margin={"l": 230, "r": 50, "t": 90, "b": 50})
+    fig.update_xaxes(title="障碍度（%，占全部失分的比重）", gridcolor="#e5e7eb",
+                     range=[0, 125 * max(shares, default=0.01)])
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def locator_map(adcode: str, *, title: str, subtitle: str = "", inline: bool = False
+                ) -> go.Figure:
+    """The province with one county highlighted (orange outline and fill)."""
+    from revitalization.geo import load_county_geojson
+
+    features = load_county_geojson()["features"]
+    city = next(f["properties"]["city_adcode"] for f in features
+                if f["properties"]["adcode"] == adcode)
+    codes = [f["properties"]["adcode"] for f in features]
+    z = [2 if c == adcode else 1 if f["properties"]["city_adcode"] == city else 0
+         for c, f in zip(codes, features, strict=True)]
+    names = [f["properties"]["name"] for f in features]
+    fig = go.Figure(go.Choropleth(
+        geojson=map_geojson("county") if inline else map_layer_url("county"),
+        featureidkey="properties.adcode", locations=codes, z=z, zmin=-0.5, zmax=2.5,
+        colorscale=_stepped(["#f3f4f6", "#c6dbef", "#f16913"]), showscale=False,
+        marker={"line": {"color": BORDER, "width": 0.4}}, text=names,
+        hovertemplate="%{text}<extra></extra>"))
+    lons, lats = _city_lines()
+    fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
+                                line={"color": CITY_BORDER, "width": 1.0}, showlegend=False))
+    _frame_geo(fig)
+    base_layout(fig, title, subtitle, height=340)
+    fig.update_layout(dragmode=False, showlegend=False, margin={"l": 5, "r": 5, "t": 70, "b": 5})
+    return fig

@@ -89,6 +89,33 @@ class PublishedResult(SQLModel, table=True):
     payload: str
 
 
+class AuditLog(SQLModel, table=True):
+    """Who changed what and when, with the record before and after (JSON). Append-only."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(index=True)  # ISO time, UTC
+    user: str
+    entity: str = Field(max_length=64, index=True)  # table name, e.g. "county_note"
+    entity_id: str = Field(max_length=64)
+    action: str = Field(max_length=32)  # create / update / delete / restore …
+    before: str = ""
+    after: str = ""
+
+
+class CountyNote(SQLModel, table=True):
+    """A staff note on a county-year (e.g. "2024 年洪灾影响生态得分"); deletion is soft."""
+
+    __tablename__ = "county_note"
+    id: int | None = Field(default=None, primary_key=True)
+    adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
+    year: int = Field(index=True)
+    text: str
+    author: str
+    created_at: str
+    deleted: bool = False
+
+
 def database_url() -> str:
     """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"

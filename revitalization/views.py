@@ -17,7 +17,7 @@ from revitalization.classes import (
 )
 from revitalization.compare import arrow
 from revitalization.config import GRADES, IndicatorSystem, format_value
-from revitalization.engine import IMPUTE_LABELS, Assessment
+from revitalization.engine import Assessment
 from revitalization.regions import city_short_name
 
 
@@ -245,40 +245,6 @@ def flagged_table(assessment: Assessment, year: int) -> pd.DataFrame:
         "预警原因": rows["flag_reasons"].map("；".join),
         "连续两年预警": np.where(rows["escalated"], "是（升级处理）", "否"),
     }, index=rows.index)
-
-
-def indicator_table(assessment: Assessment, config: IndicatorSystem, adcode: str,
-                    year: int) -> pd.DataFrame:
-    """A unit's indicators in a year: value with unit, score, change, gate and imputation."""
-    values = assessment.values.loc[(adcode, year)]
-    how = assessment.imputed.loc[(adcode, year)]
-    prev_key = (adcode, year - 1)
-    prev = assessment.values.loc[prev_key] if prev_key in assessment.values.index else None
-    norm = (assessment.normalised.loc[(adcode, year)]
-            if (adcode, year) in assessment.normalised.index else None)
-    rows = []
-    for ind in config.indicators:
-        v = values[ind.code]
-        change = None if prev is None else v - prev[ind.code]
-        if ind.gate:
-            status = "达标" if ind.passes_gate(v) else "未达标"
-            score = "门槛指标"
-        else:
-            status = ""
-            score = f"{norm[ind.code]:.1f}" if norm is not None else "—"
-        note = f"插补：{IMPUTE_LABELS[how[ind.code]]}" if how[ind.code] else ""
-        rows.append({
-            "振兴类别": config.group(ind.group).short,
-            "指标": ind.name,
-            "数值": ind.format_value(v),
-            "较上年": "—" if change is None or np.isnan(change)
-            else f"{change:+,.{ind.decimals}f}",
-            "标准化得分": score,
-            "门槛": status,
-            "方向": "越高越好" if ind.higher_is_better else "越低越好",
-            "备注": note,
-        })
-    return pd.DataFrame(rows)
 
 
 def briefing_summary(assessment: Assessment, config: IndicatorSystem, year: int) -> str:

@@ -93,11 +93,63 @@ def test_laggards_list_reasons(app):
     assert any("蒙特卡洛抽样" in c.value for c in at.caption)
 
 
-def test_county_page_for_non_assessed_district(app):
+def open_county(app, adcode: str, year: str = "2025") -> AppTest:
     at = open_page(app, "county")
-    at.selectbox[0].set_value("420102").run()  # 江岸区, a purely urban district
+    at.query_params.update({"county": adcode, "year": year})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_county_profile_of_the_planted_slider(app):
+    at = open_county(app, "421321")  # 随县: declines 2024–25, flagged
+    assert at.title[0].value == "随县"
+    assert [s.value for s in at.subheader] == [
+        "五大振兴", "指标明细", "走势与原因", "同类比较", "位置", "历年结果与预警记录", "工作备注"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "稳健排名" in text and "90% 的情形落在第" in text
+    assert any("约谈预警" in w.value and "稳健性" in w.value for w in at.warning)
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any("得分变化分解" in t for t in titles)
+    assert any("短板" in t for t in titles)
+    assert any("在全省的位置" in t for t in titles)
+    waterfall = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
+                     if "得分变化分解" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+    assert waterfall["data"][0]["x"][:2] == ["2024 年", "产业"]
+    indicators = at.dataframe[1].value
+    assert len(indicators) == 31 and "历年" in indicators.columns
+    assert indicators["目标 / 门槛"].str.contains("门槛").sum() == 4
+
+
+def test_county_page_for_non_assessed_district(app):
+    at = open_county(app, "420102")  # 江岸区, a purely urban district
     assert at.title[0].value == "江岸区"
     assert any("未纳入乡村振兴实绩考核" in i.value for i in at.info)
+    assert not at.get("metric")  # no ranks or grade for a non-assessed district
+    assert "五大振兴" in [s.value for s in at.subheader]
+
+
+def test_county_follows_a_link_and_keeps_notes(app):
+    at = open_county(app, "421321")
+    at.query_params["county"] = "422827"  # a followed link (e.g. a map click) wins
+    at.run()
+    assert at.title[0].value == "来凤县"
+    area = at.text_area[0]
+    area.set_value("<script>alert(1)</script> 2025 年暴雨影响生态得分")
+    next(b for b in at.button if b.label == "添加备注").click()
+    at.run()
+    assert any(s.value == "备注已保存。" for s in at.success)
+    shown = [m.value for m in at.markdown if "暴雨" in m.value]
+    assert shown and "<script>" not in shown[0] and "&lt;script&gt;" in shown[0]
+    next(b for b in at.button if b.label == "删除").click()
+    at.run()
+    assert any("（已删除）" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "恢复").click()
+    at.run()
+    assert not any("（已删除）" in m.value for m in at.markdown)
+    next(b for b in at.button if b.label == "添加备注").click()  # empty: refused, named
+    at.run()
+    assert any("备注内容：不能为空" in e.value for e in at.error)
 
 
 def test_every_page_is_documented():

@@ -1,0 +1,35 @@
+"""The audit trail: every write appends who, when, what, before and after, in the same
+transaction as the change. Rows are never edited or deleted by the app."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from revitalization.store import AuditLog
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def audit(session: Session, user: str, entity: str, entity_id: object, action: str,
+          before: dict | None, after: dict | None) -> None:
+    """Append one audit row in the caller's transaction (so it commits with the change)."""
+    session.add(AuditLog(at=now(), user=user, entity=entity, entity_id=str(entity_id),
+                         action=action,
+                         before=json.dumps(before, ensure_ascii=False, default=str) if before else "",
+                         after=json.dumps(after, ensure_ascii=False, default=str) if after else ""))
+
+
+def audit_rows(engine: Engine, entity: str | None = None) -> pd.DataFrame:
+    with Session(engine) as session:
+        query = select(AuditLog)
+        if entity:
+            query = query.where(AuditLog.entity == entity)
+        rows = [a.model_dump() for a in session.exec(query.order_by(AuditLog.id))]
+    return pd.DataFrame(rows, columns=list(AuditLog.model_fields))

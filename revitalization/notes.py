@@ -1,0 +1,68 @@
+"""Staff notes on a county-year: validated, soft-deleted, and every change audited."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from revitalization.audit import audit, now
+from revitalization.store import CountyNote, Region
+
+MAX_LENGTH = 2000
+
+
+class NoteError(ValueError):
+    """A refused note, with the field at fault named in Chinese."""
+
+
+def add_note(engine: Engine, adcode: str, year: int, text: str, *, user: str) -> int:
+    text = (text or "").strip()
+    if not text:
+        raise NoteError("备注内容：不能为空")
+    if len(text) > MAX_LENGTH:
+        raise NoteError(f"备注内容：不能超过 {MAX_LENGTH} 字（当前 {len(text)} 字）")
+    if not 1990 <= int(year) <= 2100:
+        raise NoteError(f"考核年度：{year} 不是有效年份")
+    with Session(engine) as session:
+        if session.get(Region, adcode) is None:
+            raise NoteError(f"区划代码：未知的区划代码 {adcode}")
+        note = CountyNote(adcode=adcode, year=int(year), text=text, author=user, created_at=now())
+        session.add(note)
+        session.flush()
+        audit(session, user, "county_note", note.id, "create", None, note.model_dump())
+        session.commit()
+        return note.id
+
+
+def _set_deleted(engine: Engine, note_id: int, deleted: bool, user: str) -> None:
+    with Session(engine) as session:
+        note = session.get(CountyNote, note_id)
+        if note is None:
+            raise NoteError(f"备注编号：找不到备注 {note_id}")
+        before = note.model_dump()
+        note.deleted = deleted
+        session.add(note)
+        audit(session, user, "county_note", note_id, "delete" if deleted else "restore",
+              before, note.model_dump())
+        session.commit()
+
+
+def delete_note(engine: Engine, note_id: int, *, user: str) -> None:
+    """Soft delete: the note is hidden, kept, and can be restored."""
+    _set_deleted(engine, note_id, True, user)
+
+
+def restore_note(engine: Engine, note_id: int, *, user: str) -> None:
+    _set_deleted(engine, note_id, False, user)
+
+
+def list_notes(engine: Engine, adcode: str, *, include_deleted: bool = False) -> pd.DataFrame:
+    """A county's notes, newest year first."""
+    with Session(engine) as session:
+        query = select(CountyNote).where(CountyNote.adcode == adcode)
+        if not include_deleted:
+            query = query.where(CountyNote.deleted == False)  # noqa: E712
+        rows = [n.model_dump() for n in session.exec(
+            query.order_by(CountyNote.year.desc(), CountyNote.id.desc()))]
+    return pd.DataFrame(rows, columns=list(CountyNote.model_fields))
