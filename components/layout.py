@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached
+from revitalization import export
 from revitalization.figures import TOPOJSON_URL
 from revitalization.paths import ROOT
 
@@ -93,9 +95,41 @@ def current_user() -> str:
     return "本地用户（未启用登录）"
 
 
-def chart(fig: go.Figure, **kwargs):
-    """Show a plotly figure as built (no Streamlit theme: the screen matches the export)."""
-    return st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, **kwargs)
+def chart(fig: go.Figure, *, key: str, export_name: str | None = None, **kwargs):
+    """Show a plotly figure as built (no Streamlit theme: the screen matches the export),
+    with a 导出图片 control that renders this very figure on click."""
+    event = st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=key, **kwargs)
+    export_controls(fig, export_name or plain_title(fig), key)
+    return event
+
+
+def plain_title(fig: go.Figure) -> str:
+    """The figure's title without markup or subtitle."""
+    text = (fig.layout.title.text or "图表").split("<br>")[0]
+    return re.sub(r"<[^>]+>", "", text)
+
+
+def export_controls(fig: go.Figure, name: str, key: str) -> None:
+    """PNG / SVG / PDF download of a figure, generated only when the button is clicked."""
+    with st.popover("导出图片", icon=":material/download:"):
+        problem = export.renderer_status()
+        if problem:
+            st.info(problem)
+            return
+        c1, c2, c3 = st.columns(3)
+        fmt = c1.selectbox("格式", list(export.FORMATS), format_func=export.FORMATS.get,
+                           key=f"{key}_fmt")
+        preset = c2.selectbox("尺寸", list(export.PRESETS), key=f"{key}_preset",
+                              format_func=lambda p: export.PRESETS[p].label)
+        scale = c3.selectbox("清晰度", export.SCALES, format_func=lambda s: f"{s} 倍",
+                             key=f"{key}_scale", disabled=fmt != "png")
+        footer = export.source_line(demo=is_demo(), fingerprint=cached.assessment().fingerprint)
+        st.download_button(
+            f"生成并下载 {export.FORMATS[fmt]}",
+            data=lambda: export.render(fig, fmt=fmt, preset=preset, scale=scale, footer=footer),
+            file_name=export.file_name(name, fmt), mime=export.MIME[fmt], on_click="ignore",
+            key=f"{key}_download", icon=":material/image:")
+        st.caption("图片含标题、数据来源、制图日期和方法指纹，中文字体已嵌入。")
 
 
 _run = threading.local()  # per script thread: is app.py's navigation running this page?

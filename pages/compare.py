@@ -1,13 +1,11 @@
 """年度对比: two assessment years side by side — who moved up, who slipped, where gaps closed."""
 
-import pandas as pd
 import streamlit as st
 
 from components import cached
 from components.layout import chart, ensure_router, header, is_demo, url_set, url_state
-from revitalization import compare, views
-from revitalization.classes import SCHEMES, diverging_classes
-from revitalization.figures import choropleth, dumbbell, transition_heatmap
+from revitalization import charts, compare
+from revitalization.classes import SCHEMES
 from revitalization.publish import recompute_diff
 
 ensure_router()
@@ -16,7 +14,6 @@ config = cached.config()
 fresh = cached.fresh_assessment()  # like with like: every year rescored with today's method
 frozen = cached.published()
 years = fresh.years
-demo = "示例数据 · " if is_demo() else ""
 header("年度对比", "两个考核年度并列比较：谁进步了、谁退步了、差距在哪里缩小")
 
 scores = compare.score_columns(config)
@@ -56,43 +53,23 @@ frame = compare.changes(fresh, year_a, year_b, score)
 
 # Two maps with the same classes, then the change ----------------------------------------
 st.subheader("两年地图（同一分级、同一配色）")
-measure = views.Measure(score, label, "分", 1)
-map_a = views.map_frame(fresh, measure, year_a)
-map_b = views.map_frame(fresh, measure, year_b)
-pooled = list(map_a.loc[map_a["assessed"], "value"]) + list(map_b.loc[map_b["assessed"], "value"])
-classes = views.measure_classes(measure, pd.Series(pooled), scheme)
+map_a, map_b = charts.year_maps(fresh, config, year_a, year_b, score=score, scheme=scheme,
+                                demo=is_demo())
 left, right = st.columns(2)
-for column, year, data in ((left, year_a, map_a), (right, year_b, map_b)):
-    with column:
-        chart(choropleth(data, classes, title=f"{label}（{year} 年度）", subtitle="示例数据" if demo else "",
-                         legend_title=measure.legend_title(), height=520, legend_below=True),
-              key=f"compare_map_{year}")
+with left:
+    chart(map_a, key=f"compare_map_{year_a}")
+with right:
+    chart(map_b, key=f"compare_map_{year_b}")
 kind = st.segmented_control("变化图显示", ["score", "rank"], default="score",
                             format_func={"score": "得分变化", "rank": "类内名次变化"}.get,
                             key="compare_change_kind") or "score"
-change_frame = map_b.copy()
-if kind == "score":
-    change_frame["value"] = frame["change"].reindex(change_frame["adcode"]).to_numpy()
-    change_classes = diverging_classes(frame["change"], 1, "分")
-    legend = "得分变化（↑ 进步 / ↓ 退步）"
-else:
-    change_frame["value"] = frame["rank_change"].reindex(change_frame["adcode"]).to_numpy()
-    change_classes = diverging_classes(frame["rank_change"], 0, "位", up="上升", down="下降")
-    legend = "类内名次变化（↑ 上升 / ↓ 下降）"
-chart(choropleth(change_frame, change_classes, title=f"{label}变化（{year_a}→{year_b} 年度）",
-                 subtitle=demo + "以 0 为中心的发散配色：紫色进步，橙褐色退步",
-                 legend_title=legend), key="compare_change_map")
+chart(charts.change_map(fresh, config, year_a, year_b, score=score, kind=kind, demo=is_demo()),
+      key="compare_change_map")
 
 # Movers ----------------------------------------------------------------------------------
 st.subheader("进步与退步最大的单位")
 top_n = st.slider("显示进步 / 退步最大的单位数", 5, 20, 10, key="compare_top_n")
-shown = compare.biggest(frame, top_n)
-ups, downs = int((shown["change"] > 0).sum()), int((shown["change"] < 0).sum())
-chart(dumbbell(shown["name"].tolist(), shown["score_a"].tolist(), shown["score_b"].tolist(),
-               label_a=f"{year_a} 年", label_b=f"{year_b} 年",
-               title=f"{label}变化最大的单位（{year_a}→{year_b} 年度）",
-               subtitle=demo + f"进步最大的 {ups} 个与退步的 {downs} 个"
-               + ("" if downs == top_n else f"（仅 {downs} 个单位得分下降）")),
+chart(charts.movers(fresh, config, year_a, year_b, score=score, n=top_n, demo=is_demo()),
       key="compare_movers")
 table = compare.movers_table(frame, year_a, year_b)
 f1, f2 = st.columns(2)
@@ -112,10 +89,7 @@ st.subheader("等次变化")
 matrix = compare.grade_transitions(frame)
 left, right = st.columns([3, 2])
 with left:
-    chart(transition_heatmap(matrix, title=f"等次变化（{year_a}→{year_b} 年度）",
-                             subtitle=demo + "行：年度 A 等次；列：年度 B 等次",
-                             label_a=f"{year_a} 年", label_b=f"{year_b} 年"),
-          key="compare_transitions")
+    chart(charts.transitions(fresh, year_a, year_b, demo=is_demo()), key="compare_transitions")
 with right:
     shown_matrix = matrix.rename_axis(index=f"{year_a} 年 ＼ {year_b} 年").reset_index()
     event = st.dataframe(shown_matrix, hide_index=True, on_select="rerun",

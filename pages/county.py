@@ -5,11 +5,20 @@ import html
 import streamlit as st
 
 from components import cached
-from components.layout import chart, current_user, ensure_router, header, selected_year, url_set, url_state
+from components.layout import (
+    chart,
+    current_user,
+    ensure_router,
+    header,
+    is_demo,
+    selected_year,
+    url_set,
+    url_state,
+)
 from components.zoom_map import show_zoom_map
-from revitalization import explain, profile, views
+from revitalization import charts, explain, profile, views
 from revitalization.classes import fixed_score_classes
-from revitalization.figures import locator_map, obstacle_bars, radar, trend_with_rank, waterfall
+from revitalization.figures import locator_map, radar
 from revitalization.notes import NoteError, add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
 
@@ -66,10 +75,7 @@ table = profile.group_table(assessment, config, adcode, year)
 ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
 left, right = st.columns([3, 2])
 with left:
-    chart(radar(labels, {row["name"]: table["得分"].tolist(), ref: table["同类平均"].tolist(),
-                         "全省平均": table["全省平均"].tolist()},
-                title=f"{row['name']}五大振兴得分", subtitle=f"{year} 年度 · 与{ref}、全省平均比较"),
-          key="county_radar")
+    chart(charts.county_radar(assessment, config, adcode, year, demo=is_demo()), key="county_radar")
 with right:
     st.dataframe(table.rename(columns={"同类平均": ref}), hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.1f")
@@ -90,26 +96,16 @@ if row["imputed_count"]:
 
 # Trends and reasons ---------------------------------------------------------------------
 st.subheader("走势与原因")
-hist = assessment.scores[assessment.scores["adcode"] == adcode]
-trend = hist[["year", "composite"] + [g.code for g in groups] + ["rank_class"]].rename(
-    columns={"composite": "综合", "rank_class": "类内排名", **{g.code: g.short for g in groups}})
 left, right = st.columns(2)
 with left:
-    chart(trend_with_rank(trend, title=f"{row['name']}得分与排名走势", subtitle="各考核年度"),
-          key="county_trend")
+    chart(charts.county_trend(assessment, config, adcode, demo=is_demo()), key="county_trend")
 breakdown = explain.change_breakdown(assessment, config, adcode, year)
 with right:
-    if breakdown is None:
+    fig = charts.county_waterfall(assessment, config, adcode, year, demo=is_demo())
+    if fig is None:
         st.info(f"{year - 1} 年没有数据，无法分解得分变化。")
     else:
-        steps = [(g.short, float(breakdown.by_group[g.code])) for g in groups]
-        if abs(breakdown.deduction_change) > 1e-9:
-            steps.append(("门槛扣分", -breakdown.deduction_change))
-        before = float(hist.set_index("year").at[year - 1, "composite"])
-        chart(waterfall(steps, start=(f"{year - 1} 年", before),
-                        end=(f"{year} 年", before + breakdown.total),
-                        title="得分变化分解", subtitle=f"{year - 1}→{year} 年度，按五大振兴"),
-              key="county_waterfall")
+        chart(fig, key="county_waterfall")
 if breakdown is not None:
     with st.expander("按指标分解（变化最大的 10 项）"):
         top = breakdown.by_indicator.head(10)
@@ -119,13 +115,11 @@ if breakdown is not None:
             column_config={c: st.column_config.NumberColumn(format="%+.2f 分" if c == "变化"
                                                             else "%.2f 分")
                            for c in ("上年贡献", "本年贡献", "变化")})
-obstacles = explain.obstacles(assessment, config, adcode, year).head(6)
 strengths = explain.strengths(assessment, config, adcode, year)
 strengths = strengths[strengths["advantage"] > 0].head(5)
 left, right = st.columns(2)
 with left:
-    chart(obstacle_bars(obstacles["name"].tolist(), obstacles["obstacle"].tolist(),
-                        title="短板：拖后腿最多的指标", subtitle="障碍度 = 该指标失分占全部失分的比重"),
+    chart(charts.county_obstacles(assessment, config, adcode, year, demo=is_demo()),
           key="county_obstacles")
 with right:
     st.markdown("**优势：高出同类中位数最多的指标**")

@@ -6,9 +6,8 @@ from components import cached
 from components.layout import chart, ensure_router, header, is_demo, selected_year, url_set, url_state
 from components.pages import page_path
 from components.zoom_map import show_zoom_map
-from revitalization import views
-from revitalization.classes import SCHEMES, fixed_score_classes
-from revitalization.figures import choropleth, small_multiples
+from revitalization import charts, views
+from revitalization.classes import SCHEMES
 
 ensure_router()
 
@@ -16,7 +15,6 @@ config = cached.config()
 assessment = cached.assessment()
 year = selected_year()
 header("全省总览", f"{year} 年度乡村振兴实绩考核 · 全省 103 个县（市、区）")
-demo = "示例数据 · " if is_demo() else ""
 
 # KPI strip ------------------------------------------------------------------------------
 k = views.kpis(assessment, year)
@@ -70,35 +68,27 @@ if view in ("county", "zoom"):
     url_set("overview_measure", "measure", measure.key)
     st.query_params["labels"] = "1" if labels else "0"
 
-    frame = views.map_frame(assessment, measure, year)
-    classes = views.measure_classes(measure, frame.loc[frame["assessed"], "value"], scheme)
     if view == "county":
-        fig = choropleth(frame, classes, title=f"湖北省县域{measure.label}（{year} 年度）",
-                         subtitle=demo + "点击县域查看县域画像；粗线为市州界",
-                         legend_title=measure.legend_title(), show_labels=labels)
+        fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
+                                  labels=labels, demo=is_demo(),
+                                  hint="点击县域查看县域画像；粗线为市州界")
         event = chart(fig, key="overview_map", on_select="rerun", selection_mode="points")
         points = (event or {}).get("selection", {}).get("points", [])
         if points and points[0].get("location"):
             st.switch_page(page_path("county"),
                            query_params={"county": points[0]["location"], "year": str(year)})
     else:
+        frame = views.map_frame(assessment, measure, year)
+        classes = views.measure_classes(measure, frame.loc[frame["assessed"], "value"], scheme)
         show_zoom_map(frame, classes, legend_title=measure.legend_title(), key="overview_zoom")
 elif view == "small":
-    frames = [(g.name, views.map_frame(assessment, views.measures(config)[n + 1], year))
-              for n, g in enumerate(config.groups)]
-    chart(small_multiples(frames, fixed_score_classes(),
-                          title=f"湖北省县域五大振兴得分（{year} 年度）",
-                          subtitle=demo + "五幅地图分级相同（与等次分数线一致），可直接比较",
-                          legend_title="得分（分）"), key="overview_small")
+    chart(charts.group_multiples(assessment, config, year, demo=is_demo()), key="overview_small")
 else:
     cities = views.city_scores(assessment, config, year)
     measure = by_key[st.selectbox(
         "着色指标", ["composite"] + [g.code for g in config.groups],
         format_func=lambda key: by_key[key].option(), key="city_measure")]
-    frame = views.city_map_frame(cities, measure)
-    chart(choropleth(frame, fixed_score_classes(), title=f"湖北省市州{measure.label}（{year} 年度）",
-                     subtitle=demo + "市州得分 = 所辖纳入考核县（市、区）得分的简单平均",
-                     legend_title=measure.legend_title(), show_labels=True, level="city"),
+    chart(charts.city_map(assessment, config, year, measure=measure.key, demo=is_demo()),
           key="overview_city")
     st.caption("汇总方法：每个市州取其所辖**纳入考核**的县（市、区）得分的简单算术平均，"
                "各县权重相同（不按人口或面积加权）；不纳入考核的中心城区不参与平均。"

@@ -1,0 +1,177 @@
+"""The standard charts of the dashboard: assessment + choices → a titled plotly figure.
+
+Pages show them and the briefing pack exports them, so both always carry the same
+figure (same classes, colours, titles). Titles say the assessment year; a demo subtitle
+marks demo data.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from revitalization import compare, explain, views
+from revitalization.classes import diverging_classes, fixed_score_classes
+from revitalization.config import IndicatorSystem
+from revitalization.engine import Assessment
+from revitalization.figures import (
+    choropleth,
+    dumbbell,
+    obstacle_bars,
+    radar,
+    small_multiples,
+    transition_heatmap,
+    trend_with_rank,
+    waterfall,
+)
+
+DEMO = "示例数据"
+
+
+def _sub(demo: bool, text: str = "") -> str:
+    return " · ".join(p for p in ((DEMO if demo else ""), text) if p)
+
+
+def province_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
+                 measure: str = "composite", scheme: str | None = None, labels: bool = False,
+                 demo: bool = False, hint: str = "", inline: bool = False) -> go.Figure:
+    """The county choropleth of one measure in one year."""
+    m = next(x for x in views.measures(config) if x.key == measure)
+    frame = views.map_frame(assessment, m, year)
+    classes = views.measure_classes(m, frame.loc[frame["assessed"], "value"], scheme)
+    return choropleth(frame, classes, title=f"湖北省县域{m.label}（{year} 年度）",
+                      subtitle=_sub(demo, hint), legend_title=m.legend_title(),
+                      show_labels=labels, inline=inline)
+
+
+def group_multiples(assessment: Assessment, config: IndicatorSystem, year: int, *,
+                    demo: bool = False, inline: bool = False) -> go.Figure:
+    """Five small maps, one per revitalization, with the same fixed classes."""
+    score_measures = {m.key: m for m in views.measures(config)}
+    frames = [(g.name, views.map_frame(assessment, score_measures[g.code], year))
+              for g in config.groups]
+    return small_multiples(frames, fixed_score_classes(),
+                           title=f"湖北省县域五大振兴得分（{year} 年度）",
+                           subtitle=_sub(demo, "五幅地图分级相同（与等次分数线一致），可直接比较"),
+                           legend_title="得分（分）", inline=inline)
+
+
+def city_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
+             measure: str = "composite", demo: bool = False, inline: bool = False) -> go.Figure:
+    m = next(x for x in views.measures(config) if x.key == measure)
+    frame = views.city_map_frame(views.city_scores(assessment, config, year), m)
+    return choropleth(frame, fixed_score_classes(), title=f"湖北省市州{m.label}（{year} 年度）",
+                      subtitle=_sub(demo, "市州得分 = 所辖纳入考核县（市、区）得分的简单平均"),
+                      legend_title=m.legend_title(), show_labels=True, level="city",
+                      inline=inline)
+
+
+def year_maps(assessment: Assessment, config: IndicatorSystem, year_a: int, year_b: int, *,
+              score: str = "composite", scheme: str | None = None, demo: bool = False,
+              inline: bool = False) -> tuple[go.Figure, go.Figure]:
+    """Two years' maps with the same classes (computed over both years together)."""
+    label = compare.score_columns(config)[score]
+    measure = views.Measure(score, label, "分", 1)
+    frames = [views.map_frame(assessment, measure, y) for y in (year_a, year_b)]
+    pooled = pd.concat([f.loc[f["assessed"], "value"] for f in frames])
+    classes = views.measure_classes(measure, pooled, scheme)
+    return tuple(choropleth(f, classes, title=f"{label}（{y} 年度）", subtitle=_sub(demo),
+                            legend_title=measure.legend_title(), height=520, legend_below=True,
+                            inline=inline)
+                 for f, y in zip(frames, (year_a, year_b), strict=True))
+
+
+def change_map(assessment: Assessment, config: IndicatorSystem, year_a: int, year_b: int, *,
+               score: str = "composite", kind: str = "score", demo: bool = False,
+               inline: bool = False) -> go.Figure:
+    """Score (or class-rank) change between two years, diverging around 0."""
+    label = compare.score_columns(config)[score]
+    frame = compare.changes(assessment, year_a, year_b, score)
+    data = views.map_frame(assessment, views.Measure(score, label, "分", 1), year_b)
+    column = "change" if kind == "score" else "rank_change"
+    data["value"] = frame[column].reindex(data["adcode"]).to_numpy()
+    if kind == "score":
+        classes = diverging_classes(frame["change"], 1, "分")
+        legend = "得分变化（↑ 进步 / ↓ 退步）"
+    else:
+        classes = diverging_classes(frame["rank_change"], 0, "位", up="上升", down="下降")
+        legend = "类内名次变化（↑ 上升 / ↓ 下降）"
+    return choropleth(data, classes, title=f"{label}变化（{year_a}→{year_b} 年度）",
+                      subtitle=_sub(demo, "以 0 为中心的发散配色：紫色进步，橙褐色退步"),
+                      legend_title=legend, inline=inline)
+
+
+def movers(assessment: Assessment, config: IndicatorSystem, year_a: int, year_b: int, *,
+           score: str = "composite", n: int = 10, demo: bool = False) -> go.Figure:
+    label = compare.score_columns(config)[score]
+    shown = compare.biggest(compare.changes(assessment, year_a, year_b, score), n)
+    ups, downs = int((shown["change"] > 0).sum()), int((shown["change"] < 0).sum())
+    note = f"进步最大的 {ups} 个与退步的 {downs} 个" + ("" if downs == n else
+                                                   f"（仅 {downs} 个单位得分下降）")
+    return dumbbell(shown["name"].tolist(), shown["score_a"].tolist(), shown["score_b"].tolist(),
+                    label_a=f"{year_a} 年", label_b=f"{year_b} 年",
+                    title=f"{label}变化最大的单位（{year_a}→{year_b} 年度）",
+                    subtitle=_sub(demo, note))
+
+
+def transitions(assessment: Assessment, year_a: int, year_b: int, *, demo: bool = False
+                ) -> go.Figure:
+    matrix = compare.grade_transitions(compare.changes(assessment, year_a, year_b))
+    return transition_heatmap(matrix, title=f"等次变化（{year_a}→{year_b} 年度）",
+                              subtitle=_sub(demo, "行：年度 A 等次；列：年度 B 等次"),
+                              label_a=f"{year_a} 年", label_b=f"{year_b} 年")
+
+
+# County charts ---------------------------------------------------------------------------
+
+def county_radar(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int, *,
+                 demo: bool = False) -> go.Figure:
+    from revitalization.profile import group_table
+
+    row = assessment.year(year).loc[adcode]
+    table = group_table(assessment, config, adcode, year)
+    ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
+    return radar([g.short for g in config.groups],
+                 {row["name"]: table["得分"].tolist(), ref: table["同类平均"].tolist(),
+                  "全省平均": table["全省平均"].tolist()},
+                 title=f"{row['name']}五大振兴得分",
+                 subtitle=_sub(demo, f"{year} 年度 · 与{ref}、全省平均比较"))
+
+
+def county_trend(assessment: Assessment, config: IndicatorSystem, adcode: str, *,
+                 demo: bool = False) -> go.Figure:
+    hist = assessment.scores[assessment.scores["adcode"] == adcode]
+    groups = list(config.groups)
+    trend = hist[["year", "composite"] + [g.code for g in groups] + ["rank_class"]].rename(
+        columns={"composite": "综合", "rank_class": "类内排名",
+                 **{g.code: g.short for g in groups}})
+    if not hist["assessed"].any():
+        trend = trend.drop(columns="类内排名")
+    return trend_with_rank(trend, title=f"{hist['name'].iloc[0]}得分与排名走势",
+                           subtitle=_sub(demo, "各考核年度"))
+
+
+def county_waterfall(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int,
+                     *, demo: bool = False) -> go.Figure | None:
+    """The change since last year split into the five revitalizations (None without one)."""
+    breakdown = explain.change_breakdown(assessment, config, adcode, year)
+    if breakdown is None:
+        return None
+    steps = [(g.short, float(breakdown.by_group[g.code])) for g in config.groups]
+    if abs(breakdown.deduction_change) > 1e-9:
+        steps.append(("门槛扣分", -breakdown.deduction_change))
+    hist = assessment.scores[assessment.scores["adcode"] == adcode].set_index("year")
+    before = float(hist.at[year - 1, "composite"])
+    return waterfall(steps, start=(f"{year - 1} 年", before),
+                     end=(f"{year} 年", before + breakdown.total),
+                     title=f"{hist['name'].iloc[0]}得分变化分解",
+                     subtitle=_sub(demo, f"{year - 1}→{year} 年度，按五大振兴"))
+
+
+def county_obstacles(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int,
+                     *, n: int = 6, demo: bool = False) -> go.Figure:
+    top = explain.obstacles(assessment, config, adcode, year).head(n)
+    name = assessment.year(year).at[adcode, "name"]
+    return obstacle_bars(top["name"].tolist(), top["obstacle"].tolist(),
+                         title=f"{name}短板：拖后腿最多的指标",
+                         subtitle=_sub(demo, f"{year} 年度 · 障碍度 = 该指标失分占全部失分的比重"))
