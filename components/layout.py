@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -99,14 +98,8 @@ def chart(fig: go.Figure, *, key: str, export_name: str | None = None, **kwargs)
     """Show a plotly figure as built (no Streamlit theme: the screen matches the export),
     with a 导出图片 control that renders this very figure on click."""
     event = st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=key, **kwargs)
-    export_controls(fig, export_name or plain_title(fig), key)
+    export_controls(fig, export_name or export.plain_title(fig), key)
     return event
-
-
-def plain_title(fig: go.Figure) -> str:
-    """The figure's title without markup or subtitle."""
-    text = (fig.layout.title.text or "图表").split("<br>")[0]
-    return re.sub(r"<[^>]+>", "", text)
 
 
 def export_controls(fig: go.Figure, name: str, key: str) -> None:

@@ -16,6 +16,7 @@ import asyncio
 import copy
 import json
 import os
+import re
 import shutil
 import threading
 from dataclasses import dataclass
@@ -178,6 +179,12 @@ def render(fig: go.Figure, *, fmt: str = "png", preset: str = "slide", scale: in
            footer: str) -> bytes:
     """Export one figure: prepare (size, footer, inline geometry) and render."""
     return _renderer.render(prepare(fig, preset=preset, footer=footer), fmt, scale)
+
+
+def plain_title(fig: go.Figure) -> str:
+    """The figure's title without markup or subtitle."""
+    text = (fig.layout.title.text or "图表").split("<br>")[0]
+    return re.sub(r"<[^>]+>", "", text)
 
 
 def file_name(title: str, fmt: str) -> str:
