@@ -19,6 +19,7 @@ from components.zoom_map import show_zoom_map
 from revitalization import charts, explain, profile, views
 from revitalization.classes import fixed_score_classes
 from revitalization.figures import locator_map, radar
+from revitalization.interviews import interviews, outcome, tasks
 from revitalization.notes import NoteError, add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
 
@@ -162,13 +163,26 @@ with right:
                   highlight=adcode, height=380)
 
 # History and notes ----------------------------------------------------------------------
-st.subheader("历年结果与预警记录")
+st.subheader("历年结果、预警与约谈记录")
 st.dataframe(profile.history(assessment, adcode), width="stretch",
              column_config={"综合得分": st.column_config.NumberColumn(format="%.1f")})
 
+records = interviews(engine := cached.engine(), adcode=adcode)
+if records.empty:
+    st.caption("暂无约谈记录。")
+for r in records.itertuples():
+    done = tasks(engine, r.id)
+    result = outcome(assessment, adcode, r.year)
+    st.markdown(
+        f"**{r.year} 年度结果引发的约谈**：{r.status}"
+        + (f"，{r.interview_date}，{r.level}级约谈{html.escape(r.interviewees)}" if r.interview_date else "")
+        + (f"；指出问题：{html.escape('；'.join(r.issues))}" if r.issues else "")
+        + (f"；整改任务 {int(done['done'].sum())}/{len(done)} 项完成" if len(done) else "")
+        + (f"，**{int(done['overdue'].sum())} 项逾期**" if done["overdue"].any() else "")
+        + (f"。{result.text()}" if result else "。"))
+
 st.subheader("工作备注")
 st.caption("记录影响得分的情况（如“2024 年洪灾影响生态得分”），随县域画像一同导出。删除后可恢复。")
-engine = cached.engine()
 notes = list_notes(engine, adcode, include_deleted=True)
 if flash := st.session_state.pop("county_flash", None):
     st.success(flash)

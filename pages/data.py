@@ -5,6 +5,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import current_user, ensure_router, header
+from revitalization import tabular
 from revitalization.config import DIRECTIONS
 from revitalization.publish import PublishError, publish, recompute_diff
 
@@ -89,5 +90,5 @@ st.dataframe(regions.rename(columns={
     "kind": "类型", "assessed": "纳入考核", "assessment_class": "考核类别"})[
     ["区划代码", "名称", "简称", "市州", "类型", "纳入考核", "考核类别"]],
     hide_index=True, width="stretch")
-st.download_button("下载全部观测值（长表 CSV）", obs.to_csv(index=False).encode("utf-8-sig"),
+st.download_button("下载全部观测值（长表 CSV）", data=lambda: tabular.csv_bytes(obs), on_click="ignore",
                    file_name="乡村振兴观测值.csv", mime="text/csv", icon=":material/download:")

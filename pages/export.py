@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import ensure_router, header, is_demo, selected_year
-from revitalization import briefing, export, profile, views
+from revitalization import briefing, export, profile, tabular, views
 from revitalization.notes import list_notes
 
 ensure_router()
@@ -22,8 +22,8 @@ st.markdown(text)
 st.caption(footer)
 st.text_area("简报文字（可复制）", f"{text}\n\n{footer}", height=220)
 table = views.ranking_table(assessment, config, year)
-st.download_button("下载考核结果表（CSV，Excel 可直接打开）",
-                   table.to_csv(index=False).encode("utf-8-sig"),
+st.download_button("下载考核结果表（CSV，Excel 可直接打开）", data=lambda: tabular.csv_bytes(table),
+                   on_click="ignore",
                    file_name=f"乡村振兴实绩考核结果_{year}年度.csv", mime="text/csv",
                    icon=":material/download:")
 

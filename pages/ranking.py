@@ -1,10 +1,10 @@
-"""排名: every assessed unit of a year, ranked, with group scores and grades."""
+"""排名: every assessed unit of a year, ranked; the praise list; spreadsheet downloads."""
 
 import streamlit as st
 
 from components import cached
-from components.layout import ensure_router, header, selected_year
-from revitalization import views
+from components.layout import ensure_router, header, is_demo, selected_year
+from revitalization import export, tabular, views
 
 ensure_router()
 
@@ -14,10 +14,14 @@ year = selected_year()
 header("考核排名", f"{year} 年度 · 按综合得分排序；得分相同者名次并列（1、2、2、4）")
 
 table = views.ranking_table(assessment, config, year)
-c1, c2, c3 = st.columns(3)
+rows = assessment.year(year)
+c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 city = c1.selectbox("市州", ["全部"] + sorted(table["市州"].unique().tolist()))
 cls = c2.selectbox("考核类别", ["全部"] + sorted(table["考核类别"].unique().tolist()))
 grade = c3.selectbox("等次", ["全部", "优秀", "良好", "一般", "较差", "不评定"])
+search = c4.text_input("搜索县（市、区）", placeholder="输入全称或简称，如“随县”“恩施”")
+progress = st.toggle("只看进步明显的单位", value=st.query_params.get("progress") == "1")
+st.query_params["progress"] = "1" if progress else "0"
 shown = table
 if city != "全部":
     shown = shown[shown["市州"] == city]
@@ -25,18 +29,40 @@ if cls != "全部":
     shown = shown[shown["考核类别"] == cls]
 if grade != "全部":
     shown = shown[shown["等次"] == grade]
-progress = st.toggle("只看进步明显的单位", value=st.query_params.get("progress") == "1")
-st.query_params["progress"] = "1" if progress else "0"
+if search.strip():
+    word = search.strip()
+    short = rows.loc[shown.index, "short_name"]
+    shown = shown[shown["县（市、区）"].str.contains(word, regex=False)
+                  | short.str.contains(word, regex=False)]
 if progress:
-    marked = assessment.year(year)["progress"]
-    shown = shown[marked.reindex(shown.index).fillna(False).astype(bool)]
-    for adcode in shown.index:
-        st.markdown(f"- **{shown.at[adcode, '县（市、区）']}**："
-                    f"{assessment.year(year).at[adcode, 'progress_reason']}")
+    shown = shown[rows.loc[shown.index, "progress"].astype(bool)]
+
 score_columns = {g.short: st.column_config.ProgressColumn(g.short, min_value=0, max_value=100,
                                                           format="%.1f")
                  for g in config.groups}
-st.dataframe(shown, hide_index=True, width="stretch", height=min(38 * len(shown) + 40, 760),
+st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 760),
              column_config={"综合得分": st.column_config.NumberColumn(format="%.1f"),
+                            "名次变化": st.column_config.TextColumn(help="类内名次较上年（↑ 上升 / ↓ 下降）"),
                             **score_columns})
-st.caption(f"共 {len(shown)} 个单位。名次变化为类内名次较上年的变化（↑ 上升 / ↓ 下降）。")
+st.caption(f"共 {len(shown)} 个单位。名次变化为类内名次较上年的变化（↑ 上升 / ↓ 下降）；"
+           "五大振兴得分条为 0–100 分。点击列名可排序。")
+footer = export.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
+d1, d2, _ = st.columns([1, 1, 3])
+d1.download_button("下载 Excel（XLSX）", data=lambda: tabular.xlsx_bytes(shown, f"{year}年度排名", footer),
+                   file_name=f"乡村振兴实绩考核排名_{year}年度.xlsx", on_click="ignore",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   icon=":material/table_view:")
+d2.download_button("下载 CSV", data=lambda: tabular.csv_bytes(shown),
+                   file_name=f"乡村振兴实绩考核排名_{year}年度.csv", mime="text/csv",
+                   on_click="ignore", icon=":material/download:")
+
+st.subheader("通报表扬名单")
+praise = views.praise_list(assessment, year)
+st.dataframe(praise, hide_index=True, width="stretch",
+             column_config={"综合得分": st.column_config.NumberColumn(format="%.1f"),
+                            "理由": st.column_config.TextColumn(width="large")})
+st.caption("优秀：按类内比例评定且门槛指标全部达标；进步明显：类内名次上升至少 "
+           f"max({config.method.progress_min_rank_gain}, 类内单位数 × "
+           f"{config.method.progress_rank_gain_share:.0%}) 位且综合得分提高至少 "
+           f"{config.method.progress_min_score_gain:g} 分，已评为优秀的不重复列入。")
+st.text_area("通报表扬文字（可直接粘贴）", views.praise_text(assessment, year), height=200)

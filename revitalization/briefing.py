@@ -88,11 +88,13 @@ def county_images(ctx: Context, adcode: str) -> list[Image]:
 
 def praise(ctx: Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(name, reason) of the 优秀 units and of the 进步明显 units."""
-    rows = ctx.assessment.year(ctx.year)
-    rows = rows[rows["assessed"]].sort_values("rank_province")
-    excellent = [(r["name"], r["grade_reason"]) for _, r in rows[rows["grade"] == "优秀"].iterrows()]
-    progress = [(r["name"], r["progress_reason"]) for _, r in rows[rows["progress"]].iterrows()]
-    return excellent, progress
+    table = views.praise_list(ctx.assessment, ctx.year)
+
+    def pairs(kind: str) -> list[tuple[str, str]]:
+        part = table[table["表扬类别"] == kind]
+        return list(zip(part["县（市、区）"], part["理由"], strict=True))
+
+    return pairs("优秀"), pairs("进步明显")
 
 
 def flagged(ctx: Context) -> list[tuple[str, list[str], str]]:

@@ -116,6 +116,38 @@ class CountyNote(SQLModel, table=True):
     deleted: bool = False
 
 
+class Interview(SQLModel, table=True):
+    """A 约谈 of a county flagged in an assessment year, from opening to 销号."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
+    year: int = Field(index=True)  # the assessment year whose result triggered it
+    status: str = "待约谈"
+    interview_date: str = ""  # ISO date once held
+    level: str = ""  # 省 / 市
+    interviewees: str = ""  # 党委书记、县长 …
+    issues: str = "[]"  # JSON list of the issues raised
+    version: int = 1  # optimistic concurrency: every save must name the version it read
+    deleted: bool = False
+    created_by: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class RectificationTask(SQLModel, table=True):
+    """A rectification task set at an interview: who does what by when."""
+
+    __tablename__ = "rectification_task"
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", index=True)
+    description: str
+    owner: str
+    deadline: str  # ISO date
+    done: bool = False
+    done_at: str = ""
+    deleted: bool = False
+
+
 def database_url() -> str:
     """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"

@@ -247,6 +247,36 @@ def flagged_table(assessment: Assessment, year: int) -> pd.DataFrame:
     }, index=rows.index)
 
 
+def praise_list(assessment: Assessment, year: int) -> pd.DataFrame:
+    """优秀 and 进步明显 units of a year, each with the reason (best rank first)."""
+    rows = assessment.year(year)
+    rows = rows[rows["assessed"]].sort_values("rank_province")
+    out = [{"adcode": a, "表扬类别": "优秀", "县（市、区）": r["name"], "市州": r["city_name"],
+            "考核类别": r["assessment_class"], "综合得分": round(r["composite"], 1),
+            "理由": r["grade_reason"]} for a, r in rows[rows["grade"] == "优秀"].iterrows()]
+    out += [{"adcode": a, "表扬类别": "进步明显", "县（市、区）": r["name"], "市州": r["city_name"],
+             "考核类别": r["assessment_class"], "综合得分": round(r["composite"], 1),
+             "理由": r["progress_reason"]} for a, r in rows[rows["progress"]].iterrows()]
+    columns = ["adcode", "表扬类别", "县（市、区）", "市州", "考核类别", "综合得分", "理由"]
+    return pd.DataFrame(out, columns=columns).set_index("adcode")
+
+
+def praise_text(assessment: Assessment, year: int) -> str:
+    """Ready-to-paste text for the 通报表扬 list."""
+    table = praise_list(assessment, year)
+    excellent = table[table["表扬类别"] == "优秀"]
+    progress = table[table["表扬类别"] == "进步明显"]
+
+    def names(part: pd.DataFrame) -> str:
+        return "、".join(part["县（市、区）"]) or "无"
+
+    return (f"根据 {year} 年度乡村振兴实绩考核结果，对以下县（市、区）予以通报表扬：\n\n"
+            f"一、考核等次为优秀的县（市、区）（{len(excellent)} 个）：{names(excellent)}。\n\n"
+            f"二、进步明显的县（市、区）（{len(progress)} 个）：{names(progress)}。"
+            + ("".join(f"\n{r['县（市、区）']}：{r['理由'].removeprefix('进步明显：')}。"
+                       for _, r in progress.iterrows())))
+
+
 def briefing_summary(assessment: Assessment, config: IndicatorSystem, year: int) -> str:
     """A short Chinese summary paragraph of a year's results, for pasting into a 简报."""
     k = kpis(assessment, year)

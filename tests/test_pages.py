@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import numpy as np
@@ -105,7 +106,7 @@ def test_county_profile_of_the_planted_slider(app):
     at = open_county(app, "421321")  # 随县: declines 2024–25, flagged
     assert at.title[0].value == "随县"
     assert [s.value for s in at.subheader] == [
-        "五大振兴", "指标明细", "走势与原因", "同类比较", "位置", "历年结果与预警记录", "工作备注"]
+        "五大振兴", "指标明细", "走势与原因", "同类比较", "位置", "历年结果、预警与约谈记录", "工作备注"]
     text = " ".join(m.value for m in at.markdown)
     assert "稳健排名" in text and "90% 的情形落在第" in text
     assert any("约谈预警" in w.value and "稳健性" in w.value for w in at.warning)
@@ -314,3 +315,48 @@ def test_export_page_offers_packs_generated_on_click(app):
     for wanted in ("全省简报（Word）", "全省简报（PPT）", "全部图片（ZIP）", "约谈单位画像汇编（Word）"):
         assert wanted in labels
     assert any(label.endswith("画像（Word）") for label in labels)
+
+
+def test_ranking_search_praise_and_downloads(app):
+    at = open_page(app, "ranking")
+    at.text_input[0].set_value("恩施").run()
+    names = at.dataframe[0].value["县（市、区）"].tolist()
+    assert names == ["恩施市"]
+    labels = [b.label for b in at.get("download_button")]
+    assert "下载 Excel（XLSX）" in labels and "下载 CSV" in labels
+    praise = at.dataframe[1].value
+    assert set(praise["表扬类别"]) == {"优秀", "进步明显"}
+    assert "来凤县" in praise.loc[praise["表扬类别"] == "进步明显", "县（市、区）"].tolist()
+    text = next(t for t in at.text_area if t.label.startswith("通报表扬文字")).value
+    assert text.startswith("根据 2025 年度乡村振兴实绩考核结果") and "来凤县" in text
+
+
+def test_laggards_interview_workflow(app):
+    at = open_page(app, "laggards")
+    at.selectbox(key="open_interview").set_value("421321").run()
+    at.button(key="open_interview_button").click().run()
+    assert any("已为随县建立约谈记录" in s.value for s in at.success)
+    assert any("当前状态：**待约谈**" in m.value for m in at.markdown)
+    at.date_input[0].set_value(dt.date.today() - dt.timedelta(days=3))
+    next(t for t in at.text_input if t.label == "被约谈人").set_value("县委书记、县长")
+    next(t for t in at.text_area if t.label.startswith("约谈指出的问题")).set_value("得分连续下降\n污水治理滞后")
+    next(s for s in at.selectbox if s.label == "状态").set_value("已约谈")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert any("随县的约谈记录已保存" in s.value for s in at.success), [e.value for e in at.error]
+    # Empty issue list is refused with the field named, nothing saved.
+    next(t for t in at.text_area if t.label.startswith("约谈指出的问题")).set_value("")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert any("约谈指出的问题：至少填写一条" in e.value for e in at.error)
+    # Another user saves in between: this page's save is refused with a clear message.
+    from components import cached
+    from revitalization.interviews import interviews, save_interview
+
+    record = interviews(cached.engine(), year=2025).iloc[0]
+    save_interview(cached.engine(), int(record["id"]), version=int(record["version"]),
+                   user="另一位用户", interviewees="县长")
+    next(t for t in at.text_area if t.label.startswith("约谈指出的问题")).set_value("问题")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert any("已被他人修改" in e.value for e in at.error)
