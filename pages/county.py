@@ -9,6 +9,7 @@ from components.layout import (
     chart,
     current_user,
     ensure_router,
+    export_controls,
     header,
     is_demo,
     selected_year,
@@ -69,6 +70,12 @@ else:
                    + "\n\n" + "\n".join(f"- {t}" for t in row["flag_reasons"])
                    + f"\n- 稳健性：{robust_label(rr, config.method.robust_share)}",
                    icon=":material/warning:")
+
+with st.expander("导出一页画像（图片 / Word）", icon=":material/picture_as_pdf:"):
+    st.caption("一页图：关键指标、五大振兴、历年走势和短板，建议选 A4 竖版；"
+               "Word 版另含指标明细和工作备注，可在“简报导出”页下载。")
+    card = charts.county_card(assessment, config, adcode, year, demo=is_demo())
+    export_controls(card, f"{row['name']}县域画像_{year}年度", "county_card")
 
 # Five revitalizations ------------------------------------------------------------------
 st.subheader("五大振兴")

@@ -15,6 +15,7 @@ from revitalization.classes import diverging_classes, fixed_score_classes
 from revitalization.config import IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.figures import (
+    base_layout,
     choropleth,
     dumbbell,
     obstacle_bars,
@@ -175,3 +176,58 @@ def county_obstacles(assessment: Assessment, config: IndicatorSystem, adcode: st
     return obstacle_bars(top["name"].tolist(), top["obstacle"].tolist(),
                          title=f"{name}短板：拖后腿最多的指标",
                          subtitle=_sub(demo, f"{year} 年度 · 障碍度 = 该指标失分占全部失分的比重"))
+
+
+def county_card(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int, *,
+                demo: bool = False) -> go.Figure:
+    """The county profile on one page (A4 portrait): key figures, the five revitalizations
+    against the class, the score and rank over the years, and the weakest indicators."""
+    from plotly.subplots import make_subplots
+
+    from revitalization.profile import group_table
+
+    row = assessment.year(year).loc[adcode]
+    labels = [g.short for g in config.groups]
+    table = group_table(assessment, config, adcode, year)
+    hist = assessment.scores[assessment.scores["adcode"] == adcode]
+    top = explain.obstacles(assessment, config, adcode, year).head(6)
+    fig = make_subplots(rows=3, cols=1, row_heights=[0.36, 0.3, 0.34], vertical_spacing=0.09,
+                        specs=[[{"type": "polar"}], [{"type": "xy"}], [{"type": "xy"}]],
+                        subplot_titles=["五大振兴得分", "综合得分历年走势", "短板：障碍度最高的指标"])
+    ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
+    for name, values, color, dash in ((row["name"], table["得分"], "#225ea8", "solid"),
+                                      (ref, table["同类平均"], "#41b6c4", "dash")):
+        v = [float(x) for x in values]
+        fig.add_trace(go.Scatterpolar(r=v + v[:1], theta=labels + labels[:1], name=name,
+                                      line={"color": color, "dash": dash, "width": 3},
+                                      fill="toself" if dash == "solid" else None,
+                                      fillcolor="rgba(34,94,168,0.12)"), row=1, col=1)
+    fig.add_trace(go.Scatter(x=hist["year"], y=hist["composite"], mode="lines+markers+text",
+                             text=[f"{v:.1f}" for v in hist["composite"]], textposition="top center",
+                             line={"color": "#225ea8", "width": 3}, name="综合得分",
+                             showlegend=False), row=2, col=1)
+    fig.add_trace(go.Bar(y=top["name"], x=100 * top["obstacle"], orientation="h",
+                         marker_color="#f1a340", text=[f"{100 * s:.1f}%" for s in top["obstacle"]],
+                         textposition="outside", showlegend=False, name="障碍度"), row=3, col=1)
+    if row["assessed"]:
+        grade = row["grade"] if isinstance(row["grade"], str) else "不评定"
+        facts = (f"综合得分 {row['composite']:.1f} 分 · 全省第 {int(row['rank_province'])} 名 · "
+                 f"{row['assessment_class']}第 {int(row['rank_class'])}/{int(row['class_size'])} 名 · "
+                 f"等次 {grade}")
+        if row["flagged"]:
+            facts += "<br>约谈预警：" + "；".join(row["flag_reasons"])
+        elif row["progress"]:
+            facts += "<br>" + row["progress_reason"]
+    else:
+        facts = f"未纳入考核（中心城区）· 综合得分 {row['composite']:.1f} 分，仅供参考"
+    title = f"{row['name']}乡村振兴实绩考核画像（{year} 年度）"
+    base_layout(fig, title, _sub(demo, f"{row['city_name']} · {facts}"), height=1300)
+    fig.update_layout(margin={"l": 230, "r": 60, "t": 150, "b": 40},
+                      polar={"radialaxis": {"range": [0, 100]}},
+                      legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.66})
+    fig.update_yaxes(autorange="reversed", row=3, col=1)
+    fig.update_xaxes(dtick=1, row=2, col=1)
+    fig.update_yaxes(title="得分（分）", row=2, col=1)
+    fig.update_xaxes(title="障碍度（%）", range=[0, 125 * float(top["obstacle"].max() or 0.01)],
+                     row=3, col=1)
+    return fig

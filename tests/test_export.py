@@ -148,3 +148,12 @@ def test_county_and_flagged_packs(pack):
     flagged = int(ctx.assessment.year(2025)["flagged"].sum())
     doc = Document(io.BytesIO(briefing.flagged_docx(ctx)))
     assert len([p for p in doc.paragraphs if p.style.name == "Heading 1"]) == flagged
+
+
+def test_county_card_is_one_page_with_the_key_facts(assessment, config):
+    fig = charts.county_card(assessment, config, "421321", 2025, demo=True)
+    title = fig.layout.title.text
+    assert "随县乡村振兴实绩考核画像（2025 年度）" in title and "约谈预警" in title
+    assert {t.type for t in fig.data} == {"scatterpolar", "scatter", "bar"}
+    urban = charts.county_card(assessment, config, "420102", 2025)
+    assert "未纳入考核" in urban.layout.title.text
