@@ -4,6 +4,7 @@ transaction as the change. Rows are never edited or deleted by the app."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -33,3 +34,18 @@ def audit_rows(engine: Engine, entity: str | None = None) -> pd.DataFrame:
             query = query.where(AuditLog.entity == entity)
         rows = [a.model_dump() for a in session.exec(query.order_by(AuditLog.id))]
     return pd.DataFrame(rows, columns=list(AuditLog.model_fields))
+
+
+def audited_change(engine: Engine, model: type, record_id: int, *, user: str, action: str,
+                   change: Callable[[object], None], missing: str) -> None:
+    """Load one record, apply ``change`` to it and save it with an audit row, in one
+    transaction; ``missing`` is the (Chinese) message when the record does not exist."""
+    with Session(engine) as session:
+        record = session.get(model, record_id)
+        if record is None:
+            raise LookupError(missing)
+        before = record.model_dump()
+        change(record)
+        session.add(record)
+        audit(session, user, model.__tablename__, record_id, action, before, record.model_dump())
+        session.commit()

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from revitalization.audit import audit, now
+from revitalization.audit import audit, audited_change, now
 from revitalization.engine import Assessment
 from revitalization.store import Interview, RectificationTask, Region
 
@@ -178,32 +178,33 @@ def add_task(engine: Engine, interview_id: int, *, description: str, owner: str,
 
 
 def complete_task(engine: Engine, task_id: int, *, user: str, done: bool = True) -> None:
-    with Session(engine) as session:
-        task = session.get(RectificationTask, task_id)
-        if task is None or task.deleted:
+    def change(task: RectificationTask) -> None:
+        if task.deleted:
             raise InterviewError(f"整改任务：找不到编号 {task_id}")
-        before = task.model_dump()
         task.done, task.done_at = done, now() if done else ""
-        session.add(task)
-        audit(session, user, "rectification_task", task_id, "complete" if done else "reopen",
-              before, task.model_dump())
-        session.commit()
+
+    _audited(engine, RectificationTask, task_id, user, "complete" if done else "reopen", change,
+             f"整改任务：找不到编号 {task_id}")
 
 
 def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, user: str) -> None:
     """Soft delete (or undo it); the record and its tasks are kept."""
-    with Session(engine) as session:
-        record = session.get(Interview, interview_id)
-        if record is None:
-            raise InterviewError(f"约谈记录：找不到编号 {interview_id}")
-        before = record.model_dump()
+    def change(record: Interview) -> None:
         record.deleted = deleted
-        record.version += 1
+        record.version += 1  # an open edit form of this record is now stale
         record.updated_at = now()
-        session.add(record)
-        audit(session, user, "interview", interview_id, "delete" if deleted else "restore",
-              before, record.model_dump())
-        session.commit()
+
+    _audited(engine, Interview, interview_id, user, "delete" if deleted else "restore", change,
+             f"约谈记录：找不到编号 {interview_id}")
+
+
+def _audited(engine: Engine, model: type, record_id: int, user: str, action: str, change,
+             missing: str) -> None:
+    try:
+        audited_change(engine, model, record_id, user=user, action=action, change=change,
+                       missing=missing)
+    except LookupError as exc:
+        raise InterviewError(str(exc)) from None
 
 
 def interviews(engine: Engine, *, year: int | None = None, adcode: str | None = None,

@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from revitalization.audit import audit, now
+from revitalization.audit import audit, audited_change, now
 from revitalization.store import CountyNote, Region
 
 MAX_LENGTH = 2000
@@ -36,16 +36,13 @@ def add_note(engine: Engine, adcode: str, year: int, text: str, *, user: str) ->
 
 
 def _set_deleted(engine: Engine, note_id: int, deleted: bool, user: str) -> None:
-    with Session(engine) as session:
-        note = session.get(CountyNote, note_id)
-        if note is None:
-            raise NoteError(f"备注编号：找不到备注 {note_id}")
-        before = note.model_dump()
-        note.deleted = deleted
-        session.add(note)
-        audit(session, user, "county_note", note_id, "delete" if deleted else "restore",
-              before, note.model_dump())
-        session.commit()
+    try:
+        audited_change(engine, CountyNote, note_id, user=user,
+                       action="delete" if deleted else "restore",
+                       change=lambda note: setattr(note, "deleted", deleted),
+                       missing=f"备注编号：找不到备注 {note_id}")
+    except LookupError as exc:
+        raise NoteError(str(exc)) from None
 
 
 def delete_note(engine: Engine, note_id: int, *, user: str) -> None:
