@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import current_user, ensure_router, header
-from revitalization import tabular
+from revitalization import importer, tabular
 from revitalization.config import DIRECTIONS
 from revitalization.publish import PublishError, publish, recompute_diff
 
@@ -32,6 +32,92 @@ coverage["缺失"] = expected - coverage["观测值"]
 coverage.index = coverage.index.map(lambda y: f"{y} 年")
 st.subheader("各年度数据完整性")
 st.dataframe(coverage, width="content")
+
+st.subheader("导入数据")
+st.caption("支持 .xlsx 和 .csv（UTF-8 或 GBK 编码自动识别），宽表（每行一个县、每列一个指标）或长表"
+           "（县、年度、指标、数值）。上传后先检查并预览，确认无误才写入；每次导入都可撤销。")
+t1, t2, t3 = st.columns([1, 1, 2])
+template_year = t3.selectbox("模板年度", list(range(obs["year"].max() + 1, obs["year"].min() - 1, -1)),
+                             format_func=lambda y: f"{y} 年", key="template_year")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+t1.download_button("下载宽表模板", data=lambda: tabular.xlsx_bytes(
+    importer.template("wide", config, regions, template_year), "宽表"), on_click="ignore",
+    file_name=f"数据导入模板_宽表_{template_year}年.xlsx", mime=XLSX, icon=":material/grid_on:")
+t2.download_button("下载长表模板", data=lambda: tabular.xlsx_bytes(
+    importer.template("long", config, regions, template_year), "长表"), on_click="ignore",
+    file_name=f"数据导入模板_长表_{template_year}年.xlsx", mime=XLSX, icon=":material/list:")
+upload = st.file_uploader("选择文件", type=["xlsx", "csv"],
+                          key=f"upload_{st.session_state.get('upload_n', 0)}",
+                          help=f"单个文件不超过 {importer.MAX_BYTES // 2**20} MB；"
+                               "公式按 Excel 保存的结果读取，不会执行")
+if flash := st.session_state.pop("import_flash", None):
+    st.success(flash)
+if upload is not None:
+    data = upload.getvalue()
+    report = importer.validate(upload.name, data, regions=regions, config=config, existing=obs)
+    if report.problems:
+        st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告"
+                    + (f"（{report.form}，{report.encoding}）" if report.form else ""))
+        st.dataframe(report.table(), hide_index=True, width="stretch")
+    if report.errors:
+        st.error("文件有错误，**未写入任何数据**。请按上表修改后重新上传。", icon=":material/block:")
+    elif report.ok:
+        preview = importer.diff(report, obs)
+        counts = preview["status"].value_counts()
+        c = st.columns(3)
+        for col, label in zip(c, ("新增", "修改", "不变"), strict=True):
+            col.metric(label, f"{int(counts.get(label, 0))} 个数值")
+        names = regions.set_index("adcode")["name"]
+        shown = preview[preview["status"] != "不变"]
+        st.dataframe(pd.DataFrame({
+            "行": shown["row"], "县（市、区）": shown["adcode"].map(names), "年度": shown["year"],
+            "指标": shown["indicator"].map(lambda c: config.indicator(c).name),
+            "原值": shown["old"], "新值": shown["value"], "变化": shown["status"]}),
+            hide_index=True, width="stretch")
+        frozen_years = set(cached.published())
+        touched = sorted(set(shown["year"]) & frozen_years)
+        reason = ""
+        if touched:
+            st.warning(f"本次导入会更正已发布年度 {'、'.join(map(str, touched))} 年的数据：已发布结果保持不变，"
+                       "更正会被单独记录；如需更新发布结果，请在下方重新发布。", icon=":material/lock:")
+            reason = st.text_input("更正原因（必填）", key="import_reason")
+        if shown.empty:
+            st.info("文件中的数值与库中完全相同，无需导入。")
+        elif st.button("确认导入", type="primary", icon=":material/upload:", key="import_commit"):
+            try:
+                batch = importer.commit(cached.engine(), report, obs, file_name=upload.name,
+                                        user=current_user(), published_years=frozen_years,
+                                        reason=reason)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                cached.invalidate()
+                st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
+                st.session_state["import_flash"] = (f"已导入（批次 {batch}）：新增 {int(counts.get('新增', 0))}、"
+                                                    f"修改 {int(counts.get('修改', 0))} 个数值。")
+                st.rerun()
+
+history = importer.batches(cached.engine())
+if not history.empty:
+    st.markdown("**导入记录**")
+    st.dataframe(history.rename(columns={
+        "id": "批次", "file_name": "文件", "user": "导入人", "at": "时间（UTC）", "rows_new": "新增",
+        "rows_changed": "修改", "rows_unchanged": "不变", "published_years": "更正已发布年度",
+        "reason": "更正原因", "rolled_back_at": "撤销时间"}).drop(columns="file_hash"),
+        hide_index=True, width="stretch")
+    active = history[history["rolled_back_at"] == ""]["id"].tolist()
+    if active:
+        c1, c2 = st.columns([3, 1])
+        pick = c1.selectbox("撤销导入批次", active, format_func=lambda b: f"批次 {b}", key="rollback_pick")
+        if c2.button("撤销", key="rollback_button", icon=":material/undo:"):
+            try:
+                n = importer.rollback(cached.engine(), pick, user=current_user())
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                cached.invalidate()
+                st.session_state["import_flash"] = f"已撤销批次 {pick}，恢复了 {n} 个数值。"
+                st.rerun()
 
 st.subheader("发布考核结果（冻结）")
 if flash := st.session_state.pop("data_flash", None):

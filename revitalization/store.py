@@ -148,6 +148,36 @@ class RectificationTask(SQLModel, table=True):
     deleted: bool = False
 
 
+class ImportBatch(SQLModel, table=True):
+    """One committed import (or manual edit): what file, who, when, how many values."""
+
+    __tablename__ = "import_batch"
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    file_hash: str = Field(max_length=64, index=True)
+    user: str
+    at: str
+    rows_new: int = 0
+    rows_changed: int = 0
+    rows_unchanged: int = 0
+    published_years: str = ""  # years already published that this batch corrects
+    reason: str = ""
+    rolled_back_at: str = ""
+
+
+class ObservationChange(SQLModel, table=True):
+    """A value a batch wrote, with the value it replaced (None = new), for rollback."""
+
+    __tablename__ = "observation_change"
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="import_batch.id", index=True)
+    adcode: str = Field(max_length=6)
+    year: int
+    indicator: str = Field(max_length=64)
+    old_value: float | None = None
+    new_value: float
+
+
 def database_url() -> str:
     """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"

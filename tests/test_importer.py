@@ -1,0 +1,168 @@
+"""Importing spreadsheets: a corpus of malformed files, GBK, preview, commit and rollback.
+
+Every malformed file yields its own message naming the row and column, and leaves the
+database byte-for-byte unchanged. Runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from revitalization import store
+from revitalization.importer import batches, commit, diff, rollback, template, validate
+
+
+@pytest.fixture
+def seeded(db_engine, config, regions, observations):
+    store.sync_reference(db_engine, regions, config)
+    store.insert_observations(db_engine, observations[observations["year"] <= 2024],
+                              source="示例数据")
+    return db_engine
+
+
+def snapshot(engine) -> str:
+    """A hash of every row of every table: proof that nothing was written."""
+    digest = hashlib.sha256()
+    with engine.connect() as conn:
+        for table in sorted(store.SQLModel.metadata.tables):
+            rows = conn.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')).fetchall()
+            digest.update(repr(sorted(map(repr, rows))).encode())
+    return digest.hexdigest()
+
+
+def csv(rows: list[dict], encoding: str = "utf-8") -> bytes:
+    return pd.DataFrame(rows).to_csv(index=False).encode(encoding)
+
+
+def wide_row(**cells) -> dict:
+    base = {"区划代码": "421321", "县（市、区）": "随县", "年度": "2025",
+            "农村卫生厕所普及率（%）": "96.5", "农业劳动生产率（万元/人）": "6.20"}
+    base.update(cells)
+    return base
+
+
+def check(seeded, config, regions, observations, data: bytes, name: str = "f.csv"):
+    existing = store.read_observations(seeded)
+    before = snapshot(seeded)
+    report = validate(name, data, regions=regions, config=config, existing=existing)
+    assert snapshot(seeded) == before  # validation never writes
+    return report
+
+
+CORPUS = [
+    ("unknown county", csv([wide_row(区划代码="", **{"县（市、区）": "随州县"})]),
+     (2, "县（市、区）", "是否为“随县”")),
+    ("unknown indicator", csv([{**wide_row(), "农村厕所率（%）": "9"}]),
+     (1, "农村厕所率（%）", "未知的指标")),
+    ("not a number", csv([wide_row(**{"农村卫生厕所普及率（%）": "九十"})]),
+     (2, "农村卫生厕所普及率（%）", "“九十”不是数字")),
+    ("out of range", csv([wide_row(**{"农业劳动生产率（万元/人）": "300"})]),
+     (2, "农业劳动生产率（万元/人）", "超出合理范围")),
+    ("fraction for percent", csv([wide_row(**{"农村卫生厕所普及率（%）": "0.85"})]),
+     (2, "农村卫生厕所普及率（%）", "应为 85？")),
+    ("percent sign on a ratio", csv([wide_row(**{"农业劳动生产率（万元/人）": "6%"})]),
+     (2, "农业劳动生产率（万元/人）", "带百分号")),
+    ("duplicate rows", csv([wide_row(), wide_row()]),
+     (3, "农村卫生厕所普及率（%）", "与第 2 行重复")),
+    ("missing year", csv([wide_row(年度="")]), (2, "年度", "年度为空")),
+    ("no county column", csv([{"名字": "随县", "年度": "2025"}]), (1, "", "缺少“区划代码”")),
+    ("too big", b"x" * (5 * 2**20 + 1), (None, "", "超过上限 5 MB")),
+    ("wrong type", b"PK\x03\x04", (None, "", "不支持的文件类型")),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "expected"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_malformed_files_name_row_and_column(seeded, config, regions, observations, case, data,
+                                             expected):
+    name = "f.bin" if case == "wrong type" else "f.csv"
+    report = check(seeded, config, regions, observations, data, name)
+    row, column, message = expected
+    assert not report.ok
+    hits = [p for p in report.errors if p.row == row and p.column == column and message in p.message]
+    assert hits, report.table().to_string()
+
+
+def test_lenient_spellings_are_accepted(seeded, config, regions, observations):
+    data = csv([wide_row(区划代码="", **{"县（市、区）": "随县", "年度": "２０２５年",
+                                       "农村卫生厕所普及率（%）": "９６.５%",
+                                       "农业劳动生产率（万元/人）": "—"}),
+                wide_row(区划代码="", **{"县（市、区）": "恩施", "农村卫生厕所普及率（%）": "1,0" + "0"})])
+    report = check(seeded, config, regions, observations, data)
+    assert report.ok, report.table().to_string()
+    values = report.values.set_index(["adcode", "indicator"])["value"]
+    assert values[("421321", "sanitary_toilets")] == 96.5
+    assert ("421321", "labour_productivity") not in values.index  # "—" is a blank
+    assert values[("422801", "sanitary_toilets")] == 100.0
+
+
+def test_gbk_csv_imports_and_rolls_back(seeded, config, regions, observations):
+    data = csv([wide_row()], encoding="gbk")
+    report = check(seeded, config, regions, observations, data)
+    assert report.ok and report.encoding == "GBK/GB18030"
+    existing = store.read_observations(seeded)
+    before = snapshot(seeded)
+    batch = commit(seeded, report, existing, file_name="随县.csv", user="县级填报员")
+    after = store.read_observations(seeded)
+    row = after[(after["adcode"] == "421321") & (after["year"] == 2025)]
+    assert set(row["indicator"]) == {"sanitary_toilets", "labour_productivity"}
+    # Re-importing the same file changes nothing.
+    again = validate("随县.csv", data, regions=regions, config=config, existing=after)
+    assert (diff(again, after)["status"] == "不变").all()
+    assert commit(seeded, again, after, file_name="随县.csv", user="县级填报员") is None
+    assert rollback(seeded, batch, user="省级管理员") == 2
+    restored = store.read_observations(seeded)
+    pd.testing.assert_frame_equal(restored.drop(columns="source"),
+                                  existing.drop(columns="source"))
+    assert batches(seeded).iloc[0]["rolled_back_at"] != ""
+    assert snapshot(seeded) != before  # the batch and its rollback are kept on record
+
+
+def test_changed_values_preview_and_rollback_restores_old(seeded, config, regions, observations):
+    existing = store.read_observations(seeded)
+    old = existing[(existing["adcode"] == "421321") & (existing["year"] == 2024)
+                   & (existing["indicator"] == "sanitary_toilets")]["value"].iloc[0]
+    data = csv([wide_row(年度="2024", **{"农村卫生厕所普及率（%）": f"{old + 1:.1f}",
+                                        "农业劳动生产率（万元/人）": ""})])
+    report = check(seeded, config, regions, observations, data)
+    preview = diff(report, existing)
+    assert preview["status"].tolist() == ["修改"] and preview["old"].iloc[0] == pytest.approx(old)
+    with pytest.raises(ValueError, match="已发布年度 2024 年"):
+        commit(seeded, report, existing, file_name="x.csv", user="u", published_years={2024})
+    batch = commit(seeded, report, existing, file_name="x.csv", user="u", published_years={2024},
+                   reason="随县更正")
+    assert batches(seeded).iloc[0]["published_years"] == "2024"
+    rollback(seeded, batch, user="u")
+    now = store.read_observations(seeded).set_index(["adcode", "year", "indicator"])["value"]
+    assert now[("421321", 2024, "sanitary_toilets")] == pytest.approx(old)
+
+
+def test_templates_round_trip(seeded, config, regions, observations):
+    from revitalization.tabular import xlsx_bytes
+
+    wide = template("wide", config, regions, 2025)
+    assert len(wide) == 103 and "农村卫生厕所普及率（%）" in wide.columns
+    wide.loc[wide["区划代码"] == "421321", "农村卫生厕所普及率（%）"] = "96.5"
+    report = check(seeded, config, regions, observations, xlsx_bytes(wide), "模板.xlsx")
+    assert report.ok and len(report.values) == 1 and report.form == "宽表"
+    long = template("long", config, regions, 2025)
+    long.loc[(long["区划代码"] == "421321") & (long["指标代码"] == "sanitary_toilets"), "数值"] = "96.5"
+    report = check(seeded, config, regions, observations, xlsx_bytes(long), "长表.xlsx")
+    assert report.ok and report.form == "长表"
+
+
+def test_formulas_are_read_as_cached_values_not_evaluated(seeded, config, regions, observations):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["区划代码", "年度", "农村卫生厕所普及率（%）"])
+    ws.append(["421321", 2025, "=1+1"])  # no cached value: never evaluated → empty → blank
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    report = check(seeded, config, regions, observations, buffer.getvalue(), "f.xlsx")
+    assert report.values.empty and not report.ok
