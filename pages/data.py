@@ -20,8 +20,8 @@ header("数据管理", "数据集概况、指标体系与区划名录")
 c = st.columns(4)
 c[0].metric("观测值", f"{len(obs):,} 条")
 c[1].metric("考核年度", f"{obs['year'].min()}–{obs['year'].max()} 年")
-c[2].metric("指标", f"{len(config.indicators)} 项（门槛 {len(config.gates)} 项）")
-c[3].metric("县级单位", f"{len(regions)} 个（纳入考核 {int(regions['assessed'].sum())} 个）")
+c[2].metric("指标", f"{len(config.indicators)} 项", help=f"其中门槛指标 {len(config.gates)} 项")
+c[3].metric("县级单位", f"{len(regions)} 个", help=f"纳入考核 {int(regions['assessed'].sum())} 个")
 if meta.get("demo") == "true":
     st.info(f"当前为示例数据：由固定随机种子 {meta.get('demo_seed', '')} 生成，"
             f"入库时间 {meta.get('seeded_at', '')}（UTC）。")
@@ -29,7 +29,7 @@ if meta.get("demo") == "true":
 expected = len(regions) * len(config.indicators)
 coverage = obs.groupby("year").size().rename("观测值").to_frame()
 coverage["缺失"] = expected - coverage["观测值"]
-coverage.index = coverage.index.map(lambda y: f"{y} 年")
+coverage.index = coverage.index.map(lambda y: f"{y} 年").rename("考核年度")
 st.subheader("各年度数据完整性")
 st.dataframe(coverage, width="content")
 
@@ -119,6 +119,33 @@ if not history.empty:
                 st.session_state["import_flash"] = f"已撤销批次 {pick}，恢复了 {n} 个数值。"
                 st.rerun()
 
+with st.expander("手工修改单个数值", icon=":material/edit:"):
+    st.caption("须填写修改原因；修改按导入批次记录，可在导入记录中撤销。")
+    with st.form("edit_value"):
+        f1, f2, f3 = st.columns(3)
+        names = dict(zip(regions["adcode"], regions["name"], strict=True))
+        e_code = f1.selectbox("县（市、区）", list(names), format_func=names.get)
+        e_year = f2.selectbox("考核年度", sorted(obs["year"].unique(), reverse=True),
+                              format_func=lambda y: f"{y} 年")
+        e_ind = f3.selectbox("指标", [i.code for i in config.indicators],
+                             format_func=lambda c: f"{config.indicator(c).name}（{config.indicator(c).unit}）")
+        g1, g2 = st.columns([1, 3])
+        e_value = g1.text_input("新数值")
+        e_reason = g2.text_input("修改原因")
+        if st.form_submit_button("保存修改", icon=":material/save:"):
+            try:
+                batch = importer.edit_value(
+                    cached.engine(), adcode=e_code, year=int(e_year), indicator=e_ind,
+                    value=e_value, reason=e_reason, user=current_user(), regions=regions,
+                    config=config, existing=obs, published_years=set(cached.published()))
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                cached.invalidate()
+                st.session_state["import_flash"] = ("数值未变化，未写入。" if batch is None
+                                                    else f"已保存修改（批次 {batch}）。")
+                st.rerun()
+
 st.subheader("发布考核结果（冻结）")
 if flash := st.session_state.pop("data_flash", None):
     st.success(flash, icon=":material/lock:")
@@ -176,5 +203,9 @@ st.dataframe(regions.rename(columns={
     "kind": "类型", "assessed": "纳入考核", "assessment_class": "考核类别"})[
     ["区划代码", "名称", "简称", "市州", "类型", "纳入考核", "考核类别"]],
     hide_index=True, width="stretch")
+st.download_button("下载全部数据（宽表 XLSX）", on_click="ignore",
+                   data=lambda: tabular.xlsx_bytes(importer.wide_export(obs, config, regions), "全部数据"),
+                   file_name="乡村振兴指标数据_宽表.xlsx", icon=":material/table_view:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 st.download_button("下载全部观测值（长表 CSV）", data=lambda: tabular.csv_bytes(obs), on_click="ignore",
                    file_name="乡村振兴观测值.csv", mime="text/csv", icon=":material/download:")

@@ -428,3 +428,32 @@ def template(kind: str, config: IndicatorSystem, regions: pd.DataFrame, year: in
              "指标": i.name, "单位": i.unit, "数值": ""}
             for r in regions.itertuples() for i in config.indicators]
     return pd.DataFrame(rows)
+
+
+def edit_value(engine: Engine, *, adcode: str, year: int, indicator: str, value: str,
+               reason: str, user: str, regions: pd.DataFrame, config: IndicatorSystem,
+               existing: pd.DataFrame, published_years: set[int] = frozenset()) -> int | None:
+    """Change one value by hand, with a reason: checked like an imported file, recorded as a
+    batch (so it is audited and can be rolled back like any import)."""
+    if not reason.strip():
+        raise ValueError("修改原因：不能为空")
+    data = pd.DataFrame([{"区划代码": adcode, "年度": year, "指标代码": indicator, "数值": value}])
+    report = validate("手工修改.csv", data.to_csv(index=False).encode("utf-8"), regions=regions,
+                      config=config, existing=existing)
+    if report.errors:
+        raise ValueError(report.errors[0].message)
+    return commit(engine, report, existing, file_name="手工修改", user=user,
+                  published_years=published_years, reason=reason)
+
+
+def wide_export(observations: pd.DataFrame, config: IndicatorSystem,
+                regions: pd.DataFrame) -> pd.DataFrame:
+    """All data as a wide table: one row per county-year, one column per indicator (unit)."""
+    wide = observations.pivot_table(index=["adcode", "year"], columns="indicator",
+                                    values="value", aggfunc="first")
+    wide = wide.reindex(columns=[i.code for i in config.indicators])
+    wide.columns = [f"{config.indicator(c).name}（{config.indicator(c).unit}）" for c in wide.columns]
+    wide = wide.reset_index()
+    names = regions.set_index("adcode")["name"]
+    wide.insert(1, "县（市、区）", wide["adcode"].map(names))
+    return wide.rename(columns={"adcode": "区划代码", "year": "年度"})

@@ -166,3 +166,31 @@ def test_formulas_are_read_as_cached_values_not_evaluated(seeded, config, region
     wb.save(buffer)
     report = check(seeded, config, regions, observations, buffer.getvalue(), "f.xlsx")
     assert report.values.empty and not report.ok
+
+
+def test_manual_edit_needs_a_reason_is_checked_and_undoable(seeded, config, regions, observations):
+    from revitalization.audit import audit_rows
+    from revitalization.importer import edit_value
+
+    existing = store.read_observations(seeded)
+    args = {"adcode": "421321", "year": 2024, "indicator": "sanitary_toilets", "user": "u",
+            "regions": regions, "config": config, "existing": existing}
+    with pytest.raises(ValueError, match="修改原因：不能为空"):
+        edit_value(seeded, value="97", reason=" ", **args)
+    with pytest.raises(ValueError, match="超出合理范围"):
+        edit_value(seeded, value="170", reason="核实", **args)
+    batch = edit_value(seeded, value="97", reason="县里复核后更正", **args)
+    now = store.read_observations(seeded).set_index(["adcode", "year", "indicator"])["value"]
+    assert now[("421321", 2024, "sanitary_toilets")] == 97.0
+    assert audit_rows(seeded, "import_batch")["action"].tolist() == ["import"]
+    assert batches(seeded).iloc[0]["reason"] == "县里复核后更正"
+    rollback(seeded, batch, user="u")
+
+
+def test_wide_export_has_units_and_no_formulas(config, regions, observations):
+    from revitalization.importer import wide_export
+
+    wide = wide_export(observations, config, regions)
+    assert len(wide) == observations.groupby(["adcode", "year"]).ngroups
+    assert list(wide.columns[:3]) == ["区划代码", "县（市、区）", "年度"]
+    assert "农村卫生厕所普及率（%）" in wide.columns
