@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from revitalization import store
-from revitalization.config import IndicatorSystem, load_config
+from revitalization import methods, store
+from revitalization.config import IndicatorSystem, load_raw, parse_config
 from revitalization.engine import Assessment, assess
 from revitalization.publish import Frozen, read_published, with_published
 from revitalization.regions import load_regions
@@ -18,8 +18,24 @@ from revitalization.robust import RobustRanks, robust_ranks
 
 
 @st.cache_resource
+def raw_config() -> tuple:
+    """``data/indicators.yaml`` parsed but not validated, and its name for messages."""
+    return load_raw()
+
+
+@st.cache_resource
+def base_config() -> IndicatorSystem:
+    """``data/indicators.yaml`` as written (codes and names; used to set up the store)."""
+    raw, name = raw_config()
+    return parse_config(raw, name)
+
+
+@st.cache_resource
 def config() -> IndicatorSystem:
-    return load_config()
+    """The method in force: the file plus the latest version saved from the app."""
+    base_config()  # a bad file stops here, before anything touches the database
+    raw, name = raw_config()
+    return methods.current(raw, name, engine())
 
 
 @st.cache_resource
@@ -31,7 +47,7 @@ def regions() -> pd.DataFrame:
 def engine() -> Engine:
     """The database engine; creates and seeds the store on first run."""
     eng = store.make_engine()
-    store.init_db(eng, config(), regions())
+    store.init_db(eng, base_config(), regions())
     return eng
 
 
@@ -89,5 +105,5 @@ def invalidate() -> None:
     """Forget everything read from the store; call after every write."""
     for fn in (observations, meta):
         fn.clear()
-    for fn in (_fresh, _published, _assessment, _robust):
+    for fn in (config, _fresh, _published, _assessment, _robust):
         fn.clear()

@@ -1,12 +1,14 @@
 """数据管理: what is in the store, the indicator system and the region registry."""
 
+import json
+
 import pandas as pd
 import streamlit as st
 
 from components import cached
 from components.layout import current_user, ensure_router, header
-from revitalization import importer, tabular
-from revitalization.config import DIRECTIONS
+from revitalization import importer, methods, tabular
+from revitalization.config import DIRECTIONS, ConfigError, apply_overrides
 from revitalization.publish import PublishError, publish, recompute_diff
 
 ensure_router()
@@ -162,7 +164,7 @@ status = pd.DataFrame([{
 } for y in fresh.years])
 st.dataframe(status, hide_index=True, width="content")
 with st.form("publish"):
-    year = st.selectbox("考核年度", fresh.years, index=len(fresh.years) - 1,
+    year = st.selectbox("考核年度", fresh.years, index=len(fresh.years) - 1, key="publish_year",
                         format_func=lambda y: f"{y} 年")
     reason = st.text_input("更正原因（仅重新发布已发布年度时填写）")
     submitted = st.form_submit_button("发布该年度结果", icon=":material/lock:")
@@ -190,12 +192,63 @@ if submitted:
         st.rerun()
 
 st.subheader("指标体系")
-st.caption(f"配置文件：{config.source_path} · 版本 {config.version} · 指纹 {config.fingerprint()}")
-st.dataframe(pd.DataFrame([{
-    "代码": i.code, "指标": i.name, "振兴类别": config.group(i.group).short, "单位": i.unit,
-    "方向": DIRECTIONS[i.direction], "权重": i.weight, "下阈值": i.lower, "上阈值": i.upper,
-    "门槛": f"{i.gate_threshold:g}" if i.gate else "", "口径": i.definition, "来源": i.source,
-} for i in config.indicators]), hide_index=True, width="stretch")
+st.caption(f"现行方法：{config.source_path} · 指纹 {config.fingerprint()}。可在下表中修改权重、"
+           "上下阈值和门槛值（灰色列不可改）；先预览对排名的影响，再填写说明保存为新版本，历次版本均保留。")
+group_table = pd.DataFrame([{"code": g.code, "振兴": g.name, "weight": g.weight}
+                            for g in config.groups]).set_index("code")
+indicator_table = pd.DataFrame([{
+    "code": i.code, "指标": i.name, "振兴类别": config.group(i.group).short, "单位": i.unit,
+    "方向": DIRECTIONS[i.direction], "weight": i.weight, "lower": i.lower, "upper": i.upper,
+    "gate_threshold": i.gate_threshold, "口径": i.definition, "来源": i.source,
+} for i in config.indicators]).set_index("code")
+number = st.column_config.NumberColumn
+edited_groups = st.data_editor(
+    group_table, key="edit_groups", disabled=["振兴"], width="content",
+    column_config={"weight": number("振兴权重", min_value=0.0, step=0.1)})
+edited = st.data_editor(
+    indicator_table, key="edit_indicators", width="stretch", num_rows="fixed",
+    disabled=["指标", "振兴类别", "单位", "方向", "口径", "来源"],
+    column_config={"weight": number("组内权重", min_value=0.0, step=0.1),
+                   "lower": number("下阈值"), "upper": number("上阈值"),
+                   "gate_threshold": number("门槛值", help="仅门槛指标有效")})
+extra = methods.overrides_from(config, edited_groups, edited)
+if extra["groups"] or extra["indicators"]:
+    in_force = methods.latest(cached.engine())
+    proposed = methods.merge(json.loads(in_force.overrides) if in_force else {}, extra)
+    raw, file_name = cached.raw_config()
+    try:
+        new_config = apply_overrides(raw, proposed, "修改后的指标体系")
+    except ConfigError as exc:
+        st.error(f"修改有误，不能保存：{exc}", icon=":material/block:")
+    else:
+        p_year = st.selectbox("预览年度", cached.assessment().years[::-1], format_func=lambda y: f"{y} 年",
+                              key="method_preview_year")
+        changes = methods.preview(obs, regions, config, new_config, p_year)
+        st.markdown(f"**预览**：按修改后的方法，{p_year} 年有 {len(changes)} 个单位的得分、类内名次、"
+                    "等次或预警发生变化（尚未保存）。")
+        st.dataframe(changes, hide_index=True, width="stretch")
+        note = st.text_input("修改说明（必填，如依据的文件号）", key="method_note")
+        if st.button("保存为新版本", type="primary", icon=":material/save:", key="method_save"):
+            try:
+                number_saved = methods.save(cached.engine(), raw, file_name, proposed,
+                                            user=current_user(), note=note)
+            except (ValueError, ConfigError) as exc:
+                st.error(str(exc))
+            else:
+                cached.invalidate()
+                for k in ("edit_groups", "edit_indicators", "method_note"):
+                    st.session_state.pop(k, None)
+                st.session_state["method_flash"] = f"已保存为方法版本 {number_saved}，考核结果已按新方法重新计算。"
+                st.rerun()
+if flash := st.session_state.pop("method_flash", None):
+    st.success(flash)
+history = methods.versions(cached.engine())
+if not history.empty:
+    with st.expander(f"方法版本记录（{len(history)} 个）"):
+        st.dataframe(history.rename(columns={"id": "版本", "at": "时间（UTC）", "user": "修改人",
+                                             "note": "说明", "overrides": "修改内容",
+                                             "fingerprint": "方法指纹"}),
+                     hide_index=True, width="stretch")
 
 st.subheader("区划名录")
 st.dataframe(regions.rename(columns={

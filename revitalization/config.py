@@ -338,8 +338,8 @@ def _parse_indicators(items: Any, group_codes: set[str], source: str) -> tuple[I
     return tuple(out)
 
 
-def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> IndicatorSystem:
-    """Read and validate the indicator configuration file."""
+def load_raw(path: Path | str = DEFAULT_CONFIG_PATH) -> tuple[Any, str]:
+    """The configuration file parsed as YAML (not yet validated), and its name for messages."""
     path = Path(path)
     try:
         shown = str(path.relative_to(DATA_DIR.parent))
@@ -352,9 +352,41 @@ def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> IndicatorSystem:
     except UnicodeDecodeError:
         raise ConfigError(f"{shown}: 文件不是 UTF-8 编码，请另存为 UTF-8") from None
     try:
-        raw = yaml.safe_load(text)
+        return yaml.safe_load(text), shown
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" 第 {mark.line + 1} 行" if mark else ""
         raise ConfigError(f"{shown}:{where} YAML 格式错误：{exc}") from None
+
+
+def load_config(path: Path | str = DEFAULT_CONFIG_PATH) -> IndicatorSystem:
+    """Read and validate the indicator configuration file."""
+    raw, shown = load_raw(path)
     return parse_config(raw, shown)
+
+
+EDITABLE = ("weight", "lower", "upper", "gate_threshold")
+
+
+def apply_overrides(raw: Any, overrides: dict, source: str) -> IndicatorSystem:
+    """The file's configuration with edited weights, goalposts and gate thresholds applied,
+    validated exactly like the file (the same messages name the key at fault).
+
+    ``overrides``: {"groups": {code: weight}, "indicators": {code: {field: value}}}.
+    """
+    import copy
+
+    raw = copy.deepcopy(raw)
+    for g in raw.get("groups", []):
+        if g.get("code") in overrides.get("groups", {}):
+            g["weight"] = overrides["groups"][g["code"]]
+    known = {i.get("code") for i in raw.get("indicators", [])}
+    for code, fields in overrides.get("indicators", {}).items():
+        if code not in known:
+            raise ConfigError(f"{source}: indicators.{code}: 配置文件中没有该指标")
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise ConfigError(f"{source}: indicators.{code}: 不能在页面上修改 {', '.join(sorted(unknown))}")
+    for item in raw.get("indicators", []):
+        item.update(overrides.get("indicators", {}).get(item.get("code"), {}))
+    return parse_config(raw, source)

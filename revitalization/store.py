@@ -178,6 +178,19 @@ class ObservationChange(SQLModel, table=True):
     new_value: float
 
 
+class MethodVersion(SQLModel, table=True):
+    """A saved edit of the indicator system (weights, goalposts, gate thresholds), kept
+    forever; the latest applies on top of ``data/indicators.yaml``."""
+
+    __tablename__ = "method_version"
+    id: int | None = Field(default=None, primary_key=True)
+    at: str
+    user: str
+    note: str
+    overrides: str  # JSON, see config.apply_overrides
+    fingerprint: str = Field(max_length=64)
+
+
 def database_url() -> str:
     """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"

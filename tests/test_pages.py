@@ -169,7 +169,7 @@ def test_bad_configuration_shows_a_clear_message(tmp_path, monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
     st.cache_resource.clear()
-    monkeypatch.setattr(cached, "load_config", broken)
+    monkeypatch.setattr(cached, "load_raw", broken)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
     assert not at.exception
     message = at.error[0].value
@@ -222,15 +222,14 @@ def legend_colors(fig: dict) -> list[str]:
 
 def test_publishing_a_year_freezes_it_on_every_page(app):
     at = open_page(app, "data")
-    form_year = next(s for s in at.selectbox if s.label == "考核年度" and s.key != "year_picker")
-    form_year.set_value(2024)
+    at.selectbox(key="publish_year").set_value(2024)
     next(b for b in at.button if b.label == "发布该年度结果").click()
     at.run()
     assert not at.exception
     assert any("2024 年结果已发布（第 1 版）" in s.value for s in at.success)
     assert any("与已发布结果一致" in s.value for s in at.success)
     # Publishing again without a reason is refused with a message, nothing written.
-    next(s for s in at.selectbox if s.label == "考核年度" and s.key != "year_picker").set_value(2024)
+    at.selectbox(key="publish_year").set_value(2024)
     next(b for b in at.button if b.label == "发布该年度结果").click()
     at.run()
     assert any("请填写更正原因" in e.value for e in at.error)
