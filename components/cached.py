@@ -83,7 +83,7 @@ def published() -> dict[int, Frozen]:
 
 @st.cache_resource(max_entries=2)
 def _assessment(fingerprint: str) -> Assessment:
-    return with_published(fresh_assessment(), published())
+    return with_published(fresh_assessment(), published(), config().method)
 
 
 def assessment() -> Assessment:

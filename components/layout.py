@@ -13,6 +13,7 @@ from components import cached
 from revitalization import export
 from revitalization.figures import TOPOJSON_URL
 from revitalization.paths import ROOT
+from revitalization.views import md
 
 PLOTLY_CONFIG = {
     "topojsonURL": TOPOJSON_URL,  # served locally: the app must work offline
@@ -85,7 +86,7 @@ def header(title: str, caption: str = "") -> None:
         st.markdown(" ".join(line))
     frozen = cached.assessment().published.get(selected_year())
     if frozen:
-        st.caption(f":material/lock: {frozen}。此后的数据更正不改变已发布结果，"
+        st.caption(f":material/lock: {md(frozen)}。此后的数据更正不改变已发布结果，"
                    "重新计算的差异见「数据管理」。")
 
 

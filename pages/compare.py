@@ -7,6 +7,7 @@ from components.layout import chart, ensure_router, header, is_demo, url_set, ur
 from revitalization import charts, compare
 from revitalization.classes import SCHEMES
 from revitalization.publish import recompute_diff
+from revitalization.views import md
 
 ensure_router()
 
@@ -17,6 +18,9 @@ years = fresh.years
 header("年度对比", "两个考核年度并列比较：谁进步了、谁退步了、差距在哪里缩小")
 
 scores = compare.score_columns(config)
+if len(years) < 2:
+    st.info("只有一个考核年度的数据，无法进行年度对比。导入更多年度的数据后再来。")
+    st.stop()
 url_state("compare_a", "a", years, years[-2])
 url_state("compare_b", "b", years, years[-1])
 url_state("compare_score", "score", list(scores), "composite")
@@ -40,7 +44,7 @@ for y in (year_a, year_b):
     if y in frozen:
         diff = recompute_diff(frozen[y], fresh)
         if diff.empty:
-            st.caption(f":material/lock: {frozen[y].label()}；与按现行方法重新计算的结果一致。")
+            st.caption(f":material/lock: {md(frozen[y].label())}；与按现行方法重新计算的结果一致。")
         else:
             with st.expander(f":material/lock: {y} 年已发布结果与重新计算结果有 {len(diff)} 处不同"
                              "（这部分差异来自数据更正或方法调整，不是真实变化）"):
@@ -101,7 +105,7 @@ with right:
         if col in compare.GRADE_ORDER:
             units = compare.units_in_transition(frame, grade_a, col)
             st.markdown(f"**{year_a} 年{grade_a} → {year_b} 年{col}**：{len(units)} 个")
-            st.markdown("、".join(units["name"]) or "（无）")
+            st.markdown("、".join(map(md, units["name"])) or "（无）")
     else:
         st.caption("点击表中的数字，列出这些单位。")
 

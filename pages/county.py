@@ -1,7 +1,5 @@
 """县域画像: one county's result, the reasons behind it, its peers, maps, history and notes."""
 
-import html
-
 import streamlit as st
 
 from components import cached
@@ -23,6 +21,7 @@ from revitalization.figures import locator_map, radar
 from revitalization.interviews import interviews, outcome, tasks
 from revitalization.notes import NoteError, add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
+from revitalization.views import md
 
 ensure_router()
 
@@ -134,7 +133,7 @@ with right:
     if strengths.empty:
         st.caption("没有高于同类中位数的指标。")
     for _, s in strengths.iterrows():
-        st.markdown(f"- {html.escape(s['name'])}：{s['display']}，标准化得分 {s['score']:.1f}，"
+        st.markdown(f"- {md(s['name'])}：{md(s['display'])}，标准化得分 {s['score']:.1f}，"
                     f"高出同类中位数 {s['advantage']:.1f}")
 
 # Peers ---------------------------------------------------------------------------------
@@ -182,8 +181,8 @@ for r in records.itertuples():
     result = outcome(assessment, adcode, r.year)
     st.markdown(
         f"**{r.year} 年度结果引发的约谈**：{r.status}"
-        + (f"，{r.interview_date}，{r.level}级约谈{html.escape(r.interviewees)}" if r.interview_date else "")
-        + (f"；指出问题：{html.escape('；'.join(r.issues))}" if r.issues else "")
+        + (f"，{r.interview_date}，{r.level}级约谈{md(r.interviewees)}" if r.interview_date else "")
+        + (f"；指出问题：{md('；'.join(r.issues))}" if r.issues else "")
         + (f"；整改任务 {int(done['done'].sum())}/{len(done)} 项完成" if len(done) else "")
         + (f"，**{int(done['overdue'].sum())} 项逾期**" if done["overdue"].any() else "")
         + (f"。{result.text()}" if result else "。"))
@@ -195,7 +194,7 @@ if flash := st.session_state.pop("county_flash", None):
     st.success(flash)
 for note in notes.itertuples():
     cols = st.columns([6, 1])
-    text = html.escape(note.text)
+    text = md(note.text)
     if note.deleted:
         cols[0].markdown(f"~~{note.year} 年：{text}~~ （已删除）")
         if cols[1].button("恢复", key=f"restore_{note.id}"):
@@ -203,7 +202,7 @@ for note in notes.itertuples():
             st.rerun()
     else:
         cols[0].markdown(f"**{note.year} 年**：{text}  \n"
-                         f":gray[{html.escape(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
+                         f":gray[{md(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
         if cols[1].button("删除", key=f"delete_{note.id}"):
             delete_note(engine, note.id, user=current_user())
             st.rerun()

@@ -24,6 +24,7 @@ from revitalization.interviews import (
     tasks,
 )
 from revitalization.robust import robust_label
+from revitalization.views import md
 
 ensure_router()
 
@@ -60,9 +61,9 @@ else:
     reasons = assessment.year(year)["flag_reasons"]
     for adcode, row in table.iterrows():
         escalated = "（连续两年预警，升级处理）" if row["连续两年预警"] != "否" else ""
-        st.markdown(f"**{row['县（市、区）']}**（{row['市州']}，综合得分 {row['综合得分']:.1f} 分，"
+        st.markdown(f"**{md(row['县（市、区）'])}**（{md(row['市州'])}，综合得分 {row['综合得分']:.1f} 分，"
                     f"类内排名 {row['类内排名']}）{escalated}\n\n"
-                    + "\n".join(f"- {reason}" for reason in reasons[adcode])
+                    + "\n".join(f"- {md(reason)}" for reason in reasons[adcode])
                     + f"\n- 稳健性：{row['稳健性']}")
 
 # The 约谈 workflow -----------------------------------------------------------------------
@@ -90,13 +91,16 @@ if waiting:
             st.rerun()
 
 
-def act(action, message: str) -> None:
-    """Run a write; show its refusal in Chinese, or rerun with a confirmation."""
+def act(action, message: str, reread: int | None = None) -> None:
+    """Run a write; show its refusal in Chinese, or rerun with a confirmation. ``reread``:
+    the interview this user just changed through a task, whose new version they adopt."""
     try:
         action()
     except InterviewError as exc:
         st.error(str(exc), icon=":material/block:")
     else:
+        if reread is not None:
+            st.session_state.pop(f"interview_read_{reread}", None)
         st.session_state["laggards_flash"] = message
         st.rerun()
 
@@ -115,7 +119,7 @@ if not live.empty:
                           f"（{live.set_index('id').at[i, 'status']}）")
     record = live.set_index("id").loc[chosen]
     name = names.get(record["adcode"])
-    st.markdown(f"**{name}** · {year} 年度结果引发的约谈 · 当前状态：**{record['status']}** · "
+    st.markdown(f"**{md(name)}** · {year} 年度结果引发的约谈 · 当前状态：**{record['status']}** · "
                 f"第 {record['version']} 版")
     result = outcome(assessment, record["adcode"], year)
     if result:
@@ -177,7 +181,8 @@ if not live.empty:
                                      format_func=dict(zip(pending["id"], pending["description"],
                                                           strict=True)).get)
             if c2.button("完成", key="task_done_button", icon=":material/check:"):
-                act(lambda: complete_task(engine, task_pick, user=user), "整改任务已标记完成。")
+                act(lambda: complete_task(engine, task_pick, user=user), "整改任务已标记完成。",
+                    reread=chosen)
     if record["status"] != "已整改/销号":
         with st.form(f"task_{chosen}", clear_on_submit=True):
             st.markdown("**布置整改任务**")
@@ -187,7 +192,8 @@ if not live.empty:
             due = c3.date_input("整改期限", value=None, format="YYYY-MM-DD")
             if st.form_submit_button("添加任务", icon=":material/add_task:"):
                 act(lambda: add_task(engine, chosen, description=what, owner=owner,
-                                     deadline=due or "", user=user), "整改任务已添加。")
+                                     deadline=due or "", user=user), "整改任务已添加。",
+                    reread=chosen)
     if st.button("删除该约谈记录", key=f"delete_{chosen}", icon=":material/delete:"):
         act(lambda: set_deleted(engine, chosen, deleted=True, user=user),
             f"{name}的约谈记录已删除（可撤销）。")

@@ -128,9 +128,11 @@ def comparison_text(ctx: Context) -> str:
     best = frame.nlargest(3, "change")
     worst = frame.nsmallest(3, "change")
     worst = worst[worst["change"] < 0]
-    text = (f"与 {ctx.previous} 年相比（两年均按现行方法计算），{up} 个单位综合得分提高，{down} 个下降。"
-            "提高最多的是" + "、".join(f"{r['name']}（+{r['change']:.1f} 分）" for _, r in best.iterrows())
-            + "。")
+    best = best[best["change"] > 0]
+    text = f"与 {ctx.previous} 年相比，{up} 个单位综合得分提高，{down} 个下降。"
+    if len(best):
+        text += "提高最多的是" + "、".join(f"{r['name']}（{r['change']:+.1f} 分）"
+                                      for _, r in best.iterrows()) + "。"
     if len(worst):
         text += "下降最多的是" + "、".join(f"{r['name']}（{r['change']:.1f} 分）"
                                       for _, r in worst.iterrows()) + "。"

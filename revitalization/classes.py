@@ -85,8 +85,10 @@ def _suffix(unit: str) -> str:
 
 def _from_edges(edges: list[float], decimals: int, unit: str) -> Classes:
     edges = sorted(set(np.round(edges, decimals).tolist()))
-    if len(edges) < 2:
-        edges = [edges[0], edges[0] + 10.0 ** -decimals]
+    if len(edges) < 2:  # every value the same: one class, named by that value
+        value = edges[0]
+        return Classes((value, value + 10.0 ** -decimals), (YLGNBU[3][1],),
+                       (f"{_fmt(value, decimals)}{_suffix(unit)}（全部相同）",))
     n = len(edges) - 1
     colors = YLGNBU[3][-n:] if n < 3 else YLGNBU[min(n, 7)]
     return Classes(tuple(edges), tuple(colors), _labels(edges, decimals, _suffix(unit)))
@@ -146,7 +148,10 @@ def jenks_breaks(values: np.ndarray, k: int) -> list[float]:
         cuts.append(j)
         j = back[c, j]
     cuts = sorted(cuts)
-    return [float(x[0])] + [float(x[c - 1]) for c in cuts]
+    # Class c holds x[start:cut]; the edge between two classes is the midpoint of the
+    # last value of one and the first of the next, so no value sits on an edge.
+    inner = [(x[c - 1] + x[c]) / 2 for c in cuts[:-1]]
+    return [float(x[0])] + [float(e) for e in inner] + [float(x[-1])]
 
 
 def jenks_classes(values: pd.Series, k: int = 5, decimals: int = 1, unit: str = "") -> Classes:
@@ -173,12 +178,23 @@ def diverging_classes(values: pd.Series, decimals: int = 1, unit: str = "分",
     top = float(np.percentile(np.abs(v), 95)) if len(v) else 1.0
     unit_step = 10.0 ** -decimals
     step = max(float(np.ceil(top / 3.5 / unit_step) * unit_step), unit_step)
-    half = [0.5 * step, 1.5 * step, 2.5 * step]
+    if decimals == 0:  # whole numbers (rank changes): edges at .5, so no value sits on one
+        half = [0.5, step + 0.5, 2 * step + 0.5]
+    else:
+        half = [0.5 * step, 1.5 * step, 2.5 * step]
     lowest = min(-3.5 * step, float(v.min()) if len(v) else 0.0)
     highest = max(3.5 * step, float(v.max()) if len(v) else 0.0)
     edges = [lowest, -half[2], -half[1], -half[0], half[0], half[1], half[2], highest]
     u = _suffix(unit)
-    f = [_fmt(h, decimals) for h in half]
+    if decimals == 0:
+        lo = [1, int(half[1] + 0.5), int(half[2] + 0.5)]
+        hi = [int(half[1] - 0.5), int(half[2] - 0.5)]
+        span = [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(lo[:2], hi, strict=True)]
+        labels = (f"↓ {down} {lo[2]} 以上{u}", f"↓ {down} {span[1]}{u}", f"↓ {down} {span[0]}{u}",
+                  "不变", f"↑ {up} {span[0]}{u}", f"↑ {up} {span[1]}{u}", f"↑ {up} {lo[2]} 以上{u}")
+        return Classes((lowest, -half[2], -half[1], -half[0], half[0], half[1], half[2],
+                              highest), tuple(PUOR), labels)
+    f = [f"{h:,.{decimals + 1}f}".rstrip("0").rstrip(".") for h in half]  # 0.55 stays 0.55
     labels = (f"↓ {down}超过 {f[2]}{u}", f"↓ {down} {f[1]}–{f[2]}{u}", f"↓ {down} {f[0]}–{f[1]}{u}",
               f"基本持平（±{f[0]}{u} 以内）",
               f"↑ {up} {f[0]}–{f[1]}{u}", f"↑ {up} {f[1]}–{f[2]}{u}", f"↑ {up}超过 {f[2]}{u}")

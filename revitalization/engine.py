@@ -235,7 +235,7 @@ def assess(observations: pd.DataFrame, regions: pd.DataFrame, config: IndicatorS
     _ranks(scores)
     scores = scores.sort_values(KEY).reset_index(drop=True)
     _grades(scores, method)
-    _progress(scores, method)
+    progress(scores, method)
     _flags(scores, config)
     fp = hashlib.sha256(f"{config.fingerprint()}:{data_version(observations)}".encode())
     return Assessment(
@@ -325,7 +325,7 @@ def _quota_text(start: float, end: float) -> str:
     return f"前 {start:.0%}–{end:.0%} 区间"
 
 
-def _progress(scores: pd.DataFrame, method: Method) -> None:
+def progress(scores: pd.DataFrame, method: Method) -> None:
     """Score and class-rank change from the previous year (rows sorted by unit, year)."""
     prev = scores.groupby("adcode")[["composite", "rank_class", "year"]].shift(1)
     consecutive = prev["year"] == scores["year"] - 1

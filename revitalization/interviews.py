@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization.audit import audit, audited_change, now
@@ -64,7 +65,11 @@ def open_interview(engine: Engine, assessment: Assessment, adcode: str, year: in
         record = Interview(adcode=adcode, year=year, created_by=user, created_at=now(),
                            updated_at=now())
         session.add(record)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # someone opened one at the same moment
+            session.rollback()
+            raise InterviewError(f"{rows.at[adcode, 'name']} {year} 年度已有约谈记录") from None
         audit(session, user, "interview", record.id, "create", None, record.model_dump())
         session.commit()
         return record.id
@@ -173,22 +178,47 @@ def add_task(engine: Engine, interview_id: int, *, description: str, owner: str,
         session.add(task)
         session.flush()
         audit(session, user, "rectification_task", task.id, "create", None, task.model_dump())
+        _touch(session, record)
         session.commit()
         return task.id
 
 
-def complete_task(engine: Engine, task_id: int, *, user: str, done: bool = True) -> None:
-    def change(task: RectificationTask) -> None:
-        if task.deleted:
-            raise InterviewError(f"整改任务：找不到编号 {task_id}")
-        task.done, task.done_at = done, now() if done else ""
+def _touch(session: Session, record: Interview) -> None:
+    """A task change is a change of its interview: raise the version, so a status change
+    prepared before it (e.g. 销号 with a task now open) is refused and re-checked."""
+    record.version += 1
+    record.updated_at = now()
+    session.add(record)
 
-    _audited(engine, RectificationTask, task_id, user, "complete" if done else "reopen", change,
-             f"整改任务：找不到编号 {task_id}")
+
+def complete_task(engine: Engine, task_id: int, *, user: str, done: bool = True) -> None:
+    with Session(engine) as session:
+        task = session.get(RectificationTask, task_id)
+        if task is None or task.deleted:
+            raise InterviewError(f"整改任务：找不到编号 {task_id}")
+        record = session.get(Interview, task.interview_id)
+        if record.status == "已整改/销号":
+            raise InterviewError("整改任务：该约谈已销号，任务不能再改动")
+        before = task.model_dump()
+        task.done, task.done_at = done, now() if done else ""
+        session.add(task)
+        audit(session, user, "rectification_task", task_id, "complete" if done else "reopen",
+              before, task.model_dump())
+        _touch(session, record)
+        session.commit()
 
 
 def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, user: str) -> None:
     """Soft delete (or undo it); the record and its tasks are kept."""
+    if not deleted:
+        with Session(engine) as session:
+            record = session.get(Interview, interview_id)
+            live = record and session.exec(select(Interview).where(
+                Interview.adcode == record.adcode, Interview.year == record.year,
+                Interview.deleted == False, Interview.id != interview_id)).first()  # noqa: E712
+            if live:
+                raise InterviewError(f"同一单位同一年度已有约谈记录（编号 {live.id}），不能恢复")
+
     def change(record: Interview) -> None:
         record.deleted = deleted
         record.version += 1  # an open edit form of this record is now stale
@@ -261,5 +291,7 @@ def outcome(assessment: Assessment, adcode: str, year: int) -> Outcome | None:
     if year + 1 not in assessment.years:
         return None
     before, after = assessment.year(year).loc[adcode], assessment.year(year + 1).loc[adcode]
+    if not (before["assessed"] and after["assessed"]):
+        return None
     return Outcome(year, year + 1, float(after["composite"] - before["composite"]),
                    float(before["rank_class"] - after["rank_class"]), bool(after["flagged"]))

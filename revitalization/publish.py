@@ -15,9 +15,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from revitalization.engine import KEY, Assessment
+from revitalization.config import Method
+from revitalization.engine import KEY, Assessment, progress
 from revitalization.store import Publication, PublishedResult
 
 WIDE = ("values", "imputed", "normalised", "contributions")
@@ -82,6 +84,10 @@ def _frames(payloads: dict[str, str], year: int, template: Assessment) -> tuple[
     for col, dtype in template.scores.dtypes.items():
         if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
             continue
+        if pd.api.types.is_bool_dtype(dtype):  # a column added after publishing: False, not NaN→True
+            scores[col] = scores[col].fillna(False)
+        elif pd.api.types.is_integer_dtype(dtype):
+            scores[col] = scores[col].fillna(0)
         scores[col] = scores[col].astype(dtype)
     for col in ("gate_failures", "flag_reasons"):
         scores[col] = scores[col].map(lambda v: list(v or []))
@@ -124,7 +130,11 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, user: str,
         session.flush()
         session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
                         for a, p in payloads.items())
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            raise PublishError(f"{year} 年结果刚刚由他人发布，请刷新页面后查看") from None
         return pub.revision
 
 
@@ -152,14 +162,34 @@ def read_published(engine: Engine, template: Assessment) -> dict[int, Frozen]:
     return out
 
 
-def with_published(assessment: Assessment, frozen: dict[int, Frozen]) -> Assessment:
-    """The assessment with every published year replaced by its frozen result."""
+def relink(scores: pd.DataFrame, method: Method, *, frozen_years: set[int]) -> None:
+    """Recompute the year-on-year columns of the years that follow a frozen one, so that
+    "较上年", 进步明显 and 连续两年预警 compare with what is displayed for the year before.
+    Frozen years keep everything as published."""
+    live = ~scores["year"].isin(frozen_years) & scores["year"].sub(1).isin(frozen_years)
+    if not live.any():
+        return
+    linked = scores.copy()
+    progress(linked, method)
+    prev = linked.groupby("adcode")[["flagged", "year"]].shift(1)
+    was = (prev["flagged"] == True) & (prev["year"] == linked["year"] - 1)  # noqa: E712
+    linked["escalated"] = (linked["flagged"] & was).astype(bool)
+    for col in ("score_change", "rank_change", "progress", "progress_reason", "escalated"):
+        scores.loc[live, col] = linked.loc[live, col]
+
+
+def with_published(assessment: Assessment, frozen: dict[int, Frozen],
+                   method: Method | None = None) -> Assessment:
+    """The assessment with every published year replaced by its frozen result (and, given
+    the method, the following years' changes measured from the frozen result)."""
     years = [y for y in frozen if y in assessment.years]
     if not years:
         return assessment
     keep = ~assessment.scores["year"].isin(years)
     scores = pd.concat([assessment.scores[keep]] + [frozen[y].scores for y in years])
     scores = scores.sort_values(KEY).reset_index(drop=True)
+    if method is not None:
+        relink(scores, method, frozen_years=set(years))
     changes = {"scores": scores,
                "published": {y: frozen[y].label() for y in years}}
     for name in ("values", "imputed", "normalised", "contributions"):
@@ -177,9 +207,14 @@ def recompute_diff(frozen: Frozen, fresh: Assessment) -> pd.DataFrame:
     for adcode in before.index:
         b, a = before.loc[adcode], after.loc[adcode]
         changes = []
-        if abs((a["composite"] or 0) - (b["composite"] or 0)) >= 0.05:
+        if pd.notna(a["composite"]) and pd.notna(b["composite"]) and \
+                abs(a["composite"] - b["composite"]) >= 0.05:
             changes.append(f"综合得分 {b['composite']:.1f} → {a['composite']:.1f}")
-        if b["assessed"] and b["rank_class"] != a["rank_class"]:
+        if bool(b["assessed"]) and not bool(a["assessed"] if pd.notna(a["assessed"]) else False):
+            changes.append("不再纳入考核")
+        elif not bool(b["assessed"]) and bool(a["assessed"]):
+            changes.append("新纳入考核")
+        elif b["assessed"] and b["rank_class"] != a["rank_class"]:
             changes.append(f"类内排名 {int(b['rank_class'])} → {int(a['rank_class'])}")
         gb = b["grade"] if isinstance(b["grade"], str) else "不评定"
         ga = a["grade"] if isinstance(a["grade"], str) else "不评定"

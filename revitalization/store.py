@@ -11,7 +11,7 @@ import os
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import event, func
+from sqlalchemy import Index, event, func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
@@ -119,6 +119,10 @@ class CountyNote(SQLModel, table=True):
 class Interview(SQLModel, table=True):
     """A 约谈 of a county flagged in an assessment year, from opening to 销号."""
 
+    __table_args__ = (  # at most one live (not deleted) record per unit and year
+        Index("uq_interview_live", "adcode", "year", unique=True,
+              sqlite_where=text("deleted = 0"), postgresql_where=text("NOT deleted")),
+    )
     id: int | None = Field(default=None, primary_key=True)
     adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
     year: int = Field(index=True)  # the assessment year whose result triggered it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +20,14 @@ from revitalization.compare import arrow
 from revitalization.config import GRADES, IndicatorSystem, format_value
 from revitalization.engine import Assessment
 from revitalization.regions import city_short_name
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:<>])")
+
+
+def md(text: object) -> str:
+    """Text from users or data files, made safe to place inside Streamlit Markdown: every
+    Markdown / directive character is escaped and line breaks become spaces."""
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
 
 
 @dataclass(frozen=True)

@@ -43,16 +43,21 @@ def test_the_whole_cycle_is_audited(seeded, assessment):
     version = held(seeded, iid)
     task = add_task(seeded, iid, description="完成 20 个村生活污水治理", owner="县住建局",
                     deadline="2026-06-30", user="省委农办")
+    with pytest.raises(ConcurrentEditError):  # a task change is a change of the interview
+        save_interview(seeded, iid, version=version, user="随州市", status="整改中", today=TODAY)
+    version += 1
     version = save_interview(seeded, iid, version=version, user="随州市", status="整改中",
                              today=TODAY)
     with pytest.raises(InterviewError, match="尚有 1 项未完成，不能销号"):
         save_interview(seeded, iid, version=version, user="随州市", status="已整改/销号",
                        today=TODAY)
     complete_task(seeded, task, user="随州市")
-    version = save_interview(seeded, iid, version=version, user="省委农办", status="已整改/销号",
-                             today=TODAY)
+    version = save_interview(seeded, iid, version=version + 1, user="省委农办",
+                             status="已整改/销号", today=TODAY)
     record = interviews(seeded, year=2025).iloc[0]
-    assert record["status"] == "已整改/销号" and record["version"] == version == 4
+    assert record["status"] == "已整改/销号" and record["version"] == version == 6
+    with pytest.raises(InterviewError, match="已销号，任务不能再改动"):
+        complete_task(seeded, task, user="随州市", done=False)
     assert record["issues"] == ["综合得分连续两年下降", "生活污水治理滞后"]
     log = audit_rows(seeded)
     assert log["action"].tolist() == ["create", "status", "create", "status", "complete", "status"]
@@ -117,6 +122,12 @@ def test_only_flagged_units_once_per_year_and_soft_delete(seeded, assessment):
     assert interviews(seeded).empty
     assert len(interviews(seeded, include_deleted=True)) == 1
     set_deleted(seeded, iid, deleted=False, user="u")
+    assert len(interviews(seeded)) == 1
+    # Deleted A, opened B, then restoring A would make two live records: refused.
+    set_deleted(seeded, iid, deleted=True, user="u")
+    open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+    with pytest.raises(InterviewError, match="不能恢复"):
+        set_deleted(seeded, iid, deleted=False, user="u")
     assert len(interviews(seeded)) == 1
 
 

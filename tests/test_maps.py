@@ -24,7 +24,7 @@ from revitalization.zoom import class_colors, zoom_map
 
 
 def test_jenks_finds_the_obvious_groups():
-    assert jenks_breaks(np.array([1, 2, 3, 10, 11, 12, 30, 31]), 3) == [1.0, 3.0, 12.0, 31.0]
+    assert jenks_breaks(np.array([1, 2, 3, 10, 11, 12, 30, 31]), 3) == [1.0, 6.5, 21.0, 31.0]
 
 
 def test_equal_interval_and_fixed_bands():
@@ -140,3 +140,16 @@ def test_static_map_layers_match_the_geometry():
     for (level, coarse), name in MAP_LAYERS.items():
         on_disk = json.loads((STATIC_GEO_DIR / name).read_text(encoding="utf-8"))
         assert on_disk == json.loads(json.dumps(map_geojson(level, coarse))), name
+
+
+def test_no_value_sits_on_a_class_edge():
+    values = np.arange(1, 11, dtype=float)
+    c = make_classes("jenks", pd.Series(values), is_score=False, decimals=1)
+    idx = c.assign(values)
+    assert idx[0] == 0 and idx[-1] == len(c.colors) - 1
+    ranks = diverging_classes(pd.Series([-3, -1, 0, 1, 3]), 0, "位", up="上升", down="下降")
+    got = dict(zip([-1, 0, 1], ranks.assign(np.array([-1.0, 0.0, 1.0])), strict=True))
+    assert got[0] == 3 and got[-1] == 2 and got[1] == 4  # symmetric around 0
+    assert ranks.labels[3] == "不变" and ranks.labels[4].startswith("↑ 上升 1")
+    same = quantile_classes(pd.Series([5.0, 5.0, 5.0]), 5, 1)
+    assert same.labels == ("5.0（全部相同）",) and (same.assign(np.array([5.0])) == 0).all()

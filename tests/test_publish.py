@@ -72,3 +72,33 @@ def test_unknown_year_cannot_be_published(seeded, assessment):
     with pytest.raises(PublishError, match="1999 年没有考核结果"):
         publish(seeded, assessment, 1999, user="张三")
     assert publications(seeded).empty
+
+
+def test_the_year_after_a_frozen_year_compares_with_what_is_shown(seeded, assessment,
+                                                                  observations, regions, config):
+    publish(seeded, assessment, 2024, user="张三")
+    obs = observations.copy()
+    obs.loc[obs["year"] == 2024, "value"] *= 0.97  # a broad correction of 2024's data
+    fresh = assess(obs, regions, config)
+    view = with_published(fresh, read_published(seeded, fresh), config.method)
+    shown = view.scores.set_index(["adcode", "year"])
+    change = shown.xs(2025, level="year")["score_change"]
+    expected = shown.xs(2025, level="year")["composite"] - shown.xs(2024, level="year")["composite"]
+    assert (change - expected.reindex(change.index)).abs().max() < 1e-9
+    flagged = shown["flagged"].unstack("year")
+    escalated = shown.xs(2025, level="year")["escalated"]
+    assert (escalated == (flagged[2025] & flagged[2024])).all()
+    # The frozen year itself is untouched.
+    pd.testing.assert_frame_equal(view.year(2024), assessment.year(2024))
+
+
+def test_recompute_diff_survives_a_unit_leaving_the_assessment(seeded, assessment, observations,
+                                                              config):
+    publish(seeded, assessment, 2024, user="张三")
+    from revitalization.regions import load_regions
+
+    changed = load_regions()
+    changed.loc[changed["adcode"] == "421321", "assessed"] = False
+    fresh = assess(observations, changed, config)
+    diff = recompute_diff(read_published(seeded, fresh)[2024], fresh).set_index("adcode")
+    assert "不再纳入考核" in diff.at["421321", "changes"]
