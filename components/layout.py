@@ -11,6 +11,7 @@ import streamlit as st
 
 from components import cached
 from revitalization import export
+from revitalization.access import DEMO_ACTOR, Actor
 from revitalization.figures import TOPOJSON_URL
 from revitalization.paths import ROOT
 from revitalization.views import md
@@ -90,9 +91,10 @@ def header(title: str, caption: str = "") -> None:
                    "重新计算的差异见「数据管理」。")
 
 
-def current_user() -> str:
-    """Who is acting, for the records (log-in arrives with access control)."""
-    return "本地用户（未启用登录）"
+def current_user() -> Actor:
+    """Who is acting: every write is checked against and recorded for this person. Without
+    log-in configured (the demo), a local administrator."""
+    return DEMO_ACTOR
 
 
 def chart(fig: go.Figure, *, key: str, export_name: str | None = None, **kwargs):

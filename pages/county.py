@@ -16,6 +16,7 @@ from components.layout import (
 )
 from components.zoom_map import show_zoom_map
 from revitalization import charts, explain, profile, views
+from revitalization.access import PermissionDenied
 from revitalization.classes import fixed_score_classes
 from revitalization.figures import locator_map, radar
 from revitalization.interviews import interviews, outcome, tasks
@@ -198,13 +199,13 @@ for note in notes.itertuples():
     if note.deleted:
         cols[0].markdown(f"~~{note.year} 年：{text}~~ （已删除）")
         if cols[1].button("恢复", key=f"restore_{note.id}"):
-            restore_note(engine, note.id, user=current_user())
+            restore_note(engine, note.id, actor=current_user())
             st.rerun()
     else:
         cols[0].markdown(f"**{note.year} 年**：{text}  \n"
                          f":gray[{md(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
         if cols[1].button("删除", key=f"delete_{note.id}"):
-            delete_note(engine, note.id, user=current_user())
+            delete_note(engine, note.id, actor=current_user())
             st.rerun()
 with st.form("add_note", clear_on_submit=True):
     note_year = st.selectbox("考核年度", assessment.years, index=assessment.years.index(year),
@@ -212,8 +213,8 @@ with st.form("add_note", clear_on_submit=True):
     note_text = st.text_area("备注内容", max_chars=2000)
     if st.form_submit_button("添加备注", icon=":material/note_add:"):
         try:
-            add_note(engine, adcode, note_year, note_text, user=current_user())
-        except NoteError as exc:
+            add_note(engine, adcode, note_year, note_text, actor=current_user())
+        except (NoteError, PermissionDenied) as exc:
             st.error(str(exc))
         else:
             st.session_state["county_flash"] = "备注已保存。"

@@ -8,6 +8,7 @@ import streamlit as st
 from components import cached
 from components.layout import current_user, ensure_router, header
 from revitalization import importer, methods, tabular
+from revitalization.access import PermissionDenied
 from revitalization.config import DIRECTIONS, ConfigError, apply_overrides
 from revitalization.publish import PublishError, publish, recompute_diff
 
@@ -88,7 +89,7 @@ if upload is not None:
         elif st.button("确认导入", type="primary", icon=":material/upload:", key="import_commit"):
             try:
                 batch = importer.commit(cached.engine(), report, obs, file_name=upload.name,
-                                        user=current_user(), published_years=frozen_years,
+                                        actor=current_user(), published_years=frozen_years,
                                         reason=reason)
             except ValueError as exc:
                 st.error(str(exc))
@@ -113,7 +114,7 @@ if not history.empty:
         pick = c1.selectbox("撤销导入批次", active, format_func=lambda b: f"批次 {b}", key="rollback_pick")
         if c2.button("撤销", key="rollback_button", icon=":material/undo:"):
             try:
-                n = importer.rollback(cached.engine(), pick, user=current_user())
+                n = importer.rollback(cached.engine(), pick, actor=current_user())
             except ValueError as exc:
                 st.error(str(exc))
             else:
@@ -138,7 +139,7 @@ with st.expander("手工修改单个数值", icon=":material/edit:"):
             try:
                 batch = importer.edit_value(
                     cached.engine(), adcode=e_code, year=int(e_year), indicator=e_ind,
-                    value=e_value, reason=e_reason, user=current_user(), regions=regions,
+                    value=e_value, reason=e_reason, actor=current_user(), regions=regions,
                     config=config, existing=obs, published_years=set(cached.published()))
             except ValueError as exc:
                 st.error(str(exc))
@@ -183,8 +184,8 @@ if year in frozen:
                            for c in ("已发布综合得分", "重新计算综合得分")})
 if submitted:
     try:
-        revision = publish(cached.engine(), fresh, year, user=current_user(), reason=reason)
-    except PublishError as exc:
+        revision = publish(cached.engine(), fresh, year, actor=current_user(), reason=reason)
+    except (PublishError, PermissionDenied) as exc:
         st.error(str(exc))
     else:
         cached.invalidate()
@@ -231,7 +232,7 @@ if extra["groups"] or extra["indicators"]:
         if st.button("保存为新版本", type="primary", icon=":material/save:", key="method_save"):
             try:
                 number_saved = methods.save(cached.engine(), raw, file_name, proposed,
-                                            user=current_user(), note=note)
+                                            actor=current_user(), note=note)
             except (ValueError, ConfigError) as exc:
                 st.error(str(exc))
             else:

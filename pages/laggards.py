@@ -8,6 +8,7 @@ import streamlit as st
 from components import cached
 from components.layout import current_user, ensure_router, header, selected_year
 from revitalization import views
+from revitalization.access import PermissionDenied
 from revitalization.interviews import (
     INTERVIEWEES,
     LEVELS,
@@ -83,8 +84,8 @@ if waiting:
     pick = c1.selectbox("为预警单位发起约谈", waiting, format_func=names.get, key="open_interview")
     if c2.button("发起约谈", icon=":material/add:", key="open_interview_button"):
         try:
-            open_interview(engine, assessment, pick, year, user=user)
-        except InterviewError as exc:
+            open_interview(engine, assessment, pick, year, actor=user)
+        except (InterviewError, PermissionDenied) as exc:
             st.error(str(exc))
         else:
             st.session_state["laggards_flash"] = f"已为{names[pick]}建立约谈记录（待约谈）。"
@@ -96,7 +97,7 @@ def act(action, message: str, reread: int | None = None) -> None:
     the interview this user just changed through a task, whose new version they adopt."""
     try:
         action()
-    except InterviewError as exc:
+    except (InterviewError, PermissionDenied) as exc:
         st.error(str(exc), icon=":material/block:")
     else:
         if reread is not None:
@@ -154,10 +155,10 @@ if not live.empty:
                               format_func=lambda s: s if s == record["status"] else f"推进到：{s}")
         if st.form_submit_button("保存", icon=":material/save:"):
             try:
-                saved = save_interview(engine, chosen, version=read_version, user=user,
+                saved = save_interview(engine, chosen, version=read_version, actor=user,
                                        interview_date=when or "", level=level, interviewees=who,
                                        issues=issues_text.splitlines(), status=target)
-            except InterviewError as exc:
+            except (InterviewError, PermissionDenied) as exc:
                 st.error(str(exc), icon=":material/block:")
             else:
                 st.session_state[read_key] = saved
@@ -181,7 +182,7 @@ if not live.empty:
                                      format_func=dict(zip(pending["id"], pending["description"],
                                                           strict=True)).get)
             if c2.button("完成", key="task_done_button", icon=":material/check:"):
-                act(lambda: complete_task(engine, task_pick, user=user), "整改任务已标记完成。",
+                act(lambda: complete_task(engine, task_pick, actor=user), "整改任务已标记完成。",
                     reread=chosen)
     if record["status"] != "已整改/销号":
         with st.form(f"task_{chosen}", clear_on_submit=True):
@@ -192,14 +193,14 @@ if not live.empty:
             due = c3.date_input("整改期限", value=None, format="YYYY-MM-DD")
             if st.form_submit_button("添加任务", icon=":material/add_task:"):
                 act(lambda: add_task(engine, chosen, description=what, owner=owner,
-                                     deadline=due or "", user=user), "整改任务已添加。",
+                                     deadline=due or "", actor=user), "整改任务已添加。",
                     reread=chosen)
     if st.button("删除该约谈记录", key=f"delete_{chosen}", icon=":material/delete:"):
-        act(lambda: set_deleted(engine, chosen, deleted=True, user=user),
+        act(lambda: set_deleted(engine, chosen, deleted=True, actor=user),
             f"{name}的约谈记录已删除（可撤销）。")
 deleted = records[records["deleted"].astype(bool)]
 for r in deleted.itertuples():
     c1, c2 = st.columns([4, 1])
     c1.caption(f"已删除：{names.get(r.adcode, r.adcode)}的约谈记录（编号 {r.id}，{r.status}）")
     if c2.button("撤销删除", key=f"restore_{r.id}", icon=":material/undo:"):
-        act(lambda r=r: set_deleted(engine, r.id, deleted=False, user=user), "已恢复约谈记录。")
+        act(lambda r=r: set_deleted(engine, r.id, deleted=False, actor=user), "已恢复约谈记录。")

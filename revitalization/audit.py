@@ -37,15 +37,28 @@ def audit_rows(engine: Engine, entity: str | None = None) -> pd.DataFrame:
 
 
 def audited_change(engine: Engine, model: type, record_id: int, *, user: str, action: str,
-                   change: Callable[[object], None], missing: str) -> None:
-    """Load one record, apply ``change`` to it and save it with an audit row, in one
-    transaction; ``missing`` is the (Chinese) message when the record does not exist."""
+                   change: Callable[[object], None], missing: str,
+                   guard: Callable[[Session, object], None] | None = None) -> None:
+    """Load one record, check ``guard`` (permissions), apply ``change`` and save it with an
+    audit row, in one transaction; ``missing`` is the message when the record does not exist."""
     with Session(engine) as session:
         record = session.get(model, record_id)
         if record is None:
             raise LookupError(missing)
+        if guard is not None:
+            guard(session, record)
         before = record.model_dump()
         change(record)
         session.add(record)
         audit(session, user, model.__tablename__, record_id, action, before, record.model_dump())
         session.commit()
+
+
+def require_for(session: Session, actor, action: str, adcode: str) -> None:
+    """Check ``actor`` may do ``action`` for a county, looking up its city in the store."""
+    from revitalization.access import require
+    from revitalization.store import Region
+
+    region = session.get(Region, adcode)
+    require(actor, action, adcode, region.city_adcode if region else "",
+            region.name if region else adcode)

@@ -21,7 +21,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from revitalization.audit import audit, now
+from revitalization.access import Actor, PermissionDenied, require
+from revitalization.audit import audit, now, require_for
 from revitalization.config import IndicatorSystem
 from revitalization.store import ImportBatch, Observation, ObservationChange
 
@@ -329,7 +330,7 @@ def diff(report: Report, existing: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def commit(engine: Engine, report: Report, existing: pd.DataFrame, *, file_name: str, user: str,
+def commit(engine: Engine, report: Report, existing: pd.DataFrame, *, file_name: str, actor: Actor,
            published_years: set[int] = frozenset(), reason: str = "") -> int | None:
     """Write a validated file in one transaction; returns the batch id (None: nothing changed).
 
@@ -345,7 +346,13 @@ def commit(engine: Engine, report: Report, existing: pd.DataFrame, *, file_name:
     if touched and not reason.strip():
         raise ValueError(f"本次导入修改了已发布年度 {'、'.join(map(str, touched))} 年的数据，属于更正，请填写更正原因")
     with Session(engine) as session:
-        batch = ImportBatch(file_name=file_name, file_hash=report.file_hash, user=user, at=now(),
+        for adcode in sorted(set(todo["adcode"])):  # every county written must be the actor's
+            try:
+                require_for(session, actor, "data", adcode)
+            except PermissionDenied as exc:
+                rows = todo.loc[todo["adcode"] == adcode, "row"].tolist()
+                raise PermissionDenied(f"第 {rows[0]} 行：{exc}；整个文件未写入") from None
+        batch = ImportBatch(file_name=file_name, file_hash=report.file_hash, user=str(actor), at=now(),
                             rows_new=int((todo["status"] == "新增").sum()),
                             rows_changed=int((todo["status"] == "修改").sum()),
                             rows_unchanged=int((changes["status"] == "不变").sum()),
@@ -366,16 +373,17 @@ def commit(engine: Engine, report: Report, existing: pd.DataFrame, *, file_name:
                                           indicator=r.indicator,
                                           old_value=None if r.status == "新增" else float(r.old),
                                           new_value=float(r.value)))
-        audit(session, user, "import_batch", batch.id, "import", None, batch.model_dump())
+        audit(session, str(actor), "import_batch", batch.id, "import", None, batch.model_dump())
         session.commit()
         return batch.id
 
 
-def rollback(engine: Engine, batch_id: int, *, user: str) -> int:
+def rollback(engine: Engine, batch_id: int, *, actor: Actor) -> int:
     """Restore the values a batch replaced (and remove those it added); returns the count.
 
     Refused when a later batch changed the same values (roll that one back first).
     """
+    require(actor, "rollback")
     with Session(engine) as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
@@ -403,7 +411,7 @@ def rollback(engine: Engine, batch_id: int, *, user: str) -> int:
         before = batch.model_dump()
         batch.rolled_back_at = now()
         session.add(batch)
-        audit(session, user, "import_batch", batch_id, "rollback", before, batch.model_dump())
+        audit(session, str(actor), "import_batch", batch_id, "rollback", before, batch.model_dump())
         session.commit()
         return len(changes)
 
@@ -431,7 +439,7 @@ def template(kind: str, config: IndicatorSystem, regions: pd.DataFrame, year: in
 
 
 def edit_value(engine: Engine, *, adcode: str, year: int, indicator: str, value: str,
-               reason: str, user: str, regions: pd.DataFrame, config: IndicatorSystem,
+               reason: str, actor: Actor, regions: pd.DataFrame, config: IndicatorSystem,
                existing: pd.DataFrame, published_years: set[int] = frozenset()) -> int | None:
     """Change one value by hand, with a reason: checked like an imported file, recorded as a
     batch (so it is audited and can be rolled back like any import)."""
@@ -442,7 +450,7 @@ def edit_value(engine: Engine, *, adcode: str, year: int, indicator: str, value:
                       config=config, existing=existing)
     if report.errors:
         raise ValueError(report.errors[0].message)
-    return commit(engine, report, existing, file_name="手工修改", user=user,
+    return commit(engine, report, existing, file_name="手工修改", actor=actor,
                   published_years=published_years, reason=reason)
 
 

@@ -17,7 +17,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from revitalization.audit import audit, audited_change, now
+from revitalization.access import Actor
+from revitalization.audit import audit, audited_change, now, require_for
 from revitalization.engine import Assessment
 from revitalization.store import Interview, RectificationTask, Region
 
@@ -47,7 +48,7 @@ def _parse_date(value: str | date | None, field: str) -> date | None:
 
 
 def open_interview(engine: Engine, assessment: Assessment, adcode: str, year: int, *,
-                   user: str) -> int:
+                   actor: Actor) -> int:
     """Open a 待约谈 record for a unit flagged in ``year`` (one open record per unit-year)."""
     rows = assessment.year(year) if year in assessment.years else None
     if rows is None or adcode not in rows.index:
@@ -57,12 +58,13 @@ def open_interview(engine: Engine, assessment: Assessment, adcode: str, year: in
     with Session(engine) as session:
         if session.get(Region, adcode) is None:
             raise InterviewError(f"区划代码：未知的区划代码 {adcode}")
+        require_for(session, actor, "interview", adcode)
         existing = session.exec(select(Interview).where(
             Interview.adcode == adcode, Interview.year == year,
             Interview.deleted == False)).first()  # noqa: E712
         if existing is not None:
             raise InterviewError(f"{rows.at[adcode, 'name']} {year} 年度已有约谈记录（编号 {existing.id}）")
-        record = Interview(adcode=adcode, year=year, created_by=user, created_at=now(),
+        record = Interview(adcode=adcode, year=year, created_by=str(actor), created_at=now(),
                            updated_at=now())
         session.add(record)
         try:
@@ -70,7 +72,7 @@ def open_interview(engine: Engine, assessment: Assessment, adcode: str, year: in
         except IntegrityError:  # someone opened one at the same moment
             session.rollback()
             raise InterviewError(f"{rows.at[adcode, 'name']} {year} 年度已有约谈记录") from None
-        audit(session, user, "interview", record.id, "create", None, record.model_dump())
+        audit(session, str(actor), "interview", record.id, "create", None, record.model_dump())
         session.commit()
         return record.id
 
@@ -98,7 +100,7 @@ def _validate(record: Interview, tasks: list[RectificationTask], target: str,
             raise InterviewError(f"整改任务：尚有 {len(open_tasks)} 项未完成，不能销号（{open_tasks[0]}）")
 
 
-def save_interview(engine: Engine, interview_id: int, *, version: int, user: str,
+def save_interview(engine: Engine, interview_id: int, *, version: int, actor: Actor,
                    interview_date: str | date | None = None, level: str | None = None,
                    interviewees: str | None = None, issues: list[str] | None = None,
                    status: str | None = None, today: date | None = None) -> int:
@@ -111,6 +113,7 @@ def save_interview(engine: Engine, interview_id: int, *, version: int, user: str
         record = session.get(Interview, interview_id)
         if record is None or record.deleted:
             raise InterviewError(f"约谈记录：找不到编号 {interview_id}")
+        require_for(session, actor, "interview", record.adcode)
         if record.version != version:
             raise ConcurrentEditError(
                 f"该约谈记录已被他人修改（您读取的是第 {version} 版，当前为第 {record.version} 版），"
@@ -146,14 +149,14 @@ def save_interview(engine: Engine, interview_id: int, *, version: int, user: str
             session.rollback()
             raise ConcurrentEditError("该约谈记录已被他人修改，您的修改未保存。请刷新页面后重试。")
         after = {**values, "id": interview_id, "version": version + 1}
-        audit(session, user, "interview", interview_id,
+        audit(session, str(actor), "interview", interview_id,
               "status" if target != before["status"] else "update", before, after)
         session.commit()
         return version + 1
 
 
 def add_task(engine: Engine, interview_id: int, *, description: str, owner: str,
-             deadline: str | date, user: str) -> int:
+             deadline: str | date, actor: Actor) -> int:
     description, owner = (description or "").strip(), (owner or "").strip()
     if not description:
         raise InterviewError("整改任务：内容不能为空")
@@ -166,6 +169,7 @@ def add_task(engine: Engine, interview_id: int, *, description: str, owner: str,
         record = session.get(Interview, interview_id)
         if record is None or record.deleted:
             raise InterviewError(f"约谈记录：找不到编号 {interview_id}")
+        require_for(session, actor, "interview", record.adcode)
         held = _parse_date(record.interview_date, "约谈日期")
         if held is None:
             raise InterviewError("整改期限：请先填写约谈日期，再布置整改任务")
@@ -177,7 +181,7 @@ def add_task(engine: Engine, interview_id: int, *, description: str, owner: str,
                                  deadline=due.isoformat())
         session.add(task)
         session.flush()
-        audit(session, user, "rectification_task", task.id, "create", None, task.model_dump())
+        audit(session, str(actor), "rectification_task", task.id, "create", None, task.model_dump())
         _touch(session, record)
         session.commit()
         return task.id
@@ -191,24 +195,25 @@ def _touch(session: Session, record: Interview) -> None:
     session.add(record)
 
 
-def complete_task(engine: Engine, task_id: int, *, user: str, done: bool = True) -> None:
+def complete_task(engine: Engine, task_id: int, *, actor: Actor, done: bool = True) -> None:
     with Session(engine) as session:
         task = session.get(RectificationTask, task_id)
         if task is None or task.deleted:
             raise InterviewError(f"整改任务：找不到编号 {task_id}")
         record = session.get(Interview, task.interview_id)
+        require_for(session, actor, "interview", record.adcode)
         if record.status == "已整改/销号":
             raise InterviewError("整改任务：该约谈已销号，任务不能再改动")
         before = task.model_dump()
         task.done, task.done_at = done, now() if done else ""
         session.add(task)
-        audit(session, user, "rectification_task", task_id, "complete" if done else "reopen",
+        audit(session, str(actor), "rectification_task", task_id, "complete" if done else "reopen",
               before, task.model_dump())
         _touch(session, record)
         session.commit()
 
 
-def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, user: str) -> None:
+def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, actor: Actor) -> None:
     """Soft delete (or undo it); the record and its tasks are kept."""
     if not deleted:
         with Session(engine) as session:
@@ -224,15 +229,16 @@ def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, user: str) 
         record.version += 1  # an open edit form of this record is now stale
         record.updated_at = now()
 
-    _audited(engine, Interview, interview_id, user, "delete" if deleted else "restore", change,
+    _audited(engine, Interview, interview_id, actor, "delete" if deleted else "restore", change,
              f"约谈记录：找不到编号 {interview_id}")
 
 
-def _audited(engine: Engine, model: type, record_id: int, user: str, action: str, change,
+def _audited(engine: Engine, model: type, record_id: int, actor: Actor, action: str, change,
              missing: str) -> None:
     try:
-        audited_change(engine, model, record_id, user=user, action=action, change=change,
-                       missing=missing)
+        audited_change(engine, model, record_id, user=str(actor), action=action, change=change,
+                       missing=missing, guard=lambda session, record: require_for(
+                           session, actor, "interview", record.adcode))
     except LookupError as exc:
         raise InterviewError(str(exc)) from None
 

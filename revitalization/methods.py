@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from revitalization.access import Actor, require
 from revitalization.audit import audit, now
 from revitalization.config import EDITABLE, IndicatorSystem, apply_overrides
 from revitalization.engine import assess
@@ -100,18 +101,19 @@ def preview(observations: pd.DataFrame, regions: pd.DataFrame, before: Indicator
     return table[changed].sort_values("新类内名次")
 
 
-def save(engine: Engine, raw: Any, file_name: str, overrides: dict, *, user: str,
+def save(engine: Engine, raw: Any, file_name: str, overrides: dict, *, actor: Actor,
          note: str) -> int:
     """Validate and keep a new version; returns its number."""
+    require(actor, "method")
     if not note.strip():
         raise ValueError("修改说明：不能为空（请写明调整的依据，如文件号）")
     config = apply_overrides(raw, overrides, source_name(file_name, None))  # raises ConfigError
     with Session(engine) as session:
-        version = MethodVersion(at=now(), user=user, note=note.strip(),
+        version = MethodVersion(at=now(), user=str(actor), note=note.strip(),
                                 overrides=json.dumps(overrides, ensure_ascii=False, sort_keys=True),
                                 fingerprint=config.fingerprint())
         session.add(version)
         session.flush()
-        audit(session, user, "method_version", version.id, "create", None, version.model_dump())
+        audit(session, str(actor), "method_version", version.id, "create", None, version.model_dump())
         session.commit()
         return version.id

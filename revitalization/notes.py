@@ -6,7 +6,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from revitalization.audit import audit, audited_change, now
+from revitalization.access import Actor
+from revitalization.audit import audit, audited_change, now, require_for
 from revitalization.store import CountyNote, Region
 
 MAX_LENGTH = 2000
@@ -16,7 +17,7 @@ class NoteError(ValueError):
     """A refused note, with the field at fault named in Chinese."""
 
 
-def add_note(engine: Engine, adcode: str, year: int, text: str, *, user: str) -> int:
+def add_note(engine: Engine, adcode: str, year: int, text: str, *, actor: Actor) -> int:
     text = (text or "").strip()
     if not text:
         raise NoteError("备注内容：不能为空")
@@ -27,31 +28,34 @@ def add_note(engine: Engine, adcode: str, year: int, text: str, *, user: str) ->
     with Session(engine) as session:
         if session.get(Region, adcode) is None:
             raise NoteError(f"区划代码：未知的区划代码 {adcode}")
-        note = CountyNote(adcode=adcode, year=int(year), text=text, author=user, created_at=now())
+        require_for(session, actor, "note", adcode)
+        note = CountyNote(adcode=adcode, year=int(year), text=text, author=actor.display,
+                          created_at=now())
         session.add(note)
         session.flush()
-        audit(session, user, "county_note", note.id, "create", None, note.model_dump())
+        audit(session, str(actor), "county_note", note.id, "create", None, note.model_dump())
         session.commit()
         return note.id
 
 
-def _set_deleted(engine: Engine, note_id: int, deleted: bool, user: str) -> None:
+def _set_deleted(engine: Engine, note_id: int, deleted: bool, actor: Actor) -> None:
     try:
-        audited_change(engine, CountyNote, note_id, user=user,
+        audited_change(engine, CountyNote, note_id, user=str(actor),
                        action="delete" if deleted else "restore",
                        change=lambda note: setattr(note, "deleted", deleted),
-                       missing=f"备注编号：找不到备注 {note_id}")
+                       missing=f"备注编号：找不到备注 {note_id}",
+                       guard=lambda session, note: require_for(session, actor, "note", note.adcode))
     except LookupError as exc:
         raise NoteError(str(exc)) from None
 
 
-def delete_note(engine: Engine, note_id: int, *, user: str) -> None:
+def delete_note(engine: Engine, note_id: int, *, actor: Actor) -> None:
     """Soft delete: the note is hidden, kept, and can be restored."""
-    _set_deleted(engine, note_id, True, user)
+    _set_deleted(engine, note_id, True, actor)
 
 
-def restore_note(engine: Engine, note_id: int, *, user: str) -> None:
-    _set_deleted(engine, note_id, False, user)
+def restore_note(engine: Engine, note_id: int, *, actor: Actor) -> None:
+    _set_deleted(engine, note_id, False, actor)
 
 
 def list_notes(engine: Engine, adcode: str, *, include_deleted: bool = False) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from revitalization.access import Actor, require
 from revitalization.config import Method
 from revitalization.engine import KEY, Assessment, progress
 from revitalization.store import Publication, PublishedResult
@@ -103,13 +104,14 @@ def _frames(payloads: dict[str, str], year: int, template: Assessment) -> tuple[
     return scores, wide
 
 
-def publish(engine: Engine, assessment: Assessment, year: int, *, user: str,
+def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
             reason: str = "") -> int:
     """Freeze ``year``'s results; returns the revision number.
 
     Publishing a year again is a correction: it needs a reason and is refused when
     nothing would change.
     """
+    require(actor, "publish")
     payloads = snapshot(assessment, year)
     with Session(engine) as session:
         last = session.exec(select(Publication).where(Publication.year == year)
@@ -123,7 +125,7 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, user: str,
             if {r.adcode: r.payload for r in frozen} == payloads:
                 raise PublishError(f"{year} 年重新计算的结果与已发布结果完全相同，无需重新发布")
         pub = Publication(year=year, revision=(last.revision + 1) if last else 1,
-                          fingerprint=assessment.fingerprint, published_by=user,
+                          fingerprint=assessment.fingerprint, published_by=str(actor),
                           published_at=datetime.now(UTC).isoformat(timespec="seconds"),
                           reason=reason.strip())
         session.add(pub)

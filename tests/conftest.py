@@ -7,6 +7,7 @@ import os
 import pytest
 
 from revitalization import demo, store
+from revitalization.access import Actor
 from revitalization.config import load_config
 from revitalization.engine import assess
 from revitalization.regions import load_regions
@@ -50,3 +51,8 @@ def db_engine(request):
     yield engine
     store.SQLModel.metadata.drop_all(engine)
     engine.dispose()
+
+
+def admin(name: str = "管理员") -> Actor:
+    """A 省级管理员 named ``name`` (the audit trail records "name（省级管理员）")."""
+    return Actor(name, name, "province_admin")

@@ -11,6 +11,7 @@ import io
 
 import pandas as pd
 import pytest
+from conftest import admin
 from sqlalchemy import text
 
 from revitalization import store
@@ -106,15 +107,15 @@ def test_gbk_csv_imports_and_rolls_back(seeded, config, regions, observations):
     assert report.ok and report.encoding == "GBK/GB18030"
     existing = store.read_observations(seeded)
     before = snapshot(seeded)
-    batch = commit(seeded, report, existing, file_name="随县.csv", user="县级填报员")
+    batch = commit(seeded, report, existing, file_name="随县.csv", actor=admin("县级填报员"))
     after = store.read_observations(seeded)
     row = after[(after["adcode"] == "421321") & (after["year"] == 2025)]
     assert set(row["indicator"]) == {"sanitary_toilets", "labour_productivity"}
     # Re-importing the same file changes nothing.
     again = validate("随县.csv", data, regions=regions, config=config, existing=after)
     assert (diff(again, after)["status"] == "不变").all()
-    assert commit(seeded, again, after, file_name="随县.csv", user="县级填报员") is None
-    assert rollback(seeded, batch, user="省级管理员") == 2
+    assert commit(seeded, again, after, file_name="随县.csv", actor=admin("县级填报员")) is None
+    assert rollback(seeded, batch, actor=admin("省级管理员")) == 2
     restored = store.read_observations(seeded)
     pd.testing.assert_frame_equal(restored.drop(columns="source"),
                                   existing.drop(columns="source"))
@@ -132,11 +133,11 @@ def test_changed_values_preview_and_rollback_restores_old(seeded, config, region
     preview = diff(report, existing)
     assert preview["status"].tolist() == ["修改"] and preview["old"].iloc[0] == pytest.approx(old)
     with pytest.raises(ValueError, match="已发布年度 2024 年"):
-        commit(seeded, report, existing, file_name="x.csv", user="u", published_years={2024})
-    batch = commit(seeded, report, existing, file_name="x.csv", user="u", published_years={2024},
+        commit(seeded, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024})
+    batch = commit(seeded, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024},
                    reason="随县更正")
     assert batches(seeded).iloc[0]["published_years"] == "2024"
-    rollback(seeded, batch, user="u")
+    rollback(seeded, batch, actor=admin("u"))
     now = store.read_observations(seeded).set_index(["adcode", "year", "indicator"])["value"]
     assert now[("421321", 2024, "sanitary_toilets")] == pytest.approx(old)
 
@@ -173,7 +174,7 @@ def test_manual_edit_needs_a_reason_is_checked_and_undoable(seeded, config, regi
     from revitalization.importer import edit_value
 
     existing = store.read_observations(seeded)
-    args = {"adcode": "421321", "year": 2024, "indicator": "sanitary_toilets", "user": "u",
+    args = {"adcode": "421321", "year": 2024, "indicator": "sanitary_toilets", "actor": admin("u"),
             "regions": regions, "config": config, "existing": existing}
     with pytest.raises(ValueError, match="修改原因：不能为空"):
         edit_value(seeded, value="97", reason=" ", **args)
@@ -184,7 +185,7 @@ def test_manual_edit_needs_a_reason_is_checked_and_undoable(seeded, config, regi
     assert now[("421321", 2024, "sanitary_toilets")] == 97.0
     assert audit_rows(seeded, "import_batch")["action"].tolist() == ["import"]
     assert batches(seeded).iloc[0]["reason"] == "县里复核后更正"
-    rollback(seeded, batch, user="u")
+    rollback(seeded, batch, actor=admin("u"))
 
 
 def test_wide_export_has_units_and_no_formulas(config, regions, observations):

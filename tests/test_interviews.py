@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import admin
 
 from revitalization import store
 from revitalization.audit import audit_rows
@@ -32,32 +33,32 @@ def seeded(db_engine, config, regions):
 
 
 def held(engine, interview_id, version=1):
-    return save_interview(engine, interview_id, version=version, user="省委农办",
+    return save_interview(engine, interview_id, version=version, actor=admin("省委农办"),
                           interview_date="2026-02-10", level="省", interviewees="县委书记、县长",
                           issues=["综合得分连续两年下降", "生活污水治理滞后"], status="已约谈",
                           today=TODAY)
 
 
 def test_the_whole_cycle_is_audited(seeded, assessment):
-    iid = open_interview(seeded, assessment, SUIXIAN, 2025, user="省委农办")
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("省委农办"))
     version = held(seeded, iid)
     task = add_task(seeded, iid, description="完成 20 个村生活污水治理", owner="县住建局",
-                    deadline="2026-06-30", user="省委农办")
+                    deadline="2026-06-30", actor=admin("省委农办"))
     with pytest.raises(ConcurrentEditError):  # a task change is a change of the interview
-        save_interview(seeded, iid, version=version, user="随州市", status="整改中", today=TODAY)
+        save_interview(seeded, iid, version=version, actor=admin("随州市"), status="整改中", today=TODAY)
     version += 1
-    version = save_interview(seeded, iid, version=version, user="随州市", status="整改中",
+    version = save_interview(seeded, iid, version=version, actor=admin("随州市"), status="整改中",
                              today=TODAY)
     with pytest.raises(InterviewError, match="尚有 1 项未完成，不能销号"):
-        save_interview(seeded, iid, version=version, user="随州市", status="已整改/销号",
+        save_interview(seeded, iid, version=version, actor=admin("随州市"), status="已整改/销号",
                        today=TODAY)
-    complete_task(seeded, task, user="随州市")
-    version = save_interview(seeded, iid, version=version + 1, user="省委农办",
+    complete_task(seeded, task, actor=admin("随州市"))
+    version = save_interview(seeded, iid, version=version + 1, actor=admin("省委农办"),
                              status="已整改/销号", today=TODAY)
     record = interviews(seeded, year=2025).iloc[0]
     assert record["status"] == "已整改/销号" and record["version"] == version == 6
     with pytest.raises(InterviewError, match="已销号，任务不能再改动"):
-        complete_task(seeded, task, user="随州市", done=False)
+        complete_task(seeded, task, actor=admin("随州市"), done=False)
     assert record["issues"] == ["综合得分连续两年下降", "生活污水治理滞后"]
     log = audit_rows(seeded)
     assert log["action"].tolist() == ["create", "status", "create", "status", "complete", "status"]
@@ -66,14 +67,14 @@ def test_the_whole_cycle_is_audited(seeded, assessment):
 
 
 def test_illegal_transitions_are_refused(seeded, assessment):
-    iid = open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
     with pytest.raises(InterviewError, match="不能从“待约谈”改为“整改中”"):
-        save_interview(seeded, iid, version=1, user="u", status="整改中", today=TODAY)
+        save_interview(seeded, iid, version=1, actor=admin("u"), status="整改中", today=TODAY)
     version = held(seeded, iid)
     with pytest.raises(InterviewError, match="不能从“已约谈”改为“待约谈”"):
-        save_interview(seeded, iid, version=version, user="u", status="待约谈", today=TODAY)
+        save_interview(seeded, iid, version=version, actor=admin("u"), status="待约谈", today=TODAY)
     with pytest.raises(InterviewError, match="进入整改前至少布置一项整改任务"):
-        save_interview(seeded, iid, version=version, user="u", status="整改中", today=TODAY)
+        save_interview(seeded, iid, version=version, actor=admin("u"), status="整改中", today=TODAY)
     assert interviews(seeded).iloc[0]["status"] == "已约谈"
 
 
@@ -86,56 +87,56 @@ def test_illegal_transitions_are_refused(seeded, assessment):
     ({"interview_date": "2026/02/10"}, "约谈日期：日期格式应为 YYYY-MM-DD"),
 ])
 def test_invalid_input_names_the_field(seeded, assessment, changes, message):
-    iid = open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
     fields = {"interview_date": "2026-02-10", "level": "省", "interviewees": "县长",
               "issues": ["问题"], **changes}
     with pytest.raises(InterviewError, match=message):
-        save_interview(seeded, iid, version=1, user="u", status="已约谈", today=TODAY, **fields)
+        save_interview(seeded, iid, version=1, actor=admin("u"), status="已约谈", today=TODAY, **fields)
     assert interviews(seeded).iloc[0]["version"] == 1  # nothing changed
 
 
 def test_deadline_before_the_interview_is_refused(seeded, assessment):
-    iid = open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
     with pytest.raises(InterviewError, match="请先填写约谈日期"):
-        add_task(seeded, iid, description="x", owner="y", deadline="2026-04-01", user="u")
+        add_task(seeded, iid, description="x", owner="y", deadline="2026-04-01", actor=admin("u"))
     held(seeded, iid)
     with pytest.raises(InterviewError, match="整改期限：2026-01-01 早于约谈日期 2026-02-10"):
-        add_task(seeded, iid, description="x", owner="y", deadline="2026-01-01", user="u")
+        add_task(seeded, iid, description="x", owner="y", deadline="2026-01-01", actor=admin("u"))
 
 
 def test_concurrent_edit_is_detected(seeded, assessment):
-    iid = open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
     # Two people read version 1; the first save wins, the second is refused with a message.
-    save_interview(seeded, iid, version=1, user="甲", interviewees="县长", today=TODAY)
+    save_interview(seeded, iid, version=1, actor=admin("甲"), interviewees="县长", today=TODAY)
     with pytest.raises(ConcurrentEditError, match="已被他人修改"):
-        save_interview(seeded, iid, version=1, user="乙", interviewees="县委书记", today=TODAY)
+        save_interview(seeded, iid, version=1, actor=admin("乙"), interviewees="县委书记", today=TODAY)
     assert interviews(seeded).iloc[0]["interviewees"] == "县长"
 
 
 def test_only_flagged_units_once_per_year_and_soft_delete(seeded, assessment):
     with pytest.raises(InterviewError, match="未列入约谈预警"):
-        open_interview(seeded, assessment, "420117", 2025, user="u")  # 新洲区, top of the list
-    iid = open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+        open_interview(seeded, assessment, "420117", 2025, actor=admin("u"))  # 新洲区, top of the list
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
     with pytest.raises(InterviewError, match="已有约谈记录"):
-        open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
-    set_deleted(seeded, iid, deleted=True, user="u")
+        open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
+    set_deleted(seeded, iid, deleted=True, actor=admin("u"))
     assert interviews(seeded).empty
     assert len(interviews(seeded, include_deleted=True)) == 1
-    set_deleted(seeded, iid, deleted=False, user="u")
+    set_deleted(seeded, iid, deleted=False, actor=admin("u"))
     assert len(interviews(seeded)) == 1
     # Deleted A, opened B, then restoring A would make two live records: refused.
-    set_deleted(seeded, iid, deleted=True, user="u")
-    open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+    set_deleted(seeded, iid, deleted=True, actor=admin("u"))
+    open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
     with pytest.raises(InterviewError, match="不能恢复"):
-        set_deleted(seeded, iid, deleted=False, user="u")
+        set_deleted(seeded, iid, deleted=False, actor=admin("u"))
     assert len(interviews(seeded)) == 1
 
 
 def test_overdue_tasks_and_closing_the_loop(seeded, assessment):
-    iid = open_interview(seeded, assessment, SUIXIAN, 2025, user="u")
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
     held(seeded, iid)
-    add_task(seeded, iid, description="早", owner="甲", deadline="2026-02-20", user="u")
-    add_task(seeded, iid, description="晚", owner="乙", deadline="2026-05-20", user="u")
+    add_task(seeded, iid, description="早", owner="甲", deadline="2026-02-20", actor=admin("u"))
+    add_task(seeded, iid, description="晚", owner="乙", deadline="2026-05-20", actor=admin("u"))
     frame = tasks(seeded, iid, today=TODAY)
     assert frame.set_index("description")["overdue"].to_dict() == {"早": True, "晚": False}
     assert outcome(assessment, SUIXIAN, 2025) is None  # no 2026 result yet

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import admin
 
 from revitalization import methods, store
 from revitalization.config import ConfigError, apply_overrides, load_raw
@@ -42,10 +43,10 @@ def test_preview_save_and_versions(seeded, config, regions, observations):
     changes = methods.preview(observations, regions, config, edited, 2025)
     assert len(changes) > 0 and (changes["现综合得分"] != changes["新综合得分"]).any()
     with pytest.raises(ValueError, match="修改说明：不能为空"):
-        methods.save(seeded, raw, name, extra, user="u", note="")
-    first = methods.save(seeded, raw, name, extra, user="省级管理员", note="省委农办〔2026〕1号")
+        methods.save(seeded, raw, name, extra, actor=admin("u"), note="")
+    first = methods.save(seeded, raw, name, extra, actor=admin("省级管理员"), note="省委农办〔2026〕1号")
     second = methods.save(seeded, raw, name, methods.merge(extra, {"groups": {"talent": 2.0}}),
-                          user="省级管理员", note="再调整")
+                          actor=admin("省级管理员"), note="再调整")
     history = methods.versions(seeded)
     assert history["id"].tolist() == [second, first]  # every version is kept
     now = methods.current(raw, name, seeded)

@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 import streamlit as st
+from conftest import admin
 from streamlit.testing.v1 import AppTest
 
 from components.pages import PAGES
@@ -354,7 +355,7 @@ def test_laggards_interview_workflow(app):
 
     record = interviews(cached.engine(), year=2025).iloc[0]
     save_interview(cached.engine(), int(record["id"]), version=int(record["version"]),
-                   user="另一位用户", interviewees="县长")
+                   actor=admin("另一位用户"), interviewees="县长")
     next(t for t in at.text_area if t.label.startswith("约谈指出的问题")).set_value("问题")
     next(b for b in at.button if b.label == "保存").click()
     at.run()
@@ -375,7 +376,7 @@ def test_data_page_imports_previews_and_rolls_back(app):
     data = ("区划代码,年度,农村卫生厕所普及率（%）\n421321,2026,97.5\n").encode("gbk")
     report = importer.validate("随县.csv", data, regions=cached.regions(), config=cached.config(),
                                existing=obs)
-    importer.commit(engine, report, obs, file_name="随县.csv", user="测试")
+    importer.commit(engine, report, obs, file_name="随县.csv", actor=admin("测试"))
     cached.invalidate()
     at.run()
     history = next(d.value for d in at.dataframe if "文件" in d.value.columns)

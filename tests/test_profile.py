@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import admin
 
 from revitalization import profile, store
 from revitalization.audit import audit_rows
@@ -47,16 +48,16 @@ def seeded(db_engine, config, regions):
 
 
 def test_notes_are_validated_soft_deleted_and_audited(seeded):
-    note = add_note(seeded, "421321", 2024, "  2024 年洪灾影响生态得分 ", user="王五")
+    note = add_note(seeded, "421321", 2024, "  2024 年洪灾影响生态得分 ", actor=admin("王五"))
     assert list_notes(seeded, "421321")["text"].tolist() == ["2024 年洪灾影响生态得分"]
-    delete_note(seeded, note, user="王五")
+    delete_note(seeded, note, actor=admin("王五"))
     assert list_notes(seeded, "421321").empty
     assert len(list_notes(seeded, "421321", include_deleted=True)) == 1  # nothing lost
-    restore_note(seeded, note, user="赵六")
+    restore_note(seeded, note, actor=admin("赵六"))
     assert len(list_notes(seeded, "421321")) == 1
     log = audit_rows(seeded, "county_note")
     assert log["action"].tolist() == ["create", "delete", "restore"]
-    assert log["user"].tolist() == ["王五", "王五", "赵六"]
+    assert log["user"].tolist() == ["王五（省级管理员）", "王五（省级管理员）", "赵六（省级管理员）"]
     assert json.loads(log.iloc[1]["before"])["deleted"] is False
     assert json.loads(log.iloc[1]["after"])["deleted"] is True
 
@@ -69,5 +70,5 @@ def test_notes_are_validated_soft_deleted_and_audited(seeded):
 ])
 def test_bad_notes_are_refused_with_the_field_named(seeded, adcode, year, text, message):
     with pytest.raises(NoteError, match=message):
-        add_note(seeded, adcode, year, text, user="王五")
+        add_note(seeded, adcode, year, text, actor=admin("王五"))
     assert audit_rows(seeded).empty

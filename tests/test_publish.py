@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import admin
 
 from revitalization import store
 from revitalization.engine import assess
@@ -34,7 +35,7 @@ def corrected(observations):
 
 def test_published_year_survives_a_data_correction(seeded, assessment, observations, regions,
                                                     config):
-    assert publish(seeded, assessment, 2024, user="张三") == 1
+    assert publish(seeded, assessment, 2024, actor=admin("张三")) == 1
     fresh = assess(corrected(observations), regions, config)
     frozen = read_published(seeded, fresh)
     view = with_published(fresh, frozen)
@@ -52,31 +53,31 @@ def test_published_year_survives_a_data_correction(seeded, assessment, observati
 
 def test_a_correction_is_a_new_revision_with_a_reason(seeded, assessment, observations, regions,
                                                       config):
-    publish(seeded, assessment, 2024, user="张三")
+    publish(seeded, assessment, 2024, actor=admin("张三"))
     with pytest.raises(PublishError, match="请填写更正原因"):
-        publish(seeded, assessment, 2024, user="张三")
+        publish(seeded, assessment, 2024, actor=admin("张三"))
     with pytest.raises(PublishError, match="完全相同"):
-        publish(seeded, assessment, 2024, user="张三", reason="复核")
+        publish(seeded, assessment, 2024, actor=admin("张三"), reason="复核")
     fresh = assess(corrected(observations), regions, config)
-    assert publish(seeded, fresh, 2024, user="李四", reason="随县数据更正") == 2
+    assert publish(seeded, fresh, 2024, actor=admin("李四"), reason="随县数据更正") == 2
     history = publications(seeded)
     assert history["revision"].tolist() == [2, 1]  # the first version is kept
     assert history["reason"].tolist() == ["随县数据更正", ""]
     latest = read_published(seeded, fresh)[2024]
-    assert latest.revision == 2 and latest.published_by == "李四"
+    assert latest.revision == 2 and latest.published_by == "李四（省级管理员）"
     pd.testing.assert_frame_equal(with_published(fresh, {2024: latest}).year(2024),
                                   fresh.year(2024))
 
 
 def test_unknown_year_cannot_be_published(seeded, assessment):
     with pytest.raises(PublishError, match="1999 年没有考核结果"):
-        publish(seeded, assessment, 1999, user="张三")
+        publish(seeded, assessment, 1999, actor=admin("张三"))
     assert publications(seeded).empty
 
 
 def test_the_year_after_a_frozen_year_compares_with_what_is_shown(seeded, assessment,
                                                                   observations, regions, config):
-    publish(seeded, assessment, 2024, user="张三")
+    publish(seeded, assessment, 2024, actor=admin("张三"))
     obs = observations.copy()
     obs.loc[obs["year"] == 2024, "value"] *= 0.97  # a broad correction of 2024's data
     fresh = assess(obs, regions, config)
@@ -94,7 +95,7 @@ def test_the_year_after_a_frozen_year_compares_with_what_is_shown(seeded, assess
 
 def test_recompute_diff_survives_a_unit_leaving_the_assessment(seeded, assessment, observations,
                                                               config):
-    publish(seeded, assessment, 2024, user="张三")
+    publish(seeded, assessment, 2024, actor=admin("张三"))
     from revitalization.regions import load_regions
 
     changed = load_regions()

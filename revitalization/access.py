@@ -1,0 +1,76 @@
+"""Who may change what. Checked in the core, on every write — hiding a button is not enough.
+
+| 角色 | 可查看 | 可修改 |
+|---|---|---|
+| 省级管理员 | 全部 | 全部 |
+| 省级查看 | 全部 | 无 |
+| 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈记录和工作备注 |
+| 县级填报员 | 本县详情 | 本县的数据 |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = {"province_admin": "省级管理员", "province_viewer": "省级查看",
+         "city": "市州用户", "county": "县级填报员"}
+ACTIONS = {
+    "data": "修改指标数据",
+    "interview": "修改约谈记录",
+    "note": "修改工作备注",
+    "publish": "发布考核结果",
+    "method": "修改指标体系",
+    "rollback": "撤销导入批次",
+}
+
+
+class PermissionDenied(PermissionError, ValueError):
+    """A write the actor may not make; the message says who, what and why, in Chinese.
+    (Also a ValueError, so every page that shows refused input shows this too.)"""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting: what the audit trail records and what permissions are checked on."""
+
+    username: str
+    display: str
+    role: str
+    scope: str = ""  # the city adcode of a 市州用户, the county adcode of a 县级填报员
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"未知的角色 {self.role!r}")
+        if self.role in ("city", "county") and len(self.scope) != 6:
+            raise ValueError(f"{ROLES[self.role]}必须指定所属的 6 位区划代码")
+
+    def __str__(self) -> str:
+        return f"{self.display}（{ROLES[self.role]}）"
+
+    def covers(self, adcode: str, city: str) -> bool:
+        """Whether a county (with its city) is within this actor's scope."""
+        if self.role in ("province_admin", "province_viewer"):
+            return True
+        return self.scope == (city if self.role == "city" else adcode)
+
+
+DEMO_ACTOR = Actor("demo", "本地用户（未启用登录）", "province_admin")
+
+
+def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | None = None) -> bool:
+    if actor.role == "province_admin":
+        return True
+    if actor.role == "province_viewer":
+        return False
+    in_scope = adcode is not None and actor.covers(adcode, city or "")
+    if actor.role == "city":
+        return action in ("interview", "note") and in_scope
+    return action == "data" and in_scope  # county clerk
+
+
+def require(actor: Actor, action: str, adcode: str | None = None, city: str | None = None,
+            name: str = "") -> None:
+    """Raise PermissionDenied unless ``actor`` may do ``action`` (for the county ``adcode``)."""
+    if not allowed(actor, action, adcode, city):
+        target = f"（{name or adcode}）" if adcode else ""
+        raise PermissionDenied(f"{actor}无权{ACTIONS[action]}{target}")
