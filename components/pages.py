@@ -31,6 +31,8 @@ PAGES: tuple[PageSpec, ...] = (
              "简报要点文字与考核结果表下载"),
     PageSpec("data", "数据管理", "database", "pages/data.py", "工具",
              "数据集概况、指标体系配置与区划名录"),
+    PageSpec("audit", "审计日志", "history", "pages/audit.py", "工具",
+             "所有写入操作的记录：谁、何时、改了什么，只读"),
 )
 
 

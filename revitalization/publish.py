@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization.access import Actor, require
+from revitalization.audit import audit
 from revitalization.config import Method
 from revitalization.engine import KEY, Assessment, progress
 from revitalization.store import Publication, PublishedResult
@@ -132,6 +133,7 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
         session.flush()
         session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
                         for a, p in payloads.items())
+        audit(session, str(actor), "publication", pub.id, "publish", None, pub.model_dump())
         try:
             session.commit()
         except IntegrityError:
