@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import cached
-from components.layout import routed, sidebar
+from components.layout import login_gate, routed, sidebar
 from components.pages import PAGES
 from revitalization.config import ConfigError
 from revitalization.regions import RegionError
@@ -23,6 +23,7 @@ try:  # a bad configuration file stops here with the file and key named, not a t
 except (ConfigError, RegionError) as exc:
     st.error(f"**配置文件有误，看板无法启动。** 请修改后刷新页面。\n\n{exc}", icon=":material/error:")
     st.stop()
+login_gate()
 sidebar()
 with routed():
     navigation.run()

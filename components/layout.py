@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,6 +13,7 @@ import streamlit as st
 from components import cached
 from revitalization import export
 from revitalization.access import DEMO_ACTOR, Actor
+from revitalization.accounts import LoginError, auth_mode, authenticate, session_minutes
 from revitalization.figures import TOPOJSON_URL
 from revitalization.paths import ROOT
 from revitalization.views import md
@@ -91,10 +93,46 @@ def header(title: str, caption: str = "") -> None:
                    "重新计算的差异见「数据管理」。")
 
 
+ACTOR_KEY, SEEN_KEY = "actor", "actor_seen"
+
+
 def current_user() -> Actor:
     """Who is acting: every write is checked against and recorded for this person. Without
     log-in configured (the demo), a local administrator."""
-    return DEMO_ACTOR
+    if auth_mode() == "off":
+        return DEMO_ACTOR
+    return st.session_state[ACTOR_KEY]
+
+
+def login_gate() -> None:
+    """When log-in is on, stop here until a valid log-in; sessions time out when idle."""
+    if auth_mode() == "off":
+        return
+    actor, seen = st.session_state.get(ACTOR_KEY), st.session_state.get(SEEN_KEY, 0.0)
+    if actor is not None and time.time() - seen <= session_minutes() * 60:
+        st.session_state[SEEN_KEY] = time.time()
+        with st.sidebar:
+            st.caption(f"当前用户：{md(str(actor))}")
+            if st.button("退出登录", icon=":material/logout:", key="logout"):
+                st.session_state.pop(ACTOR_KEY, None)
+                st.rerun()
+        return
+    st.title("湖北省乡村振兴责任制考核看板")
+    if actor is not None:
+        st.session_state.pop(ACTOR_KEY, None)
+        st.warning(f"已超过 {session_minutes()} 分钟未操作，请重新登录。", icon=":material/timer_off:")
+    with st.form("login"):
+        username = st.text_input("用户名")
+        password = st.text_input("密码", type="password")
+        if st.form_submit_button("登录", icon=":material/login:"):
+            try:
+                actor = authenticate(cached.engine(), username, password)
+            except LoginError as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                st.session_state[ACTOR_KEY], st.session_state[SEEN_KEY] = actor, time.time()
+                st.rerun()
+    st.stop()
 
 
 def chart(fig: go.Figure, *, key: str, export_name: str | None = None, **kwargs):

@@ -195,6 +195,20 @@ class MethodVersion(SQLModel, table=True):
     fingerprint: str = Field(max_length=64)
 
 
+class Account(SQLModel, table=True):
+    """A local log-in account; the password is stored only as an scrypt hash."""
+
+    username: str = Field(primary_key=True, max_length=64)
+    display: str
+    role: str = Field(max_length=32)
+    scope: str = Field(default="", max_length=6)
+    password_hash: str
+    created_at: str
+    disabled: bool = False
+    failures: int = 0  # consecutive failed log-ins
+    locked_until: str = ""  # ISO time; log-in refused until then
+
+
 def database_url() -> str:
     """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
     return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"

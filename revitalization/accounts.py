@@ -1,0 +1,165 @@
+"""Local accounts: scrypt password hashes, throttled log-in, and the admin bootstrap command.
+
+    .venv/bin/python -m revitalization.accounts create-admin --username admin --display 管理员
+
+reads the password from ``REVITALIZATION_ADMIN_PASSWORD`` or asks for it (never from the
+repository). Log-in is off in demo mode; set ``REVITALIZATION_AUTH=local`` to require it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from revitalization.access import ROLES, Actor, require
+from revitalization.audit import audit, now
+from revitalization.store import Account
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MIN_PASSWORD = 10
+MAX_FAILURES = 5  # then locked for LOCK_MINUTES; every further failure locks again
+LOCK_MINUTES = 15
+
+
+class LoginError(ValueError):
+    """A refused log-in or account change, in Chinese (never says which part was wrong)."""
+
+
+def auth_mode() -> str:
+    """``local`` when log-in is required, else ``off`` (the demo)."""
+    return "local" if os.environ.get("REVITALIZATION_AUTH", "").strip().lower() == "local" else "off"
+
+
+def session_minutes() -> int:
+    try:
+        return max(5, int(os.environ.get("REVITALIZATION_SESSION_MINUTES", "30")))
+    except ValueError:
+        return 30
+
+
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
+    return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        _, n, r, p, salt, digest = stored.split("$")
+        check = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32,
+                               n=int(n), r=int(r), p=int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(check.hex(), digest)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise LoginError(f"密码：至少 {MIN_PASSWORD} 位")
+    if password.isdigit() or password.isalpha():
+        raise LoginError("密码：应同时包含字母和数字（或符号）")
+
+
+def create_account(engine: Engine, *, username: str, display: str, role: str, password: str,
+                   scope: str = "", actor: Actor | None = None) -> Actor:
+    """Create an account. Without ``actor`` this is the bootstrap: only while no account
+    exists (the first administrator, from the command line)."""
+    username = username.strip()
+    if not username or not username.isascii() or not username.replace("_", "").isalnum():
+        raise LoginError("用户名：只能由字母、数字和下划线组成")
+    if role not in ROLES:
+        raise LoginError(f"角色：应为 {'、'.join(ROLES)} 之一")
+    _check_password(password)
+    account_actor = Actor(username, display.strip() or username, role, scope)  # validates scope
+    with Session(engine) as session:
+        if actor is None:
+            if session.exec(select(Account)).first() is not None:
+                raise LoginError("已有账号：请由省级管理员在系统中创建新账号")
+        else:
+            require(actor, "method")  # account management is for 省级管理员 only
+        if session.get(Account, username) is not None:
+            raise LoginError(f"用户名：{username} 已存在")
+        account = Account(username=username, display=account_actor.display, role=role, scope=scope,
+                          password_hash=hash_password(password), created_at=now())
+        session.add(account)
+        record = account.model_dump(exclude={"password_hash"})
+        audit(session, str(actor) if actor else "系统初始化", "account", username, "create", None,
+              record)
+        session.commit()
+    return account_actor
+
+
+def authenticate(engine: Engine, username: str, password: str, *,
+                 at: datetime | None = None) -> Actor:
+    """The account's Actor, or LoginError. Failures are counted; after MAX_FAILURES the
+    account is locked for LOCK_MINUTES (unknown names are refused the same way)."""
+    at = at or datetime.now(UTC)
+    with Session(engine) as session:
+        account = session.get(Account, username.strip())
+        if account is None or account.disabled:
+            verify_password(password, hash_password("x" * MIN_PASSWORD))  # same time either way
+            raise LoginError("用户名或密码错误")
+        if account.locked_until and datetime.fromisoformat(account.locked_until) > at:
+            left = datetime.fromisoformat(account.locked_until) - at
+            minutes = max(1, int(left.total_seconds() // 60) + 1)
+            raise LoginError(f"登录失败次数过多，请 {minutes} 分钟后再试")
+        if not verify_password(password, account.password_hash):
+            account.failures += 1
+            if account.failures >= MAX_FAILURES:
+                account.locked_until = (at + timedelta(minutes=LOCK_MINUTES)).isoformat()
+            session.add(account)
+            audit(session, username, "account", username, "login_failed", None,
+                  {"failures": account.failures})
+            session.commit()
+            if account.locked_until and datetime.fromisoformat(account.locked_until) > at:
+                raise LoginError(f"登录失败次数过多，账号已锁定 {LOCK_MINUTES} 分钟")
+            raise LoginError("用户名或密码错误")
+        account.failures, account.locked_until = 0, ""
+        session.add(account)
+        session.commit()
+        return Actor(account.username, account.display, account.role, account.scope)
+
+
+def accounts(engine: Engine) -> pd.DataFrame:
+    with Session(engine) as session:
+        rows = [a.model_dump(exclude={"password_hash"}) for a in session.exec(select(Account))]
+    return pd.DataFrame(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from revitalization import store
+    from revitalization.config import load_config
+    from revitalization.regions import load_regions
+
+    parser = argparse.ArgumentParser(description="创建第一个省级管理员账号")
+    sub = parser.add_subparsers(dest="command", required=True)
+    create = sub.add_parser("create-admin")
+    create.add_argument("--username", required=True)
+    create.add_argument("--display", default="")
+    args = parser.parse_args(argv)
+    password = os.environ.get("REVITALIZATION_ADMIN_PASSWORD") or getpass.getpass("密码：")
+    engine = store.make_engine()
+    store.create_db_and_tables(engine)
+    store.sync_reference(engine, load_regions(), load_config())
+    try:
+        created = create_account(engine, username=args.username, display=args.display,
+                                 role="province_admin", password=password)
+    except LoginError as exc:
+        print(f"未创建：{exc}", file=sys.stderr)
+        return 2
+    print(f"已创建：{created}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
