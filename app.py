@@ -3,27 +3,30 @@
 import streamlit as st
 
 from components import cached
-from components.layout import login_gate, routed, sidebar
+from components.layout import current_user, login_gate, routed, sidebar
 from components.pages import PAGES
+from revitalization.access import page_allowed
 from revitalization.config import ConfigError
 from revitalization.regions import RegionError
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",
                    layout="wide")
 
-sections: dict[str, list] = {}
-for spec in PAGES:
-    sections.setdefault(spec.section, []).append(
-        st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:", url_path=spec.key,
-                default=spec.default))
-navigation = st.navigation(sections)
 try:  # a bad configuration file stops here with the file and key named, not a traceback
     cached.config()
     cached.regions()
 except (ConfigError, RegionError) as exc:
     st.error(f"**配置文件有误，看板无法启动。** 请修改后刷新页面。\n\n{exc}", icon=":material/error:")
     st.stop()
-login_gate()
+login_gate()  # stops here until log-in, when log-in is on
+actor = current_user()
+sections: dict[str, list] = {}
+for spec in PAGES:
+    if page_allowed(actor, spec.key):
+        sections.setdefault(spec.section, []).append(
+            st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:", url_path=spec.key,
+                    default=spec.default or (actor.role == "county" and spec.key == "county")))
+navigation = st.navigation(sections)
 sidebar()
 with routed():
     navigation.run()

@@ -16,7 +16,7 @@ from components.layout import (
 )
 from components.zoom_map import show_zoom_map
 from revitalization import charts, explain, profile, views
-from revitalization.access import PermissionDenied
+from revitalization.access import PermissionDenied, detail_allowed
 from revitalization.classes import fixed_score_classes
 from revitalization.figures import locator_map, radar
 from revitalization.interviews import interviews, outcome, tasks
@@ -34,8 +34,11 @@ groups = list(config.groups)
 labels = [g.short for g in groups]
 
 options = profile.search_options(regions)
-codes = list(options)
-url_state("county_pick", "county", codes, codes[int(regions["assessed"].to_numpy().argmax())])
+actor = current_user()
+codes = [a for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True)
+         if detail_allowed(actor, a, c)]  # 市州用户 and 县级填报员: their own counties only
+assessed = set(regions.loc[regions["assessed"], "adcode"])
+url_state("county_pick", "county", codes, next((c for c in codes if c in assessed), codes[0]))
 adcode = st.selectbox("查找县（市、区）", codes, key="county_pick", format_func=options.get,
                       help="输入全称或简称即可搜索，如“随县”“恩施”")
 url_set("county_pick", "county", adcode)

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from components import cached
-from components.layout import ensure_router, header, is_demo, selected_year
+from components.layout import current_user, ensure_router, header, is_demo, selected_year
 from revitalization import briefing, export, profile, tabular, views
+from revitalization.access import detail_allowed
 from revitalization.notes import list_notes
 
 ensure_router()
@@ -69,7 +70,9 @@ st.markdown("Word 简报内容：封面；总体情况与全省地图；考核�
 
 st.subheader("县域画像与约谈单位汇编")
 options = profile.search_options(regions)
-codes = list(options)
+actor = current_user()
+codes = [a for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True)
+         if detail_allowed(actor, a, c)]
 left, right = st.columns(2)
 with left:
     adcode = st.selectbox("县（市、区）", codes, format_func=options.get, key="export_county",

@@ -8,7 +8,7 @@ import streamlit as st
 from components import cached
 from components.layout import current_user, ensure_router, header, selected_year
 from revitalization import views
-from revitalization.access import PermissionDenied
+from revitalization.access import PermissionDenied, allowed
 from revitalization.interviews import (
     INTERVIEWEES,
     LEVELS,
@@ -78,7 +78,12 @@ live = records[~records["deleted"].astype(bool)]
 if flash := st.session_state.pop("laggards_flash", None):
     st.success(flash)
 names = assessment.year(year)["name"]
-waiting = [a for a in table.index if a not in set(live["adcode"])]
+rows_year = assessment.year(year)
+mine = {a for a in rows_year.index if user.covers(a, rows_year.at[a, "city_adcode"])}  # visible
+live = live[live["adcode"].isin(mine)]
+records = records[records["adcode"].isin(mine)]
+waiting = [a for a in table.index if a not in set(live["adcode"])
+           and allowed(user, "interview", a, rows_year.at[a, "city_adcode"])]
 if waiting:
     c1, c2 = st.columns([3, 1])
     pick = c1.selectbox("为预警单位发起约谈", waiting, format_func=names.get, key="open_interview")

@@ -74,3 +74,17 @@ def require(actor: Actor, action: str, adcode: str | None = None, city: str | No
     if not allowed(actor, action, adcode, city):
         target = f"（{name or adcode}）" if adcode else ""
         raise PermissionDenied(f"{actor}无权{ACTIONS[action]}{target}")
+
+
+# Pages each role may open. A 县级填报员 works on its own county only (its profile, data
+# entry); everyone else sees the province (市州用户 in summary, its own counties in detail).
+CLERK_PAGES = ("county", "data")
+
+
+def page_allowed(actor: Actor, page: str) -> bool:
+    return actor.role != "county" or page in CLERK_PAGES
+
+
+def detail_allowed(actor: Actor, adcode: str, city: str) -> bool:
+    """Whether the actor may open a county's profile (detail): its own scope, or all."""
+    return actor.covers(adcode, city)

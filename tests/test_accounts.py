@@ -105,3 +105,27 @@ def test_the_app_asks_for_a_log_in_when_configured(tmp_path, monkeypatch):
     assert any("当前用户：管理员（省级管理员）" in c.value for c in at.sidebar.caption)
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_a_county_clerk_sees_only_its_own_county(tmp_path, monkeypatch):
+    from revitalization.access import Actor
+    from revitalization.accounts import create_account as create
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("REVITALIZATION_AUTH", "local")
+    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    main(["create-admin", "--username", "admin"])
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    create(engine, username="suixian", display="随县填报员", role="county", scope="421321",
+           password=PASSWORD, actor=Actor("admin", "admin", "province_admin"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.text_input[0].set_value("suixian")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "随县"  # its profile is its home page
+    assert at.selectbox(key="county_pick").options == ["随县（随州市）"]
+    st.cache_data.clear()
+    st.cache_resource.clear()
