@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from revitalization.access import ROLES, Actor, require
 from revitalization.audit import audit, now
+from revitalization.settings import setting
 from revitalization.store import Account
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -37,12 +38,12 @@ class LoginError(ValueError):
 
 def auth_mode() -> str:
     """``local`` when log-in is required, else ``off`` (the demo)."""
-    return "local" if os.environ.get("REVITALIZATION_AUTH", "").strip().lower() == "local" else "off"
+    return "local" if setting("REVITALIZATION_AUTH").strip().lower() == "local" else "off"
 
 
 def session_minutes() -> int:
     try:
-        return max(5, int(os.environ.get("REVITALIZATION_SESSION_MINUTES", "30")))
+        return max(5, int(setting("REVITALIZATION_SESSION_MINUTES", "30")))
     except ValueError:
         return 30
 

@@ -7,7 +7,6 @@ PostgreSQL instead; everything else works the same.
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -210,8 +209,10 @@ class Account(SQLModel, table=True):
 
 
 def database_url() -> str:
-    """``DATABASE_URL`` if set, else the default SQLite file under ``data/``."""
-    return os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
+    """``DATABASE_URL`` (environment or secrets.toml), else the SQLite file under ``data/``."""
+    from revitalization.settings import setting
+
+    return setting("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -13,14 +13,13 @@ outlines will sit a few hundred metres off the basemap.
 
 from __future__ import annotations
 
-import os
-
 import folium
 import pandas as pd
 
 from revitalization.classes import MISSING, Classes
 from revitalization.figures import BORDER, CITY_BORDER, HUBEI_LAT, HUBEI_LON, class_index, palette
 from revitalization.geo import map_geojson
+from revitalization.settings import setting
 
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
@@ -28,10 +27,10 @@ LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
 
 def tile_settings() -> tuple[str, str] | None:
     """The configured basemap (URL template, attribution), or None for no basemap."""
-    url = os.environ.get("REVITALIZATION_TILE_URL", "").strip()
+    url = setting("REVITALIZATION_TILE_URL").strip()
     if not url:
         return None
-    return url, os.environ.get("REVITALIZATION_TILE_ATTRIBUTION", "").strip() or "自定义底图"
+    return url, setting("REVITALIZATION_TILE_ATTRIBUTION").strip() or "自定义底图"
 
 
 def class_colors(frame: pd.DataFrame, classes: Classes) -> dict[str, str]:
