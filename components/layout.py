@@ -13,7 +13,13 @@ import streamlit as st
 from components import cached
 from revitalization import export
 from revitalization.access import DEMO_ACTOR, Actor
-from revitalization.accounts import LoginError, auth_mode, authenticate, session_minutes
+from revitalization.accounts import (
+    LoginError,
+    actor_for_identity,
+    auth_mode,
+    authenticate,
+    session_minutes,
+)
 from revitalization.figures import TOPOJSON_URL
 from revitalization.paths import ROOT
 from revitalization.views import md
@@ -106,7 +112,11 @@ def current_user() -> Actor:
 
 def login_gate() -> None:
     """When log-in is on, stop here until a valid log-in; sessions time out when idle."""
-    if auth_mode() == "off":
+    mode = auth_mode()
+    if mode == "off":
+        return
+    if mode == "oidc":
+        oidc_gate()
         return
     actor, seen = st.session_state.get(ACTOR_KEY), st.session_state.get(SEEN_KEY, 0.0)
     if actor is not None and time.time() - seen <= session_minutes() * 60:
@@ -133,6 +143,25 @@ def login_gate() -> None:
                 st.session_state[ACTOR_KEY], st.session_state[SEEN_KEY] = actor, time.time()
                 st.rerun()
     st.stop()
+
+
+def oidc_gate() -> None:
+    """Log-in through the office's identity provider (Streamlit ``st.login``)."""
+    if not st.user.is_logged_in:
+        st.title("湖北省乡村振兴责任制考核看板")
+        st.info("请使用单位统一身份认证登录。", icon=":material/badge:")
+        st.button("统一身份认证登录", on_click=st.login, icon=":material/login:")
+        st.stop()
+    try:
+        actor = actor_for_identity(cached.engine(), st.user.get("email"))
+    except LoginError as exc:
+        st.error(str(exc), icon=":material/block:")
+        st.button("退出", on_click=st.logout)
+        st.stop()
+    st.session_state[ACTOR_KEY] = actor
+    with st.sidebar:
+        st.caption(f"当前用户：{md(str(actor))}")
+        st.button("退出登录", on_click=st.logout, icon=":material/logout:", key="logout")
 
 
 def chart(fig: go.Figure, *, key: str, export_name: str | None = None, **kwargs):

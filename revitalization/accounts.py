@@ -37,8 +37,11 @@ class LoginError(ValueError):
 
 
 def auth_mode() -> str:
-    """``local`` when log-in is required, else ``off`` (the demo)."""
-    return "local" if setting("REVITALIZATION_AUTH").strip().lower() == "local" else "off"
+    """``local`` (accounts and passwords here), ``oidc`` (the office's identity provider
+    through Streamlit's ``st.login``; its ``[auth]`` section goes in secrets.toml) or
+    ``off`` (the demo)."""
+    mode = setting("REVITALIZATION_AUTH").strip().lower()
+    return mode if mode in ("local", "oidc") else "off"
 
 
 def session_minutes() -> int:
@@ -76,8 +79,9 @@ def create_account(engine: Engine, *, username: str, display: str, role: str, pa
     """Create an account. Without ``actor`` this is the bootstrap: only while no account
     exists (the first administrator, from the command line)."""
     username = username.strip()
-    if not username or not username.isascii() or not username.replace("_", "").isalnum():
-        raise LoginError("用户名：只能由字母、数字和下划线组成")
+    if not username or not username.isascii() or \
+            not all(c.isalnum() or c in "_.-@" for c in username):
+        raise LoginError("用户名：只能由字母、数字和 _ . - @ 组成（单点登录时填写邮箱）")
     if role not in ROLES:
         raise LoginError(f"角色：应为 {'、'.join(ROLES)} 之一")
     _check_password(password)
@@ -128,6 +132,16 @@ def authenticate(engine: Engine, username: str, password: str, *,
         account.failures, account.locked_until = 0, ""
         session.add(account)
         session.commit()
+        return Actor(account.username, account.display, account.role, account.scope)
+
+
+def actor_for_identity(engine: Engine, email: str | None) -> Actor:
+    """The account registered for an identity-provider user (username = e-mail address):
+    the provider proves who it is, the account here says what they may do."""
+    with Session(engine) as session:
+        account = session.get(Account, (email or "").strip())
+        if account is None or account.disabled:
+            raise LoginError(f"账号 {email or '（无邮箱）'} 未在本系统开通，请联系省级管理员")
         return Actor(account.username, account.display, account.role, account.scope)
 
 

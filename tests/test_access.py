@@ -79,3 +79,16 @@ def test_city_users_keep_to_their_counties(seeded, assessment):
     with pytest.raises(PermissionDenied, match="无权修改指标体系"):
         methods.save(seeded, raw, name, {"groups": {"talent": 2}}, actor=VIEWER, note="x")
     assert (audit_rows(seeded)["user"] == "随州市农办（市州用户）").all()
+
+
+def test_a_script_in_a_name_shows_as_text(observations, config, regions):
+    from revitalization import views
+    from revitalization.engine import assess
+
+    evil = regions.copy()
+    evil.loc[evil["adcode"] == SUIXIAN, "name"] = "<script>alert(1)</script>随县"
+    result = assess(observations, evil, config)
+    frame = views.map_frame(result, views.measures(config)[0], 2025).set_index("adcode")
+    assert "<script>" not in frame.at[SUIXIAN, "hover"]
+    assert "&lt;script&gt;" in frame.at[SUIXIAN, "hover"]
+    assert "<script>" not in views.md(evil.set_index("adcode").at[SUIXIAN, "name"])

@@ -147,3 +147,31 @@ def test_settings_come_from_environment_then_secrets_file(tmp_path, monkeypatch)
     monkeypatch.setenv("DATABASE_URL", "sqlite:///from-env.db")
     assert database_url() == "sqlite:///from-env.db"  # the environment wins
     settings._secrets.cache_clear()
+
+
+def test_single_sign_on_maps_the_identity_to_an_account(tmp_path, monkeypatch):
+    from revitalization.access import Actor
+    from revitalization.accounts import create_account as create
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("REVITALIZATION_AUTH", "oidc")
+    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    main(["create-admin", "--username", "admin"])
+    engine = store.make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    create(engine, username="li@suizhou.gov.cn", display="随州市农办", role="city", scope="421300",
+           password=PASSWORD, actor=Actor("admin", "admin", "province_admin"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.button] == ["统一身份认证登录"] and not at.get("plotly_chart")
+    at.user = {"is_logged_in": True, "email": "someone@else.cn"}
+    at.run()
+    assert any("未在本系统开通" in e.value for e in at.error)
+    at.user = {"is_logged_in": True, "email": "li@suizhou.gov.cn"}
+    at.run()
+    assert not at.exception and at.title[0].value == "全省总览"
+    assert any("随州市农办（市州用户）" in c.value for c in at.sidebar.caption)
+    st.cache_data.clear()
+    st.cache_resource.clear()
