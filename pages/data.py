@@ -8,9 +8,11 @@ import streamlit as st
 from components import cached
 from components.layout import current_user, ensure_router, header
 from revitalization import importer, methods, tabular
-from revitalization.access import PermissionDenied
+from revitalization.access import ROLES, PermissionDenied
+from revitalization.accounts import LoginError, accounts, auth_mode, create_account
 from revitalization.config import DIRECTIONS, ConfigError, apply_overrides
 from revitalization.publish import PublishError, publish, recompute_diff
+from revitalization.views import md
 
 ensure_router()
 
@@ -250,6 +252,32 @@ if not history.empty:
                                              "note": "说明", "overrides": "修改内容",
                                              "fingerprint": "方法指纹"}),
                      hide_index=True, width="stretch")
+
+if current_user().role == "province_admin" and auth_mode() != "off":
+    st.subheader("账号管理")
+    st.caption("仅省级管理员可见。密码以 scrypt 加盐哈希保存；单点登录用户名填写其邮箱。")
+    with st.form("create_account", clear_on_submit=True):
+        a1, a2, a3, a4 = st.columns(4)
+        new_user = a1.text_input("用户名")
+        new_display = a2.text_input("姓名 / 单位")
+        new_role = a3.selectbox("角色", list(ROLES), format_func=ROLES.get)
+        new_scope = a4.text_input("所属区划代码", help="市州用户填市州代码，县级填报员填县代码")
+        new_password = st.text_input("初始密码（至少 10 位，含字母和数字）", type="password")
+        if st.form_submit_button("创建账号", icon=":material/person_add:"):
+            try:
+                created = create_account(cached.engine(), username=new_user, display=new_display,
+                                         role=new_role, scope=new_scope.strip(),
+                                         password=new_password, actor=current_user())
+            except (LoginError, ValueError) as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"已创建账号：{md(str(created))}")
+    listing = accounts(cached.engine())
+    if not listing.empty:
+        st.dataframe(listing.rename(columns={
+            "username": "用户名", "display": "姓名 / 单位", "role": "角色", "scope": "区划代码",
+            "created_at": "创建时间", "disabled": "停用", "failures": "连续失败", "locked_until": "锁定至"}),
+            hide_index=True, width="stretch")
 
 st.subheader("区划名录")
 st.dataframe(regions.rename(columns={

@@ -175,3 +175,29 @@ def test_single_sign_on_maps_the_identity_to_an_account(tmp_path, monkeypatch):
     assert any("随州市农办（市州用户）" in c.value for c in at.sidebar.caption)
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+def test_admin_creates_accounts_in_the_app(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setenv("REVITALIZATION_AUTH", "local")
+    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    main(["create-admin", "--username", "admin", "--display", "管理员"])
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    at.text_input[0].set_value("admin")
+    at.text_input[1].set_value(PASSWORD)
+    at.button[0].click().run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    form = {t.label: t for t in at.text_input}
+    form["用户名"].set_value("suixian")
+    form["姓名 / 单位"].set_value("随县填报员")
+    form["所属区划代码"].set_value("421321")
+    form["初始密码（至少 10 位，含字母和数字）"].set_value(PASSWORD)
+    next(s for s in at.selectbox if s.label == "角色").set_value("county")
+    next(b for b in at.button if b.label == "创建账号").click().run()
+    assert any("已创建账号：随县填报员（县级填报员）" in s.value for s in at.success), \
+        [e.value for e in at.error]
+    st.cache_data.clear()
+    st.cache_resource.clear()
