@@ -198,12 +198,12 @@ st.subheader("指标体系")
 st.caption(f"现行方法：{config.source_path} · 指纹 {config.fingerprint()}。可在下表中修改权重、"
            "上下阈值和门槛值（灰色列不可改）；先预览对排名的影响，再填写说明保存为新版本，历次版本均保留。")
 group_table = pd.DataFrame([{"code": g.code, "振兴": g.name, "weight": g.weight}
-                            for g in config.groups]).set_index("code")
+                            for g in config.groups]).set_index("code").rename_axis("代码")
 indicator_table = pd.DataFrame([{
     "code": i.code, "指标": i.name, "振兴类别": config.group(i.group).short, "单位": i.unit,
     "方向": DIRECTIONS[i.direction], "weight": i.weight, "lower": i.lower, "upper": i.upper,
     "gate_threshold": i.gate_threshold, "口径": i.definition, "来源": i.source,
-} for i in config.indicators]).set_index("code")
+} for i in config.indicators]).set_index("code").rename_axis("代码")
 number = st.column_config.NumberColumn
 edited_groups = st.data_editor(
     group_table, key="edit_groups", disabled=["振兴"], width="content",
