@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import plotly.graph_objects as go
@@ -168,12 +168,13 @@ def chart(fig: go.Figure, *, key: str, export_name: str | None = None, **kwargs)
     """Show a plotly figure as built (no Streamlit theme: the screen matches the export),
     with a 导出图片 control that renders this very figure on click."""
     event = st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=key, **kwargs)
-    export_controls(fig, export_name or export.plain_title(fig), key)
+    export_controls(lambda: fig, export_name or export.plain_title(fig), key)
     return event
 
 
-def export_controls(fig: go.Figure, name: str, key: str) -> None:
-    """PNG / SVG / PDF download of a figure, generated only when the button is clicked."""
+def export_controls(make: Callable[[], go.Figure], name: str, key: str) -> None:
+    """PNG / SVG / PDF download of the figure ``make()`` builds — built and rendered only
+    when the button is clicked, never on a rerun."""
     with st.popover("导出图片", icon=":material/download:"):
         problem = export.renderer_status()
         if problem:
@@ -189,7 +190,7 @@ def export_controls(fig: go.Figure, name: str, key: str) -> None:
         footer = export.source_line(demo=is_demo(), fingerprint=cached.assessment().fingerprint)
         st.download_button(
             f"生成并下载 {export.FORMATS[fmt]}",
-            data=lambda: export.render(fig, fmt=fmt, preset=preset, scale=scale, footer=footer),
+            data=lambda: export.render(make(), fmt=fmt, preset=preset, scale=scale, footer=footer),
             file_name=export.file_name(name, fmt), mime=export.MIME[fmt], on_click="ignore",
             key=f"{key}_download", icon=":material/image:")
         st.caption("图片含标题、数据来源、制图日期和方法指纹，中文字体已嵌入。")

@@ -6,7 +6,7 @@ from components import cached
 from components.layout import chart, ensure_router, header, is_demo, url_set, url_state
 from revitalization import charts, compare
 from revitalization.classes import SCHEMES
-from revitalization.publish import recompute_diff
+from revitalization.publish import DIFF_LABELS, recompute_diff
 from revitalization.views import md
 
 ensure_router()
@@ -48,10 +48,7 @@ for y in (year_a, year_b):
         else:
             with st.expander(f":material/lock: {y} 年已发布结果与重新计算结果有 {len(diff)} 处不同"
                              "（这部分差异来自数据更正或方法调整，不是真实变化）"):
-                st.dataframe(diff.rename(columns={
-                    "adcode": "区划代码", "name": "名称", "composite_published": "已发布综合得分",
-                    "composite_recomputed": "重新计算综合得分", "changes": "变化"}),
-                    hide_index=True, width="stretch")
+                st.dataframe(diff.rename(columns=DIFF_LABELS), hide_index=True, width="stretch")
 
 frame = compare.changes(fresh, year_a, year_b, score)
 

@@ -77,8 +77,9 @@ else:
 with st.expander("导出一页画像（图片 / Word）", icon=":material/picture_as_pdf:"):
     st.caption("一页图：关键指标、五大振兴、历年走势和短板，建议选 A4 竖版；"
                "Word 版另含指标明细和工作备注，可在“简报导出”页下载。")
-    card = charts.county_card(assessment, config, adcode, year, demo=is_demo())
-    export_controls(card, f"{row['name']}县域画像_{year}年度", "county_card")
+    demo = is_demo()  # read now: the builder runs later, on the click
+    export_controls(lambda: charts.county_card(assessment, config, adcode, year, demo=demo),
+                    f"{row['name']}县域画像_{year}年度", "county_card")
 
 # Five revitalizations ------------------------------------------------------------------
 st.subheader("五大振兴")

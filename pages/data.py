@@ -11,7 +11,7 @@ from revitalization import importer, methods, tabular
 from revitalization.access import ROLES, PermissionDenied
 from revitalization.accounts import LoginError, accounts, auth_mode, create_account
 from revitalization.config import DIRECTIONS, ConfigError, apply_overrides
-from revitalization.publish import PublishError, publish, recompute_diff
+from revitalization.publish import DIFF_LABELS, PublishError, publish, recompute_diff
 from revitalization.views import md
 
 ensure_router()
@@ -178,9 +178,7 @@ if year in frozen:
     else:
         st.warning(f"{year} 年：按当前数据和方法重新计算，有 {len(diff)} 个单位的结果与已发布结果不同"
                    "（已发布结果保持不变）。")
-        st.dataframe(diff.rename(columns={
-            "adcode": "区划代码", "name": "名称", "composite_published": "已发布综合得分",
-            "composite_recomputed": "重新计算综合得分", "changes": "变化"}),
+        st.dataframe(diff.rename(columns=DIFF_LABELS),
             hide_index=True, width="stretch",
             column_config={c: st.column_config.NumberColumn(format="%.1f")
                            for c in ("已发布综合得分", "重新计算综合得分")})

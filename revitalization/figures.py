@@ -204,39 +204,6 @@ def small_multiples(frames: list[tuple[str, pd.DataFrame]], classes: Classes, *,
     return fig
 
 
-def group_bars(labels: list[str], values: list[float], reference: list[float], *,
-               title: str, subtitle: str = "", reference_name: str = "全省平均") -> go.Figure:
-    """A unit's five revitalization scores against a reference (e.g. the province mean)."""
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=values, name="本单位", marker_color="#225ea8",
-                         text=[f"{v:.1f}" for v in values], textposition="outside",
-                         hovertemplate="%{x}：%{y:.1f} 分<extra></extra>"))
-    fig.add_trace(go.Scatter(x=labels, y=reference, name=reference_name, mode="markers",
-                             marker={"symbol": "line-ew-open", "size": 34, "color": "#111827",
-                                     "line": {"width": 3}},
-                             hovertemplate="%{x}：%{y:.1f} 分<extra>" + reference_name
-                             + "</extra>"))
-    base_layout(fig, title, subtitle, height=380)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 90, "b": 50})
-    fig.update_yaxes(range=[0, 105], title="得分（分）", gridcolor="#e5e7eb")
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 1, "xanchor": "right",
-                              "yanchor": "bottom"})
-    return fig
-
-
-def trend_lines(frame: pd.DataFrame, *, title: str, subtitle: str = "") -> go.Figure:
-    """Scores across assessment years: ``frame`` has ``year`` and one column per series."""
-    fig = go.Figure()
-    for col in frame.columns.drop("year"):
-        fig.add_trace(go.Scatter(x=frame["year"], y=frame[col], name=col, mode="lines+markers",
-                                 hovertemplate="%{x} 年：%{y:.1f} 分<extra>" + col + "</extra>"))
-    base_layout(fig, title, subtitle, height=380)
-    fig.update_layout(margin={"l": 60, "r": 20, "t": 90, "b": 50})
-    fig.update_xaxes(title="考核年度", dtick=1)
-    fig.update_yaxes(title="得分（分）", gridcolor="#e5e7eb")
-    return fig
-
-
 def dumbbell(names: list[str], before: list[float], after: list[float], *, label_a: str,
              label_b: str, title: str, subtitle: str = "", unit: str = "分") -> go.Figure:
     """Each unit's score in two years joined by a line; gains purple, declines orange-brown

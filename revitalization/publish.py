@@ -203,6 +203,10 @@ def with_published(assessment: Assessment, frozen: dict[int, Frozen],
     return dataclasses.replace(assessment, **changes)
 
 
+DIFF_LABELS = {"adcode": "区划代码", "name": "名称", "composite_published": "已发布综合得分",
+               "composite_recomputed": "重新计算综合得分", "changes": "变化"}
+
+
 def recompute_diff(frozen: Frozen, fresh: Assessment) -> pd.DataFrame:
     """What a recomputation would change in a published year, one row per changed unit."""
     before = frozen.scores.set_index("adcode")

@@ -83,52 +83,58 @@ def test_admin_bootstrap_command(tmp_path, monkeypatch, capsys):
     assert main(["create-admin", "--username", "admin2"]) == 2  # only while no account exists
 
 
-def test_the_app_asks_for_a_log_in_when_configured(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("REVITALIZATION_AUTH", "local")
+@pytest.fixture
+def deployment(tmp_path, monkeypatch):
+    """A deployed app with log-in on: ``start(mode, accounts)`` bootstraps the administrator
+    "管理员" (password PASSWORD), adds ``(username, display, role, scope)`` accounts and
+    returns a fresh AppTest (not yet run)."""
+    from revitalization.access import Actor
+
+    url = f"sqlite:///{tmp_path / 'app.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
     st.cache_data.clear()
     st.cache_resource.clear()
-    main(["create-admin", "--username", "admin", "--display", "管理员"])
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+
+    def start(mode: str = "local", accounts: tuple = ()) -> AppTest:
+        monkeypatch.setenv("REVITALIZATION_AUTH", mode)
+        main(["create-admin", "--username", "admin", "--display", "管理员"])
+        boss = Actor("admin", "管理员", "province_admin")
+        for username, display, role, scope in accounts:
+            create_account(store.make_engine(url), username=username, display=display, role=role,
+                           scope=scope, password=PASSWORD, actor=boss)
+        return AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+
+    yield start
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def log_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    at.text_input[0].set_value(username)
+    at.text_input[1].set_value(password)
+    return at.button[0].click().run()
+
+
+def test_the_app_asks_for_a_log_in_when_configured(deployment):
+    at = deployment().run()
     assert not at.exception
     assert [t.label for t in at.text_input] == ["用户名", "密码"]
     assert not at.get("plotly_chart")  # nothing of the dashboard before log-in
-    at.text_input[0].set_value("admin")
-    at.text_input[1].set_value("not-the-password-1")
-    at.button[0].click().run()
+    log_in(at, "admin", "not-the-password-1")
     assert any("用户名或密码错误" in e.value for e in at.error)
-    at.text_input[1].set_value(PASSWORD)
-    at.button[0].click().run()
+    log_in(at, "admin")
     assert not at.exception
     assert at.title[0].value == "全省总览"
     assert any("当前用户：管理员（省级管理员）" in c.value for c in at.sidebar.caption)
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
-def test_a_county_clerk_sees_only_its_own_county(tmp_path, monkeypatch):
-    from revitalization.access import Actor
-    from revitalization.accounts import create_account as create
-
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("REVITALIZATION_AUTH", "local")
-    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    main(["create-admin", "--username", "admin"])
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    create(engine, username="suixian", display="随县填报员", role="county", scope="421321",
-           password=PASSWORD, actor=Actor("admin", "admin", "province_admin"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.text_input[0].set_value("suixian")
-    at.text_input[1].set_value(PASSWORD)
-    at.button[0].click().run()
+def test_a_county_clerk_sees_only_its_own_county(deployment):
+    at = log_in(deployment(accounts=[("suixian", "随县填报员", "county", "421321")]).run(),
+                "suixian")
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "随县"  # its profile is its home page
     assert at.selectbox(key="county_pick").options == ["随县（随州市）"]
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def test_settings_come_from_environment_then_secrets_file(tmp_path, monkeypatch):
@@ -149,20 +155,8 @@ def test_settings_come_from_environment_then_secrets_file(tmp_path, monkeypatch)
     settings._secrets.cache_clear()
 
 
-def test_single_sign_on_maps_the_identity_to_an_account(tmp_path, monkeypatch):
-    from revitalization.access import Actor
-    from revitalization.accounts import create_account as create
-
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("REVITALIZATION_AUTH", "oidc")
-    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    main(["create-admin", "--username", "admin"])
-    engine = store.make_engine(f"sqlite:///{tmp_path / 'app.db'}")
-    create(engine, username="li@suizhou.gov.cn", display="随州市农办", role="city", scope="421300",
-           password=PASSWORD, actor=Actor("admin", "admin", "province_admin"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+def test_single_sign_on_maps_the_identity_to_an_account(deployment):
+    at = deployment("oidc", accounts=[("li@suizhou.gov.cn", "随州市农办", "city", "421300")])
     at.user = {"is_logged_in": False}
     at.run()
     assert [b.label for b in at.button] == ["统一身份认证登录"] and not at.get("plotly_chart")
@@ -173,21 +167,10 @@ def test_single_sign_on_maps_the_identity_to_an_account(tmp_path, monkeypatch):
     at.run()
     assert not at.exception and at.title[0].value == "全省总览"
     assert any("随州市农办（市州用户）" in c.value for c in at.sidebar.caption)
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
-def test_admin_creates_accounts_in_the_app(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
-    monkeypatch.setenv("REVITALIZATION_AUTH", "local")
-    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    main(["create-admin", "--username", "admin", "--display", "管理员"])
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-    at.text_input[0].set_value("admin")
-    at.text_input[1].set_value(PASSWORD)
-    at.button[0].click().run()
+def test_admin_creates_accounts_in_the_app(deployment):
+    at = log_in(deployment().run(), "admin")
     at.switch_page("pages/data.py").run()
     assert not at.exception, [e.value for e in at.exception]
     form = {t.label: t for t in at.text_input}
@@ -199,5 +182,3 @@ def test_admin_creates_accounts_in_the_app(tmp_path, monkeypatch):
     next(b for b in at.button if b.label == "创建账号").click().run()
     assert any("已创建账号：随县填报员（县级填报员）" in s.value for s in at.success), \
         [e.value for e in at.error]
-    st.cache_data.clear()
-    st.cache_resource.clear()
