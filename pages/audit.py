@@ -15,8 +15,8 @@ if log.empty:
     st.stop()
 table = audit_table(log)
 c1, c2, c3 = st.columns(3)
-who = c1.multiselect("操作人", sorted(table["操作人"].unique()))
-what = c2.multiselect("对象", sorted(table["对象"].unique()))
+who = c1.multiselect("操作人", sorted(table["操作人"].unique()), placeholder="全部")
+what = c2.multiselect("对象", sorted(table["对象"].unique()), placeholder="全部")
 text = c3.text_input("搜索内容", placeholder="如区划代码、文件名")
 shown = table
 if who:

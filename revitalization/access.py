@@ -54,7 +54,7 @@ class Actor:
         return self.scope == (city if self.role == "city" else adcode)
 
 
-DEMO_ACTOR = Actor("demo", "本地用户（未启用登录）", "province_admin")
+DEMO_ACTOR = Actor("demo", "本地用户，未启用登录", "province_admin")
 
 
 def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | None = None) -> bool:
