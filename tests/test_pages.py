@@ -52,8 +52,26 @@ def array(value) -> np.ndarray:
     return np.asarray(value)
 
 
+def figures(at: AppTest) -> list[dict]:
+    """Every figure on the page in order: plotly charts and maps (the geo chart component)."""
+    out: list[dict] = []
+
+    def walk(node) -> None:
+        if node.type == "plotly_chart":
+            out.append(json.loads(node.proto.spec))
+        elif node.type == "bidi_component":
+            data = json.loads(node.proto.json)
+            if "figure" in data:  # not the bundle preloader
+                out.append(json.loads(data["figure"]))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
 def figure(at: AppTest, n: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[n].proto.spec)
+    return figures(at)[n]
 
 
 def test_overview_map_follows_year_and_measure(app):
@@ -111,12 +129,12 @@ def test_county_profile_of_the_planted_slider(app):
     text = " ".join(m.value for m in at.markdown)
     assert "稳健排名" in text and "90% 的情形落在第" in text
     assert any("约谈预警" in w.value and "稳健性" in w.value for w in at.warning)
-    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert any("得分变化分解" in t for t in titles)
     assert any("短板" in t for t in titles)
     assert any("在全省的位置" in t for t in titles)
-    waterfall = next(json.loads(c.proto.spec) for c in at.get("plotly_chart")
-                     if "得分变化分解" in json.loads(c.proto.spec)["layout"]["title"]["text"])
+    waterfall = next(f for f in figures(at)
+                     if "得分变化分解" in f["layout"]["title"]["text"])
     assert waterfall["data"][0]["x"][:2] == ["2024 年", "产业"]
     indicators = at.dataframe[1].value
     assert len(indicators) == 31 and "历年" in indicators.columns

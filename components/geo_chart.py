@@ -1,0 +1,108 @@
+"""Show a plotly map figure with the local plotly.js geo bundle (choropleth + scattergeo).
+
+``st.plotly_chart`` loads Streamlit's own 4.7 MB plotly chunk before anything is drawn;
+on the page leaders open first that alone took about 3 s on a two-core machine. This
+component draws the very same figure JSON with the 1.4 MB geo-only partial bundle of
+plotly.js (the version the exporter uses), served from ``static/vendor/plotly``, so the
+screen still matches the exported image. Clicks on a county come back as ``clicked``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from revitalization.figures import TOPOJSON_URL
+
+BUNDLE = "/app/static/vendor/plotly/plotly-geo.min.js"
+
+_JS = """
+const BUNDLE = __BUNDLE__;
+const WORLD = "world_110m";  // plotly's base layer for scope "world", resolution 110
+
+function plotly() {
+  // One script tag per page, shared by every map; retried if it failed to load.
+  if (!window.__geoPlotly) {
+    window.__geoPlotly = new Promise((resolve, reject) => {
+      const tag = document.createElement("script");
+      tag.src = BUNDLE;
+      tag.onload = () => resolve(window.Plotly);
+      tag.onerror = () => { window.__geoPlotly = null; tag.remove(); reject(new Error(BUNDLE)); };
+      document.head.appendChild(tag);
+    });
+  }
+  return window.__geoPlotly;
+}
+
+function geometry(url) {
+  // Boundary layers are fetched once per page, in parallel with the bundle.
+  const cache = window.__geoLayers || (window.__geoLayers = new Map());
+  if (!cache.has(url)) {
+    cache.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(url);
+      return r.json();
+    }).catch((error) => { cache.delete(url); throw error; }));
+  }
+  return cache.get(url);
+}
+
+export default function (component) {
+  const { parentElement, data, setTriggerValue } = component;
+  if (data.preload) {
+    // Start loading early (mounted in the sidebar before the page draws anything).
+    plotly().catch(() => {});
+    data.preload.forEach((url) => geometry(url).catch(() => {}));
+    return;
+  }
+  let div = parentElement.querySelector(".geo-chart");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "geo-chart";
+    parentElement.appendChild(div);
+  }
+  const figure = JSON.parse(data.figure);
+  div.style.height = (figure.layout.height || 560) + "px";
+  const layers = figure.data.map((trace) =>
+    typeof trace.geojson === "string" ? geometry(trace.geojson) : Promise.resolve(trace.geojson));
+  // plotly waits for its world topojson before drawing a geo subplot: fetch it in parallel.
+  const world = geometry(data.config.topojsonURL + WORLD + ".json").catch(() => null);
+  Promise.all([plotly(), Promise.all(layers), world]).then(([Plotly, geojson, topojson]) => {
+    figure.data.forEach((trace, i) => { if (geojson[i]) trace.geojson = geojson[i]; });
+    const assets = window.PlotlyGeoAssets;
+    if (topojson && assets && assets.topojson[WORLD] === undefined) assets.topojson[WORLD] = topojson;
+    Plotly.react(div, figure.data, figure.layout, data.config);
+    if (!div.dataset.bound) {
+      div.dataset.bound = "1";
+      div.on("plotly_click", (event) => {
+        const point = (event.points || [])[0];
+        if (point && point.location) setTriggerValue("clicked", point.location);
+      });
+    }
+  }).catch(() => {
+    div.textContent = "地图加载失败，请刷新页面重试。";
+  });
+  return () => { if (window.Plotly) window.Plotly.purge(div); };
+}
+""".replace("__BUNDLE__", json.dumps(BUNDLE))
+
+_CSS = ".geo-chart { width: 100%; }"
+
+_component = st.components.v2.component("revitalization.geo_chart", js=_JS, css=_CSS,
+                                        isolate_styles=False)
+
+
+def geo_chart(fig: go.Figure, *, key: str, config: dict) -> str | None:
+    """Draw ``fig`` (geo traces only); return the adcode of a clicked county, if any."""
+    result = _component(key=key, data={"figure": fig.to_json(), "config": config},
+                        on_clicked_change=lambda: None, width="stretch",
+                        height=fig.layout.height or 560)
+    return result.clicked
+
+
+def preload_geo_chart(*layers: str) -> None:
+    """Start fetching the plotly geo bundle and ``layers`` (URLs) before the page's maps are
+    drawn; call it in the sidebar, whose elements reach the browser first."""
+    world = f"{TOPOJSON_URL}world_110m.json"  # the same URL the map script builds
+    _component(key="geo_chart_preload", data={"preload": [*layers, world]}, height=0)
