@@ -201,7 +201,7 @@ if not live.empty:
                                      deadline=due or "", actor=user), "整改任务已添加。",
                     reread=chosen)
     if st.button("删除该约谈记录", key=f"delete_{chosen}", icon=":material/delete:"):
-        act(lambda: set_deleted(engine, chosen, deleted=True, actor=user),
+        act(lambda: set_deleted(engine, chosen, deleted=True, actor=user, version=read_version),
             f"{name}的约谈记录已删除（可撤销）。")
 deleted = records[records["deleted"].astype(bool)]
 for r in deleted.itertuples():

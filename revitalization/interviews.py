@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization.access import Actor
-from revitalization.audit import audit, audited_change, now, require_for
+from revitalization.audit import audit, now, require_for
 from revitalization.engine import Assessment
 from revitalization.store import Interview, RectificationTask, Region
 
@@ -213,34 +213,43 @@ def complete_task(engine: Engine, task_id: int, *, actor: Actor, done: bool = Tr
         session.commit()
 
 
-def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, actor: Actor) -> None:
-    """Soft delete (or undo it); the record and its tasks are kept."""
-    if not deleted:
-        with Session(engine) as session:
-            record = session.get(Interview, interview_id)
-            live = record and session.exec(select(Interview).where(
+def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, actor: Actor,
+                version: int | None = None) -> None:
+    """Soft delete (or undo it); the record and its tasks are kept.
+
+    ``version`` is the version the user read: deleting a record someone has changed since
+    is refused. The write itself is a compare-and-set on the version, like ``save_interview``.
+    """
+    with Session(engine) as session:
+        record = session.get(Interview, interview_id)
+        if record is None:
+            raise InterviewError(f"约谈记录：找不到编号 {interview_id}")
+        require_for(session, actor, "interview", record.adcode)
+        if not deleted:
+            live = session.exec(select(Interview).where(
                 Interview.adcode == record.adcode, Interview.year == record.year,
                 Interview.deleted == False, Interview.id != interview_id)).first()  # noqa: E712
             if live:
                 raise InterviewError(f"同一单位同一年度已有约谈记录（编号 {live.id}），不能恢复")
-
-    def change(record: Interview) -> None:
-        record.deleted = deleted
-        record.version += 1  # an open edit form of this record is now stale
-        record.updated_at = now()
-
-    _audited(engine, Interview, interview_id, actor, "delete" if deleted else "restore", change,
-             f"约谈记录：找不到编号 {interview_id}")
-
-
-def _audited(engine: Engine, model: type, record_id: int, actor: Actor, action: str, change,
-             missing: str) -> None:
-    try:
-        audited_change(engine, model, record_id, user=str(actor), action=action, change=change,
-                       missing=missing, guard=lambda session, record: require_for(
-                           session, actor, "interview", record.adcode))
-    except LookupError as exc:
-        raise InterviewError(str(exc)) from None
+        if version is not None and record.version != version:
+            raise ConcurrentEditError(
+                f"该约谈记录已被他人修改（您读取的是第 {version} 版，当前为第 {record.version} 版），"
+                "未删除。请刷新页面查看最新内容。")
+        before = record.model_dump()
+        # An open edit form of this record is stale after the version bump.
+        values = {"deleted": deleted, "version": record.version + 1, "updated_at": now()}
+        try:
+            result = session.execute(update(Interview).where(
+                Interview.id == interview_id, Interview.version == record.version).values(**values))
+        except IntegrityError:  # a live record for the unit-year appeared meanwhile
+            session.rollback()
+            raise InterviewError("同一单位同一年度已有约谈记录，不能恢复") from None
+        if result.rowcount != 1:
+            session.rollback()
+            raise ConcurrentEditError("该约谈记录已被他人修改，未删除。请刷新页面后重试。")
+        audit(session, str(actor), "interview", interview_id, "delete" if deleted else "restore",
+              before, {**before, **values})
+        session.commit()
 
 
 def interviews(engine: Engine, *, year: int | None = None, adcode: str | None = None,

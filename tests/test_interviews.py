@@ -143,3 +143,14 @@ def test_overdue_tasks_and_closing_the_loop(seeded, assessment):
     result = outcome(assessment, SUIXIAN, 2024)
     assert result.score_change < 0 and result.flagged_again
     assert "仍列入约谈预警" in result.text()
+
+
+def test_deleting_a_record_changed_since_it_was_read_is_refused(seeded, assessment):
+    iid = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("甲"))
+    read = int(interviews(seeded).iloc[0]["version"])
+    save_interview(seeded, iid, version=read, actor=admin("乙"), interviewees="县长", today=TODAY)
+    with pytest.raises(ConcurrentEditError, match="已被他人修改"):
+        set_deleted(seeded, iid, deleted=True, actor=admin("甲"), version=read)
+    assert len(interviews(seeded)) == 1  # still live, 乙's change kept
+    set_deleted(seeded, iid, deleted=True, actor=admin("甲"), version=read + 1)
+    assert interviews(seeded).empty
