@@ -166,7 +166,7 @@ st.subheader("位置")
 left, right = st.columns([2, 3])
 with left:
     chart(locator_map(adcode, title=f"{row['name']}在全省的位置",
-                      subtitle=f"橙色为本县，浅蓝为{row['city_name']}其他县（市、区）"),
+                      subtitle=f"深蓝为本县，浅蓝为{row['city_name']}其他县（市、区）"),
           key="county_locator")
 with right:
     frame = views.map_frame(assessment, views.measures(config)[0], year)

@@ -340,7 +340,8 @@ def obstacle_bars(names: list[str], shares: list[float], *, title: str, subtitle
 
 def locator_map(adcode: str, *, title: str, subtitle: str = "", inline: bool = False
                 ) -> go.Figure:
-    """The province with one county highlighted (orange outline and fill)."""
+    """The province with one county highlighted: dark blue, its city light blue (orange and
+    red are kept for flags and warnings)."""
     from revitalization.geo import load_county_geojson
 
     features = load_county_geojson()["features"]
@@ -353,7 +354,7 @@ def locator_map(adcode: str, *, title: str, subtitle: str = "", inline: bool = F
     fig = go.Figure(go.Choropleth(
         geojson=map_geojson("county") if inline else map_layer_url("county"),
         featureidkey="properties.adcode", locations=codes, z=z, zmin=-0.5, zmax=2.5,
-        colorscale=_stepped(["#f3f4f6", "#c6dbef", "#f16913"]), showscale=False,
+        colorscale=_stepped(["#f3f4f6", "#c6dbef", "#08306b"]), showscale=False,
         marker={"line": {"color": BORDER, "width": 0.4}}, text=names,
         hovertemplate="%{text}<extra></extra>"))
     lons, lats = _city_lines()

@@ -75,7 +75,7 @@ def zoom_map(frame: pd.DataFrame, classes: Classes, *, highlight: str | None = N
         if target:
             layer = folium.GeoJson(
                 {"type": "FeatureCollection", "features": target}, name="本县", interactive=False,
-                style_function=lambda f: {"fill": False, "color": "#c2410c", "weight": 3.5})
+                style_function=lambda f: {"fill": False, "color": "#000000", "weight": 4})
             layer.add_to(m)
             bounds = layer.get_bounds()
             pad = 0.35  # degrees around the county: its neighbours stay in view
