@@ -57,48 +57,74 @@ export default function (component) {
     return;
   }
   let div = parentElement.querySelector(".geo-chart");
+  let note = parentElement.querySelector(".geo-chart-error");
   if (!div) {
     div = document.createElement("div");
     div.className = "geo-chart";
-    parentElement.appendChild(div);
+    note = document.createElement("div");
+    note.className = "geo-chart-error";
+    parentElement.append(div, note);
+    // Follow the container's width (sidebar opened or closed, columns reflowing), not
+    // only the window's, as st.plotly_chart does.
+    div.__resize = new ResizeObserver(() => {
+      if (window.Plotly && div._fullLayout) window.Plotly.Plots.resize(div);
+    });
   }
+  div.__gone = false;  // set by the cleanup; a render means the chart is on the page again
+  div.__resize.observe(div);
+  div.__trigger = setTriggerValue;  // the newest, used by the click handler bound once
+  const generation = (div.__generation || 0) + 1;  // a later update supersedes this one
+  div.__generation = generation;
   const figure = JSON.parse(data.figure);
   div.style.height = (figure.layout.height || 560) + "px";
   const layers = figure.data.map((trace) =>
     typeof trace.geojson === "string" ? geometry(trace.geojson) : Promise.resolve(trace.geojson));
   // plotly waits for its world topojson before drawing a geo subplot: fetch it in parallel.
   const world = geometry(data.config.topojsonURL + WORLD + ".json").catch(() => null);
+  const current = () => !div.__gone && div.__generation === generation;
   Promise.all([plotly(), Promise.all(layers), world]).then(([Plotly, geojson, topojson]) => {
+    if (!current()) return null;
     figure.data.forEach((trace, i) => { if (geojson[i]) trace.geojson = geojson[i]; });
     const assets = window.PlotlyGeoAssets;
     if (topojson && assets && assets.topojson[WORLD] === undefined) assets.topojson[WORLD] = topojson;
-    Plotly.react(div, figure.data, figure.layout, data.config);
-    if (!div.dataset.bound) {
-      div.dataset.bound = "1";
-      div.on("plotly_click", (event) => {
-        const point = (event.points || [])[0];
-        if (point && point.location) setTriggerValue("clicked", point.location);
-      });
-    }
+    return Plotly.react(div, figure.data, figure.layout, data.config).then(() => {
+      if (!current()) return;
+      note.textContent = "";
+      if (data.clickable && !div.dataset.bound) {
+        div.dataset.bound = "1";
+        div.on("plotly_click", (event) => {
+          const point = (event.points || [])[0];
+          if (point && point.location) div.__trigger("clicked", point.location);
+        });
+      }
+    });
   }).catch(() => {
-    div.textContent = "地图加载失败，请刷新页面重试。";
+    if (!current()) return;
+    if (window.Plotly) window.Plotly.purge(div);
+    note.textContent = "地图加载失败，请刷新页面重试。";
   });
-  return () => { if (window.Plotly) window.Plotly.purge(div); };
+  return () => {
+    div.__gone = true;  // a draw still waiting for the bundle must not touch a removed chart
+    div.__resize.disconnect();
+    if (window.Plotly) window.Plotly.purge(div);
+  };
 }
 """.replace("__BUNDLE__", json.dumps(BUNDLE))
 
-_CSS = ".geo-chart { width: 100%; }"
+_CSS = ".geo-chart { width: 100%; } .geo-chart-error { color: #b45309; }"
 
 _component = st.components.v2.component("revitalization.geo_chart", js=_JS, css=_CSS,
                                         isolate_styles=False)
 
 
-def geo_chart(fig: go.Figure, *, key: str, config: dict) -> str | None:
-    """Draw ``fig`` (geo traces only); return the adcode of a clicked county, if any."""
-    result = _component(key=key, data={"figure": fig.to_json(), "config": config},
+def geo_chart(fig: go.Figure, *, key: str, config: dict, clickable: bool = False) -> str | None:
+    """Draw ``fig`` (geo traces only). With ``clickable``, a click on a county reruns the
+    app and this returns its adcode; other maps never rerun on a click."""
+    result = _component(key=key, data={"figure": fig.to_json(), "config": config,
+                                       "clickable": clickable},
                         on_clicked_change=lambda: None, width="stretch",
                         height=fig.layout.height or 560)
-    return result.clicked
+    return result.clicked if clickable else None
 
 
 def preload_geo_chart(*layers: str) -> None:

@@ -168,16 +168,17 @@ def oidc_gate() -> None:
 GEO_TRACES = {"choropleth", "scattergeo"}
 
 
-def chart(fig: go.Figure, *, key: str, export_name: str | None = None) -> str | None:
+def chart(fig: go.Figure, *, key: str, export_name: str | None = None,
+          clickable: bool = False) -> str | None:
     """Show a plotly figure as built (no Streamlit theme: the screen matches the export),
     with a 导出图片 control that renders this very figure on click.
 
-    Maps (geo traces only) are drawn with the light local geo bundle (``geo_chart``) and
-    return the adcode of a clicked county; other charts return None.
+    Maps (geo traces only) are drawn with the light local geo bundle (``geo_chart``); a
+    ``clickable`` map returns the adcode of a clicked county. Other charts return None.
     """
     clicked = None
     if fig.data and all(trace.type in GEO_TRACES for trace in fig.data):
-        clicked = geo_chart(fig, key=key, config={**PLOTLY_CONFIG, "responsive": True})
+        clicked = geo_chart(fig, key=key, config=PLOTLY_CONFIG, clickable=clickable)
     else:
         st.plotly_chart(fig, config=PLOTLY_CONFIG, theme=None, key=key)
     export_controls(lambda: fig, export_name or export.plain_title(fig), key)

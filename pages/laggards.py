@@ -202,10 +202,11 @@ if not live.empty:
                     reread=chosen)
     if st.button("删除该约谈记录", key=f"delete_{chosen}", icon=":material/delete:"):
         act(lambda: set_deleted(engine, chosen, deleted=True, actor=user, version=read_version),
-            f"{name}的约谈记录已删除（可撤销）。")
+            f"{name}的约谈记录已删除（可撤销）。", reread=chosen)
 deleted = records[records["deleted"].astype(bool)]
 for r in deleted.itertuples():
     c1, c2 = st.columns([4, 1])
     c1.caption(f"已删除：{names.get(r.adcode, r.adcode)}的约谈记录（编号 {r.id}，{r.status}）")
     if c2.button("撤销删除", key=f"restore_{r.id}", icon=":material/undo:"):
-        act(lambda r=r: set_deleted(engine, r.id, deleted=False, actor=user), "已恢复约谈记录。")
+        act(lambda r=r: set_deleted(engine, r.id, deleted=False, actor=user), "已恢复约谈记录。",
+            reread=r.id)

@@ -83,7 +83,7 @@ if view in ("county", "zoom"):
         fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
                                   labels=labels, demo=is_demo(),
                                   hint="点击县域查看县域画像；粗线为市州界")
-        clicked = chart(fig, key="overview_map")
+        clicked = chart(fig, key="overview_map", clickable=True)
         if clicked:
             st.switch_page(page_path("county"), query_params={"county": clicked, "year": str(year)})
     else:

@@ -146,3 +146,24 @@ def test_overview_map_is_drawn(server, browser):
     assert_healthy(page)
     assert outside == []
     page.close()
+
+
+def test_map_follows_its_container_and_only_the_overview_map_navigates(server, browser):
+    page, outside = open_page(browser, f"{server}/compare")
+    page.wait_for_function("document.querySelectorAll('.geo-chart .choroplethlocation').length"
+                           " >= 3 * 103", timeout=60_000)
+    page.wait_for_timeout(500)
+    width = "() => document.querySelector('.geo-chart .main-svg').getBoundingClientRect().width"
+    before = page.evaluate(width)
+    # The container narrows without any window resize (as when columns reflow).
+    page.evaluate("document.querySelector('.geo-chart').parentElement.style.width = '400px'")
+    page.wait_for_function(f"({width})() <= 401", timeout=10_000)
+    assert before > 401
+    # A click on a comparison map is not a link: the page stays where it is.
+    box = page.locator(".geo-chart .choroplethlocation").nth(60).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(1500)
+    assert "/compare" in page.url and "county=" not in page.url
+    assert_healthy(page)
+    assert outside == []
+    page.close()

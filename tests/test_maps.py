@@ -168,3 +168,13 @@ def test_tooltip_gives_no_score_to_units_not_assessed(assessment, config):
     indicator = next(m for m in by_key.values() if m.kind == "indicator")
     frame = views.map_frame(assessment, indicator, 2025).set_index("adcode")
     assert f"{indicator.label}：" in frame.at[urban, "hover"]
+
+
+def test_html_table_escapes_every_cell_and_formats_numbers():
+    table = pd.DataFrame({"县（市、区）": ["<script>alert(1)</script>", "A & B"], "综合得分": [91.26, 7.0]})
+    out = views.html_table(table, {"综合得分": "{:.1f} 分"}, title="前 <2> 名", numeric=("综合得分",))
+    assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "A &amp; B" in out and "前 &lt;2&gt; 名" in out
+    assert "91.3 分" in out
+    assert out.count("<tr>") == 3  # header + two rows
+    assert "text-align:right'>7.0 分" in out
