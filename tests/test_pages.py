@@ -380,6 +380,24 @@ def test_laggards_interview_workflow(app):
     assert any("已被他人修改" in e.value for e in at.error)
 
 
+def test_laggards_delete_and_undo_keep_the_record_editable(app):
+    at = open_page(app, "laggards")
+    at.selectbox(key="open_interview").set_value("421321").run()
+    at.button(key="open_interview_button").click().run()
+    next(b for b in at.button if b.label == "删除该约谈记录").click()
+    at.run()
+    assert any("约谈记录已删除（可撤销）" in s.value for s in at.success)
+    next(b for b in at.button if b.label == "撤销删除").click()
+    at.run()
+    assert any("已恢复约谈记录" in s.value for s in at.success)
+    # The user's own delete and undo are not mistaken for someone else's change.
+    assert not any("已被他人更新" in w.value for w in at.warning)
+    next(t for t in at.text_input if t.label == "被约谈人").set_value("县长")
+    next(b for b in at.button if b.label == "保存").click()
+    at.run()
+    assert any("随县的约谈记录已保存" in s.value for s in at.success), [e.value for e in at.error]
+
+
 def test_data_page_imports_previews_and_rolls_back(app):
     at = open_page(app, "data")
     labels = [b.label for b in at.get("download_button")]
