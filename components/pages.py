@@ -14,19 +14,21 @@ class PageSpec:
     section: str
     description: str
     default: bool = False
+    maps: bool = False  # draws maps: app.py starts loading the map bundle first thing
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "总览", "map", "pages/overview.py", "考核结果",
-             "全省 103 个县（市、区）综合得分与五大振兴地图、等次与约谈预警概况", default=True),
+             "全省 103 个县（市、区）综合得分与五大振兴地图、等次与约谈预警概况", default=True,
+             maps=True),
     PageSpec("ranking", "排名", "leaderboard", "pages/ranking.py", "考核结果",
              "纳入考核单位的全省及类内排名、五大振兴得分、等次与名次变化"),
     PageSpec("laggards", "约谈预警", "warning", "pages/laggards.py", "考核结果",
              "列入约谈预警的单位及触发的每条规则"),
     PageSpec("county", "县域画像", "location_city", "pages/county.py", "分析",
-             "单个县（市、区）的得分、排名、指标明细与趋势"),
+             "单个县（市、区）的得分、排名、指标明细与趋势", maps=True),
     PageSpec("compare", "年度对比", "compare_arrows", "pages/compare.py", "分析",
-             "两个考核年度并列比较：进步与退步最大的单位"),
+             "两个考核年度并列比较：进步与退步最大的单位", maps=True),
     PageSpec("export", "简报导出", "download", "pages/export.py", "工具",
              "简报要点文字与考核结果表下载"),
     PageSpec("data", "数据管理", "database", "pages/data.py", "工具",

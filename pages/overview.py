@@ -3,17 +3,13 @@
 import streamlit as st
 
 from components import cached
-from components.geo_chart import preload_geo_chart
 from components.layout import chart, ensure_router, header, is_demo, selected_year, url_set, url_state
 from components.pages import page_path
 from components.zoom_map import show_zoom_map
 from revitalization import charts, views
 from revitalization.classes import SCHEMES
-from revitalization.geo import map_layer_url
 
 ensure_router()
-with st.sidebar:  # the sidebar reaches the browser first: start loading the map bundle now
-    preload_geo_chart(map_layer_url("county"))
 
 config = cached.config()
 assessment = cached.assessment()
