@@ -101,9 +101,20 @@ def robust(year: int) -> RobustRanks:
     return _robust(assessment().fingerprint, year)
 
 
+@st.cache_resource(max_entries=2, show_spinner="正在按修改后的指标体系试算…")
+def _proposed(fingerprint: str, _config: IndicatorSystem) -> Assessment:
+    return assess(observations(), regions(), _config)
+
+
+def proposed_assessment(edited: IndicatorSystem) -> Assessment:
+    """Every year rescored with an edited, not yet saved method (cached while it is edited,
+    so the preview does not recompute on every rerun)."""
+    return _proposed(edited.fingerprint(), edited)
+
+
 def invalidate() -> None:
     """Forget everything read from the store; call after every write."""
     for fn in (observations, meta):
         fn.clear()
-    for fn in (config, _fresh, _published, _assessment, _robust):
+    for fn in (config, _fresh, _published, _assessment, _robust, _proposed):
         fn.clear()

@@ -17,10 +17,10 @@ import streamlit as st
 from revitalization.figures import TOPOJSON_URL
 
 BUNDLE = "/app/static/vendor/plotly/plotly-geo.min.js"
+WORLD = "world_110m"  # plotly's base layer for scope "world", resolution 110 (our maps)
 
 _JS = """
 const BUNDLE = __BUNDLE__;
-const WORLD = "world_110m";  // plotly's base layer for scope "world", resolution 110
 
 function plotly() {
   // One script tag per page, shared by every map; retried if it failed to load.
@@ -80,13 +80,15 @@ export default function (component) {
   const layers = figure.data.map((trace) =>
     typeof trace.geojson === "string" ? geometry(trace.geojson) : Promise.resolve(trace.geojson));
   // plotly waits for its world topojson before drawing a geo subplot: fetch it in parallel.
-  const world = geometry(data.config.topojsonURL + WORLD + ".json").catch(() => null);
+  const world = geometry(data.config.topojsonURL + data.world + ".json").catch(() => null);
   const current = () => !div.__gone && div.__generation === generation;
   Promise.all([plotly(), Promise.all(layers), world]).then(([Plotly, geojson, topojson]) => {
     if (!current()) return null;
     figure.data.forEach((trace, i) => { if (geojson[i]) trace.geojson = geojson[i]; });
     const assets = window.PlotlyGeoAssets;
-    if (topojson && assets && assets.topojson[WORLD] === undefined) assets.topojson[WORLD] = topojson;
+    if (topojson && assets && assets.topojson[data.world] === undefined) {
+      assets.topojson[data.world] = topojson;
+    }
     return Plotly.react(div, figure.data, figure.layout, data.config).then(() => {
       if (!current()) return;
       note.textContent = "";
@@ -121,7 +123,7 @@ def geo_chart(fig: go.Figure, *, key: str, config: dict, clickable: bool = False
     """Draw ``fig`` (geo traces only). With ``clickable``, a click on a county reruns the
     app and this returns its adcode; other maps never rerun on a click."""
     result = _component(key=key, data={"figure": fig.to_json(), "config": config,
-                                       "clickable": clickable},
+                                       "world": WORLD, "clickable": clickable},
                         on_clicked_change=lambda: None, width="stretch",
                         height=fig.layout.height or 560)
     return result.clicked if clickable else None
@@ -130,5 +132,5 @@ def geo_chart(fig: go.Figure, *, key: str, config: dict, clickable: bool = False
 def preload_geo_chart(*layers: str) -> None:
     """Start fetching the plotly geo bundle and ``layers`` (URLs) before the page's maps are
     drawn; call it in the sidebar, whose elements reach the browser first."""
-    world = f"{TOPOJSON_URL}world_110m.json"  # the same URL the map script builds
+    world = f"{TOPOJSON_URL}{WORLD}.json"  # the same URL the map script builds
     _component(key="geo_chart_preload", data={"preload": [*layers, world]}, height=0)

@@ -193,7 +193,7 @@ if submitted:
         st.rerun()
 
 st.subheader("指标体系")
-st.caption(f"现行方法：{config.source_path} · 指纹 {config.fingerprint()}。可在下表中修改权重、"
+st.caption(f"现行方法：{config.source_path} · 指标体系指纹 {config.fingerprint()}（侧栏的方法指纹还包含数据）。可在下表中修改权重、"
            "上下阈值和门槛值（灰色列不可改）；先预览对排名的影响，再填写说明保存为新版本，历次版本均保留。")
 group_table = pd.DataFrame([{"code": g.code, "振兴": g.name, "weight": g.weight}
                             for g in config.groups]).set_index("code").rename_axis("代码")
@@ -224,7 +224,8 @@ if extra["groups"] or extra["indicators"]:
     else:
         p_year = st.selectbox("预览年度", cached.assessment().years[::-1], format_func=lambda y: f"{y} 年",
                               key="method_preview_year")
-        changes = methods.preview(obs, regions, config, new_config, p_year)
+        changes = methods.preview(cached.fresh_assessment(), cached.proposed_assessment(new_config),
+                                  p_year)
         st.markdown(f"**预览**：按修改后的方法，{p_year} 年有 {len(changes)} 个单位的得分、类内名次、"
                     "等次或预警发生变化（尚未保存）。")
         st.dataframe(changes, hide_index=True, width="stretch")

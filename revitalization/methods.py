@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from revitalization.access import Actor, require
 from revitalization.audit import audit, now
 from revitalization.config import EDITABLE, IndicatorSystem, apply_overrides
-from revitalization.engine import assess
+from revitalization.engine import Assessment
 from revitalization.store import MethodVersion
 
 
@@ -79,11 +79,10 @@ def merge(base: dict, extra: dict) -> dict:
     return merged
 
 
-def preview(observations: pd.DataFrame, regions: pd.DataFrame, before: IndicatorSystem,
-            after: IndicatorSystem, year: int) -> pd.DataFrame:
-    """How each assessed unit's result in ``year`` would change under the edited method."""
-    old, new = assess(observations, regions, before).year(year), assess(observations, regions,
-                                                                       after).year(year)
+def preview(before: Assessment, after: Assessment, year: int) -> pd.DataFrame:
+    """How each assessed unit's result in ``year`` would change under the edited method:
+    ``before`` is the assessment with the method in force, ``after`` with the edited one."""
+    old, new = before.year(year), after.year(year)
     a = old[old["assessed"]]
     b = new.loc[a.index]
     grade = lambda g: g if isinstance(g, str) else "不评定"  # noqa: E731

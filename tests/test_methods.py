@@ -9,6 +9,7 @@ from conftest import admin
 
 from revitalization import methods, store
 from revitalization.config import ConfigError, apply_overrides, load_raw
+from revitalization.engine import assess
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def test_edits_are_validated_like_the_file():
         apply_overrides(raw, {"indicators": {"labour_productivity": {"unit": "元"}}}, name)
 
 
-def test_preview_save_and_versions(seeded, config, regions, observations):
+def test_preview_save_and_versions(seeded, config, regions, observations, assessment):
     import pandas as pd
 
     groups = pd.DataFrame({"weight": [g.weight for g in config.groups]},
@@ -40,7 +41,7 @@ def test_preview_save_and_versions(seeded, config, regions, observations):
     assert extra == {"groups": {"ecology": 3.0}, "indicators": {}}
     raw, name = load_raw()
     edited = apply_overrides(raw, extra, name)
-    changes = methods.preview(observations, regions, config, edited, 2025)
+    changes = methods.preview(assessment, assess(observations, regions, edited), 2025)
     assert len(changes) > 0 and (changes["现综合得分"] != changes["新综合得分"]).any()
     with pytest.raises(ValueError, match="修改说明：不能为空"):
         methods.save(seeded, raw, name, extra, actor=admin("u"), note="")
