@@ -193,8 +193,8 @@ if submitted:
         st.rerun()
 
 st.subheader("指标体系")
-st.caption(f"现行方法：{config.source_path} · 指标体系指纹 {config.fingerprint()}（侧栏的方法指纹还包含数据）。可在下表中修改权重、"
-           "上下阈值和门槛值（灰色列不可改）；先预览对排名的影响，再填写说明保存为新版本，历次版本均保留。")
+st.caption(f"现行方法：{config.source_path} · 指标体系指纹 {config.fingerprint()}"
+           "（侧栏的方法指纹还包含数据）。可在下表中修改权重、上下阈值和门槛值（灰色列不可改）；先预览对排名的影响，再填写说明保存为新版本，历次版本均保留。")
 group_table = pd.DataFrame([{"code": g.code, "振兴": g.name, "weight": g.weight}
                             for g in config.groups]).set_index("code").rename_axis("代码")
 indicator_table = pd.DataFrame([{
