@@ -1,14 +1,15 @@
-"""湖北省乡村振兴责任制考核看板 — the router: page config, shared sidebar, navigation."""
+"""湖北省乡村振兴责任制考核看板 — the router: page config, log-in, sidebar, navigation."""
 
 import streamlit as st
 
 from components import cached
-from components.geo_chart import preload_geo_chart
-from components.layout import current_user, login_gate, routed, sidebar
+from components.layout import sidebar
+from components.login import current_user, login_gate, login_on
+from components.maps import preload_geo_chart
 from components.pages import PAGES
 from revitalization.access import page_allowed
 from revitalization.config import ConfigError
-from revitalization.geo import map_layer_url
+from revitalization.maps.layers import map_layer_url
 from revitalization.regions import RegionError
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",
@@ -25,7 +26,7 @@ actor = current_user()
 sections: dict[str, list] = {}
 specs = {}  # id(st.Page) -> its spec
 for spec in PAGES:
-    if page_allowed(actor, spec.key):
+    if page_allowed(actor, spec.key, login_on=login_on()):
         page = st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:",
                        url_path=spec.key,
                        default=spec.default or (actor.role == "county" and spec.key == "county"))
@@ -36,5 +37,4 @@ if getattr(specs.get(id(navigation)), "maps", False):
     with st.sidebar:  # the first element sent: the map bundle loads while the page computes
         preload_geo_chart(map_layer_url("county"))
 sidebar()
-with routed():
-    navigation.run()
+navigation.run()

@@ -1,4 +1,10 @@
-"""The one declared list of pages. ``app.py`` builds the navigation from it."""
+"""The one declared list of pages. ``app.py`` builds the navigation from it.
+
+The page scripts live in ``app_pages/``, not ``pages/``: Streamlit treats a ``pages/``
+folder beside the main script as its legacy page list, which on a fresh server runs a page
+URL without the router (``st.navigation``); the other name leaves routing to
+``st.navigation`` alone.
+"""
 
 from __future__ import annotations
 
@@ -18,22 +24,28 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("overview", "总览", "map", "pages/overview.py", "考核结果",
+    PageSpec("overview", "总览", "map", "app_pages/overview.py", "考核结果",
              "全省 103 个县（市、区）综合得分与五大振兴地图、等次与约谈预警概况", default=True,
              maps=True),
-    PageSpec("ranking", "排名", "leaderboard", "pages/ranking.py", "考核结果",
+    PageSpec("ranking", "排名", "leaderboard", "app_pages/ranking.py", "考核结果",
              "纳入考核单位的全省及类内排名、五大振兴得分、等次与名次变化"),
-    PageSpec("laggards", "约谈预警", "warning", "pages/laggards.py", "考核结果",
+    PageSpec("laggards", "约谈预警", "warning", "app_pages/laggards.py", "考核结果",
              "列入约谈预警的单位及触发的每条规则"),
-    PageSpec("county", "县域画像", "location_city", "pages/county.py", "分析",
+    PageSpec("county", "县域画像", "location_city", "app_pages/county.py", "分析",
              "单个县（市、区）的得分、排名、指标明细与趋势", maps=True),
-    PageSpec("compare", "年度对比", "compare_arrows", "pages/compare.py", "分析",
+    PageSpec("compare", "年度对比", "compare_arrows", "app_pages/compare.py", "分析",
              "两个考核年度并列比较：进步与退步最大的单位", maps=True),
-    PageSpec("export", "简报导出", "download", "pages/export.py", "工具",
+    PageSpec("export", "简报导出", "download", "app_pages/export.py", "工具",
              "简报要点文字与考核结果表下载"),
-    PageSpec("data", "数据管理", "database", "pages/data.py", "工具",
-             "数据集概况、指标体系配置与区划名录"),
-    PageSpec("audit", "审计日志", "history", "pages/audit.py", "工具",
+    PageSpec("data", "数据管理", "database", "app_pages/data.py", "工具",
+             "数据集概况、导入与手工修改、区划名录"),
+    PageSpec("publish", "结果发布", "lock", "app_pages/publish.py", "工具",
+             "发布（冻结）年度考核结果，更正后重新发布"),
+    PageSpec("method", "指标体系", "tune", "app_pages/method.py", "工具",
+             "权重、阈值和门槛值：修改、预览对排名的影响、保存为新版本"),
+    PageSpec("accounts", "账号管理", "manage_accounts", "app_pages/accounts.py", "工具",
+             "创建账号并指定角色和范围（启用登录时，仅省级管理员）"),
+    PageSpec("audit", "审计日志", "history", "app_pages/audit.py", "工具",
              "所有写入操作的记录：谁、何时、改了什么，只读"),
 )
 

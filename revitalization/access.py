@@ -1,4 +1,8 @@
-"""Who may change what. Checked in the core, on every write — hiding a button is not enough.
+"""Who may see and change what: roles, permissions, visible pages and counties, all here.
+
+Checked in the core on every write (``require`` / ``require_for``) — hiding a button is not
+enough — and asked by the pages before they draw a button (``allowed``), so nobody is
+offered a write they would be refused.
 
 | 角色 | 可查看 | 可修改 |
 |---|---|---|
@@ -12,6 +16,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+from sqlmodel import Session
+
+from revitalization.store import Region
+
 ROLES = {"province_admin": "省级管理员", "province_viewer": "省级查看",
          "city": "市州用户", "county": "县级填报员"}
 ACTIONS = {
@@ -21,6 +30,7 @@ ACTIONS = {
     "publish": "发布考核结果",
     "method": "修改指标体系",
     "rollback": "撤销导入批次",
+    "account": "管理账号",
 }
 
 
@@ -76,15 +86,44 @@ def require(actor: Actor, action: str, adcode: str | None = None, city: str | No
         raise PermissionDenied(f"{actor}无权{ACTIONS[action]}{target}")
 
 
+def require_for(session: Session, actor: Actor, action: str, adcode: str) -> None:
+    """``require`` for one county, its city looked up in the store (inside a write)."""
+    region = session.get(Region, adcode)
+    require(actor, action, adcode, region.city_adcode if region else "",
+            region.name if region else adcode)
+
+
+def refusal(actor: Actor, action: str, adcode: str | None = None, city: str | None = None,
+            name: str = "") -> str:
+    """Why ``actor`` may not do ``action`` (Chinese), or "" when they may: shown beside a
+    disabled button, the same words the core would refuse with."""
+    try:
+        require(actor, action, adcode, city, name)
+    except PermissionDenied as exc:
+        return str(exc)
+    return ""
+
+
 # Pages each role may open. A 县级填报员 works on its own county only (its profile, data
 # entry); everyone else sees the province (市州用户 in summary, its own counties in detail).
+# Account management exists only with log-in on, for 省级管理员.
 CLERK_PAGES = ("county", "data")
+ADMIN_PAGES = ("accounts",)
 
 
-def page_allowed(actor: Actor, page: str) -> bool:
+def page_allowed(actor: Actor, page: str, *, login_on: bool = False) -> bool:
+    if page in ADMIN_PAGES:
+        return login_on and actor.role == "province_admin"
     return actor.role != "county" or page in CLERK_PAGES
 
 
 def detail_allowed(actor: Actor, adcode: str, city: str) -> bool:
     """Whether the actor may open a county's profile (detail): its own scope, or all."""
     return actor.covers(adcode, city)
+
+
+def visible_counties(actor: Actor, regions: pd.DataFrame) -> list[str]:
+    """The adcodes whose detail (profile, interview records) ``actor`` may open, in registry
+    order: every county for the province, its own for a 市州用户 or 县级填报员."""
+    return [a for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True)
+            if detail_allowed(actor, a, c)]

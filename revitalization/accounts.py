@@ -91,7 +91,7 @@ def create_account(engine: Engine, *, username: str, display: str, role: str, pa
             if session.exec(select(Account)).first() is not None:
                 raise LoginError("已有账号：请由省级管理员在系统中创建新账号")
         else:
-            require(actor, "method")  # account management is for 省级管理员 only
+            require(actor, "account")  # account management is for 省级管理员 only
         if session.get(Account, username) is not None:
             raise LoginError(f"用户名：{username} 已存在")
         account = Account(username=username, display=account_actor.display, role=role, scope=scope,

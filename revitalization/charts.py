@@ -1,7 +1,7 @@
 """The standard charts of the dashboard: assessment + choices → a titled plotly figure.
 
 Pages show them and the briefing pack exports them, so both always carry the same
-figure (same classes, colours, titles). Titles say the assessment year; a demo subtitle
+figure (same bins, colours, titles). Titles say the assessment year; a demo subtitle
 marks demo data.
 """
 
@@ -10,48 +10,46 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from revitalization import compare, explain, views
-from revitalization.classes import diverging_classes, fixed_score_classes
+from revitalization import compare, explain
 from revitalization.config import IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.figures import (
-    base_layout,
-    choropleth,
     dumbbell,
     obstacle_bars,
     radar,
-    small_multiples,
     transition_heatmap,
     trend_with_rank,
     waterfall,
 )
-
-DEMO = "示例数据"
-
-
-def _sub(demo: bool, text: str = "") -> str:
-    return " · ".join(p for p in ((DEMO if demo else ""), text) if p)
+from revitalization.maps.bins import diverging_bins, fixed_score_bins
+from revitalization.maps.choropleth import choropleth, locator_map, small_multiples
+from revitalization.maps.measures import Measure, city_map_frame, map_frame, measure_bins, measures
+from revitalization.profile import group_table
+from revitalization.style import UNIT, base_layout
+from revitalization.summary import city_scores
+from revitalization.wording import grade_label
+from revitalization.wording import subtitle as _sub
 
 
 def province_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
                  measure: str = "composite", scheme: str | None = None, labels: bool = False,
                  demo: bool = False, hint: str = "", inline: bool = False) -> go.Figure:
     """The county choropleth of one measure in one year."""
-    m = next(x for x in views.measures(config) if x.key == measure)
-    frame = views.map_frame(assessment, m, year)
-    classes = views.measure_classes(m, frame.loc[frame["assessed"], "value"], scheme)
-    return choropleth(frame, classes, title=f"湖北省县域{m.label}（{year} 年度）",
+    m = next(x for x in measures(config) if x.key == measure)
+    frame = map_frame(assessment, m, year)
+    bins = measure_bins(m, frame.loc[frame["assessed"], "value"], scheme)
+    return choropleth(frame, bins, title=f"湖北省县域{m.label}（{year} 年度）",
                       subtitle=_sub(demo, hint), legend_title=m.legend_title(),
                       show_labels=labels, inline=inline)
 
 
 def group_multiples(assessment: Assessment, config: IndicatorSystem, year: int, *,
                     demo: bool = False, inline: bool = False) -> go.Figure:
-    """Five small maps, one per revitalization, with the same fixed classes."""
-    score_measures = {m.key: m for m in views.measures(config)}
-    frames = [(g.name, views.map_frame(assessment, score_measures[g.code], year))
+    """Five small maps, one per revitalization, with the same fixed bins."""
+    score_measures = {m.key: m for m in measures(config)}
+    frames = [(g.name, map_frame(assessment, score_measures[g.code], year))
               for g in config.groups]
-    return small_multiples(frames, fixed_score_classes(),
+    return small_multiples(frames, fixed_score_bins(),
                            title=f"湖北省县域五大振兴得分（{year} 年度）",
                            subtitle=_sub(demo, "五幅地图分级相同（与等次分数线一致），可直接比较"),
                            legend_title="得分（分）", inline=inline)
@@ -59,9 +57,9 @@ def group_multiples(assessment: Assessment, config: IndicatorSystem, year: int, 
 
 def city_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
              measure: str = "composite", demo: bool = False, inline: bool = False) -> go.Figure:
-    m = next(x for x in views.measures(config) if x.key == measure)
-    frame = views.city_map_frame(views.city_scores(assessment, config, year), m)
-    return choropleth(frame, fixed_score_classes(), title=f"湖北省市州{m.label}（{year} 年度）",
+    m = next(x for x in measures(config) if x.key == measure)
+    frame = city_map_frame(city_scores(assessment, config, year), m)
+    return choropleth(frame, fixed_score_bins(), title=f"湖北省市州{m.label}（{year} 年度）",
                       subtitle=_sub(demo, "市州得分 = 所辖纳入考核县（市、区）得分的简单平均"),
                       legend_title=m.legend_title(), show_labels=True, level="city",
                       inline=inline)
@@ -70,13 +68,13 @@ def city_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
 def year_maps(assessment: Assessment, config: IndicatorSystem, year_a: int, year_b: int, *,
               score: str = "composite", scheme: str | None = None, demo: bool = False,
               inline: bool = False) -> tuple[go.Figure, go.Figure]:
-    """Two years' maps with the same classes (computed over both years together)."""
+    """Two years' maps with the same bins (computed over both years together)."""
     label = compare.score_columns(config)[score]
-    measure = views.Measure(score, label, "分", 1)
-    frames = [views.map_frame(assessment, measure, y) for y in (year_a, year_b)]
+    measure = Measure(score, label, "分", 1)
+    frames = [map_frame(assessment, measure, y) for y in (year_a, year_b)]
     pooled = pd.concat([f.loc[f["assessed"], "value"] for f in frames])
-    classes = views.measure_classes(measure, pooled, scheme)
-    return tuple(choropleth(f, classes, title=f"{label}（{y} 年度）", subtitle=_sub(demo),
+    bins = measure_bins(measure, pooled, scheme)
+    return tuple(choropleth(f, bins, title=f"{label}（{y} 年度）", subtitle=_sub(demo),
                             legend_title=measure.legend_title(), height=520, legend_below=True,
                             inline=inline)
                  for f, y in zip(frames, (year_a, year_b), strict=True))
@@ -88,16 +86,16 @@ def change_map(assessment: Assessment, config: IndicatorSystem, year_a: int, yea
     """Score (or class-rank) change between two years, diverging around 0."""
     label = compare.score_columns(config)[score]
     frame = compare.changes(assessment, year_a, year_b, score)
-    data = views.map_frame(assessment, views.Measure(score, label, "分", 1), year_b)
+    data = map_frame(assessment, Measure(score, label, "分", 1), year_b)
     column = "change" if kind == "score" else "rank_change"
     data["value"] = frame[column].reindex(data["adcode"]).to_numpy()
     if kind == "score":
-        classes = diverging_classes(frame["change"], 1, "分")
+        bins = diverging_bins(frame["change"], 1, "分")
         legend = "得分变化（↑ 进步 / ↓ 退步）"
     else:
-        classes = diverging_classes(frame["rank_change"], 0, "位", up="上升", down="下降")
+        bins = diverging_bins(frame["rank_change"], 0, "位", up="上升", down="下降")
         legend = "类内名次变化（↑ 上升 / ↓ 下降）"
-    return choropleth(data, classes, title=f"{label}变化（{year_a}→{year_b} 年度）",
+    return choropleth(data, bins, title=f"{label}变化（{year_a}→{year_b} 年度）",
                       subtitle=_sub(demo, "以 0 为中心的发散配色：紫色进步，橙褐色退步"),
                       legend_title=legend, inline=inline)
 
@@ -127,8 +125,6 @@ def transitions(assessment: Assessment, year_a: int, year_b: int, *, demo: bool 
 
 def county_radar(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int, *,
                  demo: bool = False) -> go.Figure:
-    from revitalization.profile import group_table
-
     row = assessment.year(year).loc[adcode]
     table = group_table(assessment, config, adcode, year)
     ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
@@ -140,8 +136,14 @@ def county_radar(assessment: Assessment, config: IndicatorSystem, adcode: str, y
 
 
 def county_trend(assessment: Assessment, config: IndicatorSystem, adcode: str, *,
-                 demo: bool = False) -> go.Figure:
+                 demo: bool = False, composite_only: bool = False) -> go.Figure:
+    """Scores and class rank over the years; ``composite_only``: the composite alone, each
+    point labelled (the one-page card)."""
     hist = assessment.scores[assessment.scores["adcode"] == adcode]
+    if composite_only:
+        return trend_with_rank(hist[["year", "composite"]].rename(columns={"composite": "综合"}),
+                               title=f"{hist['name'].iloc[0]}综合得分走势",
+                               subtitle=_sub(demo, "各考核年度"), value_labels=True)
     groups = list(config.groups)
     trend = hist[["year", "composite"] + [g.code for g in groups] + ["rank_class"]].rename(
         columns={"composite": "综合", "rank_class": "类内排名",
@@ -178,56 +180,64 @@ def county_obstacles(assessment: Assessment, config: IndicatorSystem, adcode: st
                          subtitle=_sub(demo, f"{year} 年度 · 障碍度 = 该指标失分占全部失分的比重"))
 
 
+def county_pair(assessment: Assessment, config: IndicatorSystem, adcode: str, other: str,
+                year: int) -> go.Figure:
+    """Two units' five revitalization scores on one radar."""
+    rows = assessment.year(year)
+    a, b = rows.loc[adcode], rows.loc[other]
+    return radar([g.short for g in config.groups],
+                 {a["name"]: [float(a[g.code]) for g in config.groups],
+                  b["name"]: [float(b[g.code]) for g in config.groups]},
+                 title=f"{a['name']}与{b['name']}", subtitle=f"{year} 年度五大振兴得分")
+
+
+def county_locator(assessment: Assessment, adcode: str, year: int) -> go.Figure:
+    row = assessment.year(year).loc[adcode]
+    return locator_map(adcode, title=f"{row['name']}在全省的位置",
+                       subtitle=f"深蓝为本县，浅蓝为{row['city_name']}其他县（市、区）")
+
+
+def county_facts(row: pd.Series) -> str:
+    """The one line of key figures under a county's title (grade, ranks, flag or progress)."""
+    if not row["assessed"]:
+        return f"未纳入考核（中心城区）· 综合得分 {row['composite']:.1f} 分，仅供参考"
+    facts = (f"综合得分 {row['composite']:.1f} 分 · 全省第 {int(row['rank_province'])} 名 · "
+             f"{row['assessment_class']}第 {int(row['rank_class'])}/{int(row['class_size'])} 名 · "
+             f"等次 {grade_label(row['grade'])}")
+    if row["flagged"]:
+        facts += "<br>约谈预警：" + "；".join(row["flag_reasons"])
+    elif row["progress"]:
+        facts += "<br>" + row["progress_reason"]
+    return facts
+
+
 def county_card(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int, *,
                 demo: bool = False) -> go.Figure:
     """The county profile on one page (A4 portrait): key figures, the five revitalizations
-    against the class, the score and rank over the years, and the weakest indicators."""
+    against the class, the score over the years, and the weakest indicators — the traces of
+    the profile's own radar, trend and obstacle figures, composed on one page."""
     from plotly.subplots import make_subplots
 
-    from revitalization.profile import group_table
-
     row = assessment.year(year).loc[adcode]
-    labels = [g.short for g in config.groups]
-    table = group_table(assessment, config, adcode, year)
-    hist = assessment.scores[assessment.scores["adcode"] == adcode]
-    top = explain.obstacles(assessment, config, adcode, year).head(6)
+    parts = [county_radar(assessment, config, adcode, year, demo=demo),
+             county_trend(assessment, config, adcode, demo=demo, composite_only=True),
+             county_obstacles(assessment, config, adcode, year, demo=demo)]
     fig = make_subplots(rows=3, cols=1, row_heights=[0.36, 0.3, 0.34], vertical_spacing=0.09,
                         specs=[[{"type": "polar"}], [{"type": "xy"}], [{"type": "xy"}]],
                         subplot_titles=["五大振兴得分", "综合得分历年走势", "短板：障碍度最高的指标"])
-    ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
-    for name, values, color, dash in ((row["name"], table["得分"], "#225ea8", "solid"),
-                                      (ref, table["同类平均"], "#41b6c4", "dash")):
-        v = [float(x) for x in values]
-        fig.add_trace(go.Scatterpolar(r=v + v[:1], theta=labels + labels[:1], name=name,
-                                      line={"color": color, "dash": dash, "width": 3},
-                                      fill="toself" if dash == "solid" else None,
-                                      fillcolor="rgba(34,94,168,0.12)"), row=1, col=1)
-    fig.add_trace(go.Scatter(x=hist["year"], y=hist["composite"], mode="lines+markers+text",
-                             text=[f"{v:.1f}" for v in hist["composite"]], textposition="top center",
-                             line={"color": "#225ea8", "width": 3}, name="综合得分",
-                             showlegend=False), row=2, col=1)
-    fig.add_trace(go.Bar(y=top["name"], x=100 * top["obstacle"], orientation="h",
-                         marker_color="#f1a340", text=[f"{100 * s:.1f}%" for s in top["obstacle"]],
-                         textposition="outside", showlegend=False, name="障碍度"), row=3, col=1)
-    if row["assessed"]:
-        grade = row["grade"] if isinstance(row["grade"], str) else "不评定"
-        facts = (f"综合得分 {row['composite']:.1f} 分 · 全省第 {int(row['rank_province'])} 名 · "
-                 f"{row['assessment_class']}第 {int(row['rank_class'])}/{int(row['class_size'])} 名 · "
-                 f"等次 {grade}")
-        if row["flagged"]:
-            facts += "<br>约谈预警：" + "；".join(row["flag_reasons"])
-        elif row["progress"]:
-            facts += "<br>" + row["progress_reason"]
-    else:
-        facts = f"未纳入考核（中心城区）· 综合得分 {row['composite']:.1f} 分，仅供参考"
+    radar_traces = parts[0].data[:2]  # the unit and its class (the province line is left out)
+    for n, traces in enumerate((radar_traces, parts[1].data, parts[2].data), start=1):
+        for trace in traces:
+            if n == 2:
+                trace.update(line={"color": UNIT, "width": 3})
+            fig.add_trace(trace.update(showlegend=n == 1), row=n, col=1)
     title = f"{row['name']}乡村振兴实绩考核画像（{year} 年度）"
-    base_layout(fig, title, _sub(demo, f"{row['city_name']} · {facts}"), height=1300)
+    base_layout(fig, title, _sub(demo, f"{row['city_name']} · {county_facts(row)}"), height=1300)
     fig.update_layout(margin={"l": 230, "r": 60, "t": 150, "b": 40},
                       polar={"radialaxis": {"range": [0, 100]}},
                       legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.66})
     fig.update_yaxes(autorange="reversed", row=3, col=1)
     fig.update_xaxes(dtick=1, row=2, col=1)
     fig.update_yaxes(title="得分（分）", row=2, col=1)
-    fig.update_xaxes(title="障碍度（%）", range=[0, 125 * float(top["obstacle"].max() or 0.01)],
-                     row=3, col=1)
+    fig.update_xaxes(title="障碍度（%）", range=parts[2].layout.xaxis.range, row=3, col=1)
     return fig

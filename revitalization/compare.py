@@ -13,8 +13,8 @@ import pandas as pd
 from revitalization.config import GRADES, IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.regions import city_short_name
+from revitalization.wording import UNGRADED, arrow
 
-UNGRADED = "不评定"
 GRADE_ORDER = (*GRADES, UNGRADED)
 
 
@@ -64,17 +64,6 @@ def movers_table(frame: pd.DataFrame, year_a: int, year_b: int) -> pd.DataFrame:
         "名次变化": frame["rank_change"].map(arrow),
     }, index=frame.index)
     return out.sort_values("得分变化", ascending=False)
-
-
-def arrow(change: float) -> str:
-    """↑ 3 / ↓ 2 / → 0 / — (no comparison)."""
-    if change is None or change != change:
-        return "—"
-    if change > 0:
-        return f"↑ {int(change)}"
-    if change < 0:
-        return f"↓ {int(-change)}"
-    return "→ 0"
 
 
 def biggest(frame: pd.DataFrame, n: int) -> pd.DataFrame:

@@ -15,21 +15,12 @@ from typing import Any
 import yaml
 
 from revitalization.paths import DATA_DIR
+from revitalization.wording import format_value
 
 DEFAULT_CONFIG_PATH = DATA_DIR / "indicators.yaml"
 
 GROUP_CODES = ("industry", "talent", "culture", "ecology", "organization")
 DIRECTIONS = {"higher": "越高越好", "lower": "越低越好"}
-
-
-def format_value(value: float | None, unit: str, decimals: int = 1) -> str:
-    """A number with its unit for display ('—' when missing); 比值 carries no unit."""
-    if value is None or value != value:  # NaN
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if unit in ("%", "比值", ""):
-        return text + ("%" if unit == "%" else "")
-    return f"{text} {unit}"
 
 
 class ConfigError(ValueError):

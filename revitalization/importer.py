@@ -21,8 +21,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from revitalization.access import Actor, PermissionDenied, require
-from revitalization.audit import audit, now, require_for
+from revitalization.access import Actor, PermissionDenied, require, require_for
+from revitalization.audit import audit, now
 from revitalization.config import IndicatorSystem
 from revitalization.store import ImportBatch, Observation, ObservationChange
 

@@ -8,17 +8,19 @@ read and is refused if someone else saved in between; deletion is soft and can b
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from revitalization.access import Actor
-from revitalization.audit import audit, now, require_for
+from revitalization.access import Actor, require_for
+from revitalization.audit import audit, now
 from revitalization.engine import Assessment
 from revitalization.store import Interview, RectificationTask, Region
 
@@ -269,12 +271,16 @@ def interviews(engine: Engine, *, year: int | None = None, adcode: str | None = 
     return frame
 
 
-def tasks(engine: Engine, interview_id: int, *, today: date | None = None) -> pd.DataFrame:
-    """An interview's tasks, with ``overdue`` set for unfinished tasks past their deadline."""
+def tasks(engine: Engine, interview_ids: int | Iterable[int], *, today: date | None = None
+          ) -> pd.DataFrame:
+    """The tasks of one interview or of many (one query), with ``overdue`` set for unfinished
+    tasks past their deadline."""
     today = today or date.today()
+    ids = ([int(interview_ids)] if isinstance(interview_ids, int | np.integer)
+           else [int(i) for i in interview_ids])
     with Session(engine) as session:
         rows = [t.model_dump() for t in session.exec(select(RectificationTask).where(
-            RectificationTask.interview_id == interview_id,
+            RectificationTask.interview_id.in_(ids),
             RectificationTask.deleted == False).order_by(RectificationTask.deadline))]  # noqa: E712
     frame = pd.DataFrame(rows, columns=list(RectificationTask.model_fields))
     frame["overdue"] = (~frame["done"].astype(bool)) & (frame["deadline"] < today.isoformat())

@@ -20,6 +20,7 @@ from revitalization.audit import audit, now
 from revitalization.config import EDITABLE, IndicatorSystem, apply_overrides
 from revitalization.engine import Assessment
 from revitalization.store import MethodVersion
+from revitalization.wording import grade_labels
 
 
 def source_name(file_name: str, version: int | None) -> str:
@@ -85,12 +86,11 @@ def preview(before: Assessment, after: Assessment, year: int) -> pd.DataFrame:
     old, new = before.year(year), after.year(year)
     a = old[old["assessed"]]
     b = new.loc[a.index]
-    grade = lambda g: g if isinstance(g, str) else "不评定"  # noqa: E731
     table = pd.DataFrame({
         "县（市、区）": a["name"], "考核类别": a["assessment_class"],
         "现综合得分": a["composite"].round(1), "新综合得分": b["composite"].round(1),
         "现类内名次": a["rank_class"].astype(int), "新类内名次": b["rank_class"].astype(int),
-        "现等次": a["grade"].map(grade), "新等次": b["grade"].map(grade),
+        "现等次": grade_labels(a["grade"]), "新等次": grade_labels(b["grade"]),
         "现预警": a["flagged"].map({True: "是", False: ""}),
         "新预警": b["flagged"].map({True: "是", False: ""}),
     })

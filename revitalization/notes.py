@@ -6,8 +6,8 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from revitalization.access import Actor
-from revitalization.audit import audit, audited_change, now, require_for
+from revitalization.access import Actor, require_for
+from revitalization.audit import audit, audited_change, now
 from revitalization.store import CountyNote, Region
 
 MAX_LENGTH = 2000

@@ -7,6 +7,7 @@ import pandas as pd
 
 from revitalization.config import IndicatorSystem
 from revitalization.engine import IMPUTE_LABELS, Assessment
+from revitalization.wording import NOT_ASSESSED, grade_labels, year_label
 
 
 def search_options(regions: pd.DataFrame) -> dict[str, str]:
@@ -88,12 +89,12 @@ def history(assessment: Assessment, adcode: str) -> pd.DataFrame:
         "综合得分": rows["composite"].round(1),
         "全省排名": rows["rank_province"].astype("Int64"),
         "类内排名": rows["rank_class"].astype("Int64"),
-        "等次": rows["grade"].where(rows["assessed"], "未纳入考核").fillna("不评定"),
+        "等次": grade_labels(rows["grade"].where(rows["assessed"], NOT_ASSESSED)),
         "进步明显": np.where(rows["progress"], "是", ""),
         "约谈预警": [("是（连续两年）" if e else "是") if f else "" for f, e in
                  zip(rows["flagged"], rows["escalated"], strict=True)],
         "预警原因": rows["flag_reasons"].map("；".join),
-    }, index=pd.Index([f"{y} 年" for y in rows.index], name="考核年度"))
+    }, index=pd.Index([year_label(y) for y in rows.index], name="考核年度"))
 
 
 def nearest_peers(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int,

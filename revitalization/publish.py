@@ -23,6 +23,7 @@ from revitalization.audit import audit
 from revitalization.config import Method
 from revitalization.engine import KEY, Assessment, progress
 from revitalization.store import Publication, PublishedResult
+from revitalization.wording import grade_label
 
 WIDE = ("values", "imputed", "normalised", "contributions")
 
@@ -224,8 +225,8 @@ def recompute_diff(frozen: Frozen, fresh: Assessment) -> pd.DataFrame:
             changes.append("新纳入考核")
         elif b["assessed"] and b["rank_class"] != a["rank_class"]:
             changes.append(f"类内排名 {int(b['rank_class'])} → {int(a['rank_class'])}")
-        gb = b["grade"] if isinstance(b["grade"], str) else "不评定"
-        ga = a["grade"] if isinstance(a["grade"], str) else "不评定"
+        gb = grade_label(b["grade"])
+        ga = grade_label(a["grade"])
         if gb != ga:
             changes.append(f"等次 {gb} → {ga}")
         if bool(b["flagged"]) != bool(a["flagged"]):

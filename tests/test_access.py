@@ -82,13 +82,14 @@ def test_city_users_keep_to_their_counties(seeded, assessment):
 
 
 def test_a_script_in_a_name_shows_as_text(observations, config, regions):
-    from revitalization import views
     from revitalization.engine import assess
+    from revitalization.maps import measures
+    from revitalization.wording import md
 
     evil = regions.copy()
     evil.loc[evil["adcode"] == SUIXIAN, "name"] = "<script>alert(1)</script>随县"
     result = assess(observations, evil, config)
-    frame = views.map_frame(result, views.measures(config)[0], 2025).set_index("adcode")
+    frame = measures.map_frame(result, measures.measures(config)[0], 2025).set_index("adcode")
     assert "<script>" not in frame.at[SUIXIAN, "hover"]
     assert "&lt;script&gt;" in frame.at[SUIXIAN, "hover"]
-    assert "<script>" not in views.md(evil.set_index("adcode").at[SUIXIAN, "name"])
+    assert "<script>" not in md(evil.set_index("adcode").at[SUIXIAN, "name"])

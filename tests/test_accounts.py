@@ -171,7 +171,7 @@ def test_single_sign_on_maps_the_identity_to_an_account(deployment):
 
 def test_admin_creates_accounts_in_the_app(deployment):
     at = log_in(deployment().run(), "admin")
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/accounts.py").run()
     assert not at.exception, [e.value for e in at.exception]
     form = {t.label: t for t in at.text_input}
     form["用户名"].set_value("suixian")

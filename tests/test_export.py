@@ -14,7 +14,9 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from revitalization import briefing, charts, export
+from revitalization import charts
+from revitalization.exports import documents as briefing
+from revitalization.exports import images as export
 from revitalization.robust import robust_ranks
 
 needs_browser = pytest.mark.skipif(export.browser_path() is None,

@@ -209,7 +209,7 @@ def test_cities_equal_union_of_their_counties(
 
 
 def test_loaders() -> None:
-    geo = pytest.importorskip("revitalization.geo")
+    geo = pytest.importorskip("revitalization.maps.layers")
     assert geo.GEO_DIR == GEO_DIR
     assert geo.load_county_geojson() is geo.load_county_geojson()  # cached
     assert len(geo.load_city_geojson()["features"]) == 17

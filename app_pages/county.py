@@ -3,28 +3,19 @@
 import streamlit as st
 
 from components import cached
-from components.layout import (
-    chart,
-    current_user,
-    ensure_router,
-    export_controls,
-    header,
-    is_demo,
-    selected_year,
-    url_set,
-    url_state,
-)
-from components.zoom_map import show_zoom_map
-from revitalization import charts, explain, profile, views
-from revitalization.access import PermissionDenied, detail_allowed
-from revitalization.classes import fixed_score_classes
-from revitalization.figures import locator_map, radar
+from components.layout import chart, export_controls, header, is_demo, selected_year
+from components.login import current_user
+from components.maps import show_zoom_map
+from components.state import show_flash, url_widget
+from components.writes import submit_write, write_button
+from revitalization import charts, explain, profile, tables
+from revitalization.access import refusal, visible_counties
 from revitalization.interviews import interviews, outcome, tasks
-from revitalization.notes import NoteError, add_note, delete_note, list_notes, restore_note
+from revitalization.maps.bins import fixed_score_bins
+from revitalization.maps.measures import map_frame, measures
+from revitalization.notes import add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
-from revitalization.views import md
-
-ensure_router()
+from revitalization.wording import grade_label, md
 
 config = cached.config()
 assessment = cached.assessment()
@@ -35,13 +26,11 @@ labels = [g.short for g in groups]
 
 options = profile.search_options(regions)
 actor = current_user()
-codes = [a for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True)
-         if detail_allowed(actor, a, c)]  # 市州用户 and 县级填报员: their own counties only
+codes = visible_counties(actor, regions)  # 市州用户 and 县级填报员: their own counties only
 assessed = set(regions.loc[regions["assessed"], "adcode"])
-url_state("county_pick", "county", codes, next((c for c in codes if c in assessed), codes[0]))
-adcode = st.selectbox("查找县（市、区）", codes, key="county_pick", format_func=options.get,
-                      help="输入全称或简称即可搜索，如“随县”“恩施”")
-url_set("county_pick", "county", adcode)
+adcode = url_widget("county", "county_pick", codes, next((c for c in codes if c in assessed), codes[0]),
+                    lambda: st.selectbox("查找县（市、区）", codes, key="county_pick", format_func=options.get,
+                                         help="输入全称或简称即可搜索，如“随县”“恩施”"))
 row = assessment.year(year).loc[adcode]
 region = regions.set_index("adcode").loc[adcode]
 cls_text = f" · {row['assessment_class']}" if row["assessed"] else ""
@@ -60,7 +49,7 @@ else:
     c[2].metric(f"类内排名（{row['assessment_class']}）",
                 f"{int(row['rank_class'])}/{int(row['class_size'])}")
     c[3].metric("市州内排名", f"{int(row['rank_city'])}/{int(row['city_size'])}")
-    c[4].metric("等次", row["grade"] if isinstance(row["grade"], str) else "不评定")
+    c[4].metric("等次", grade_label(row["grade"]))
     rr = cached.robust(year).table.loc[adcode]
     st.markdown(f"**等次依据：** {row['grade_reason']}\n\n"
                 f"**稳健排名：** 方法和权重变化下，类内排名中位数第 {rr['class_median']:.0f} 名，"
@@ -155,22 +144,16 @@ other = st.selectbox("选择另一个县（市、区）对比", [c for c in code
                      index=None, format_func=options.get, key="county_other",
                      placeholder="可输入全称或简称")
 if other:
-    orow = assessment.year(year).loc[other]
-    chart(radar(labels, {row["name"]: [float(row[g.code]) for g in groups],
-                         orow["name"]: [float(orow[g.code]) for g in groups]},
-                title=f"{row['name']}与{orow['name']}", subtitle=f"{year} 年度五大振兴得分"),
-          key="county_vs")
+    chart(charts.county_pair(assessment, config, adcode, other, year), key="county_vs")
 
 # Maps ----------------------------------------------------------------------------------
 st.subheader("位置")
 left, right = st.columns([2, 3])
 with left:
-    chart(locator_map(adcode, title=f"{row['name']}在全省的位置",
-                      subtitle=f"深蓝为本县，浅蓝为{row['city_name']}其他县（市、区）"),
-          key="county_locator")
+    chart(charts.county_locator(assessment, adcode, year), key="county_locator")
 with right:
-    frame = views.map_frame(assessment, views.measures(config)[0], year)
-    show_zoom_map(frame, fixed_score_classes(), legend_title="综合得分（分）", key="county_zoom",
+    frame = map_frame(assessment, measures(config)[0], year)
+    show_zoom_map(frame, fixed_score_bins(), legend_title="综合得分（分）", key="county_zoom",
                   highlight=adcode, height=380)
 
 # History and notes ----------------------------------------------------------------------
@@ -178,48 +161,46 @@ st.subheader("历年结果、预警与约谈记录")
 st.dataframe(profile.history(assessment, adcode), width="stretch",
              column_config={"综合得分": st.column_config.NumberColumn(format="%.1f")})
 
-records = interviews(engine := cached.engine(), adcode=adcode)
+engine = cached.engine()
+records = interviews(engine, adcode=adcode)
+todo_all = tasks(engine, records["id"])
 if records.empty:
     st.caption("暂无约谈记录。")
 for r in records.itertuples():
-    done = tasks(engine, r.id)
+    todo = todo_all[todo_all["interview_id"] == r.id]
+    done, late = tables.task_progress(todo)
     result = outcome(assessment, adcode, r.year)
     st.markdown(
         f"**{r.year} 年度结果引发的约谈**：{r.status}"
         + (f"，{r.interview_date}，{r.level}级约谈{md(r.interviewees)}" if r.interview_date else "")
         + (f"；指出问题：{md('；'.join(r.issues))}" if r.issues else "")
-        + (f"；整改任务 {int(done['done'].sum())}/{len(done)} 项完成" if len(done) else "")
-        + (f"，**{int(done['overdue'].sum())} 项逾期**" if done["overdue"].any() else "")
+        + (f"；整改任务 {done}" if len(todo) else "")
+        + (f"，**{late}逾期**" if late else "")
         + (f"。{result.text()}" if result else "。"))
 
 st.subheader("工作备注")
 st.caption("记录影响得分的情况（如“2024 年洪灾影响生态得分”），随县域画像一同导出。删除后可恢复。")
+show_flash()
+refused = refusal(actor, "note", adcode, region["city_adcode"], row["name"])
 notes = list_notes(engine, adcode, include_deleted=True)
-if flash := st.session_state.pop("county_flash", None):
-    st.success(flash)
 for note in notes.itertuples():
     cols = st.columns([6, 1])
     text = md(note.text)
     if note.deleted:
         cols[0].markdown(f"~~{note.year} 年：{text}~~ （已删除）")
-        if cols[1].button("恢复", key=f"restore_{note.id}"):
-            restore_note(engine, note.id, actor=current_user())
-            st.rerun()
+        with cols[1]:
+            write_button("恢复", lambda n=note.id: restore_note(engine, n, actor=actor),
+                         done="备注已恢复。", refusal=refused, refresh=False, key=f"restore_{note.id}")
     else:
         cols[0].markdown(f"**{note.year} 年**：{text}  \n"
                          f":gray[{md(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
-        if cols[1].button("删除", key=f"delete_{note.id}"):
-            delete_note(engine, note.id, actor=current_user())
-            st.rerun()
+        with cols[1]:
+            write_button("删除", lambda n=note.id: delete_note(engine, n, actor=actor),
+                         done="备注已删除（可恢复）。", refusal=refused, refresh=False,
+                         key=f"delete_{note.id}")
 with st.form("add_note", clear_on_submit=True):
     note_year = st.selectbox("考核年度", assessment.years, index=assessment.years.index(year),
                              format_func=lambda y: f"{y} 年")
     note_text = st.text_area("备注内容", max_chars=2000)
-    if st.form_submit_button("添加备注", icon=":material/note_add:"):
-        try:
-            add_note(engine, adcode, note_year, note_text, actor=current_user())
-        except (NoteError, PermissionDenied) as exc:
-            st.error(str(exc))
-        else:
-            st.session_state["county_flash"] = "备注已保存。"
-            st.rerun()
+    submit_write("添加备注", lambda: add_note(engine, adcode, note_year, note_text, actor=actor),
+                 done="备注已保存。", refusal=refused, refresh=False, icon=":material/note_add:")

@@ -15,10 +15,12 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from revitalization import charts, compare, export, views
+from revitalization import charts, compare, summary, tables
 from revitalization.config import IndicatorSystem
 from revitalization.engine import Assessment
+from revitalization.exports.images import plain_title, render, source_line
 from revitalization.profile import indicator_table
+from revitalization.wording import date_text, grade_label
 
 BODY_FONT, HEAD_FONT, SLIDE_FONT, LATIN = "宋体", "黑体", "微软雅黑", "Arial"
 
@@ -37,7 +39,7 @@ class Context:
 
     @property
     def footer(self) -> str:
-        return export.source_line(demo=self.demo, fingerprint=self.assessment.fingerprint,
+        return source_line(demo=self.demo, fingerprint=self.assessment.fingerprint,
                                   made=self.made)
 
     @property
@@ -53,8 +55,8 @@ class Image:
 
 
 def _render(ctx: Context, name: str, fig: go.Figure) -> Image:
-    title = export.plain_title(fig)
-    return Image(name, title, export.render(fig, fmt="png", preset="slide", scale=2,
+    title = plain_title(fig)
+    return Image(name, title, render(fig, fmt="png", preset="slide", scale=2,
                                             footer=ctx.footer))
 
 
@@ -88,7 +90,7 @@ def county_images(ctx: Context, adcode: str) -> list[Image]:
 
 def praise(ctx: Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(name, reason) of the 优秀 units and of the 进步明显 units."""
-    table = views.praise_list(ctx.assessment, ctx.year)
+    table = tables.praise_list(ctx.assessment, ctx.year)
 
     def pairs(kind: str) -> list[tuple[str, str]]:
         part = table[table["表扬类别"] == kind]
@@ -116,7 +118,7 @@ def flagged(ctx: Context) -> list[tuple[str, list[str], str]]:
 
 
 def ranking(ctx: Context) -> pd.DataFrame:
-    table = views.ranking_table(ctx.assessment, ctx.config, ctx.year)
+    table = tables.ranking_table(ctx.assessment, ctx.config, ctx.year)
     return table.drop(columns=["名次变化", "约谈预警"])
 
 
@@ -217,7 +219,7 @@ def _new_docx(ctx: Context, title: str, subtitle: str):
     footer.text = ctx.footer
     heading = document.add_paragraph(title, style="Title")
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in (subtitle, f"制作日期：{ctx.made:%Y 年 %-m 月 %-d 日}",
+    for line in (subtitle, f"制作日期：{date_text(ctx.made)}",
                  f"方法指纹：{ctx.assessment.fingerprint}"):
         p = document.add_paragraph(line)
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -240,7 +242,7 @@ def provincial_docx(ctx: Context, images: list[Image] | None = None) -> bytes:
     doc = _new_docx(ctx, "湖北省乡村振兴责任制实绩考核简报", f"{ctx.year} 年度")
     doc.add_page_break()
     doc.add_heading("一、总体情况", level=1)
-    for para in views.briefing_summary(ctx.assessment, ctx.config, ctx.year).split("\n\n"):
+    for para in summary.briefing_summary(ctx.assessment, ctx.config, ctx.year).split("\n\n"):
         doc.add_paragraph(para)
     _docx_image(doc, by_name["01"])
     _orientation(doc, landscape=True)  # the wide ranking table reads best across the page
@@ -284,7 +286,7 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
         doc.add_paragraph(
             f"{y} 年度综合得分 {row['composite']:.1f} 分，全省第 {int(row['rank_province'])} 名，"
             f"{row['assessment_class']}类内第 {int(row['rank_class'])}/{int(row['class_size'])} 名，"
-            f"等次：{row['grade'] if isinstance(row['grade'], str) else '不评定'}（{row['grade_reason']}）。")
+            f"等次：{grade_label(row['grade'])}（{row['grade_reason']}）。")
         if row["flagged"]:
             doc.add_paragraph("约谈预警原因：", style="List Bullet")
             for reason in row["flag_reasons"]:
@@ -370,14 +372,14 @@ def provincial_pptx(ctx: Context, images: list[Image] | None = None) -> bytes:
 
     cover = prs.slides.add_slide(blank)
     lines = ["湖北省乡村振兴责任制实绩考核简报", f"{ctx.year} 年度",
-             f"制作日期：{ctx.made:%Y 年 %-m 月 %-d 日} · 方法指纹 {ctx.assessment.fingerprint}"]
+             f"制作日期：{date_text(ctx.made)} · 方法指纹 {ctx.assessment.fingerprint}"]
     if ctx.demo:
         lines.append("【示例数据】不代表真实考核结果")
     _pptx_text(cover.shapes.add_textbox(Inches(1), Inches(2.5), Inches(11.3), Inches(3)), lines,
                size=32, bold_first=True)
     s = slide("总体情况")
     _pptx_text(s.shapes.add_textbox(Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.5)),
-               views.briefing_summary(ctx.assessment, ctx.config, ctx.year).split("\n\n"), size=18)
+               summary.briefing_summary(ctx.assessment, ctx.config, ctx.year).split("\n\n"), size=18)
     for image in images:
         s = slide(image.title)
         s.shapes.add_picture(io.BytesIO(image.png), Inches(1.2), Inches(1.1), height=Inches(5.85))

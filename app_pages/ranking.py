@@ -3,25 +3,27 @@
 import streamlit as st
 
 from components import cached
-from components.layout import ensure_router, header, is_demo, selected_year
-from revitalization import export, tabular, views
-
-ensure_router()
+from components.layout import header, is_demo, selected_year
+from components.state import url_flag, url_widget
+from revitalization import summary, tables
+from revitalization.config import GRADES
+from revitalization.exports import images, spreadsheets
+from revitalization.wording import UNGRADED
 
 config = cached.config()
 assessment = cached.assessment()
 year = selected_year()
 header("考核排名", f"{year} 年度 · 按综合得分排序；得分相同者名次并列（1、2、2、4）")
 
-table = views.ranking_table(assessment, config, year)
+table = tables.ranking_table(assessment, config, year)
 rows = assessment.year(year)
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 city = c1.selectbox("市州", ["全部"] + sorted(table["市州"].unique().tolist()))
 cls = c2.selectbox("考核类别", ["全部"] + sorted(table["考核类别"].unique().tolist()))
-grade = c3.selectbox("等次", ["全部", "优秀", "良好", "一般", "较差", "不评定"])
+grade = c3.selectbox("等次", ["全部", *GRADES, UNGRADED])
 search = c4.text_input("搜索县（市、区）", placeholder="输入全称或简称，如“随县”“恩施”")
-progress = st.toggle("只看进步明显的单位", value=st.query_params.get("progress") == "1")
-st.query_params["progress"] = "1" if progress else "0"
+progress = url_widget("progress", "ranking_progress", [False, True], False,
+                      lambda: st.toggle("只看进步明显的单位", key="ranking_progress"), encode=url_flag)
 shown = table
 if city != "全部":
     shown = shown[shown["市州"] == city]
@@ -46,18 +48,18 @@ st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(shown
                             **score_columns})
 st.caption(f"共 {len(shown)} 个单位。名次变化为类内名次较上年的变化（↑ 上升 / ↓ 下降）；"
            "五大振兴得分条为 0–100 分。点击列名可排序。")
-footer = export.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
+footer = images.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
 d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button("下载 Excel（XLSX）", data=lambda: tabular.xlsx_bytes(shown, f"{year}年度排名", footer),
+d1.download_button("下载 Excel（XLSX）", data=lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer),
                    file_name=f"乡村振兴实绩考核排名_{year}年度.xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table_view:")
-d2.download_button("下载 CSV", data=lambda: tabular.csv_bytes(shown),
+d2.download_button("下载 CSV", data=lambda: spreadsheets.csv_bytes(shown),
                    file_name=f"乡村振兴实绩考核排名_{year}年度.csv", mime="text/csv",
                    on_click="ignore", icon=":material/download:")
 
 st.subheader("通报表扬名单")
-praise = views.praise_list(assessment, year)
+praise = tables.praise_list(assessment, year)
 st.dataframe(praise, hide_index=True, width="stretch",
              column_config={"综合得分": st.column_config.NumberColumn(format="%.1f"),
                             "理由": st.column_config.TextColumn(width="large")})
@@ -65,4 +67,4 @@ st.caption("优秀：按类内比例评定且门槛指标全部达标；进步�
            f"max({config.method.progress_min_rank_gain}, 类内单位数 × "
            f"{config.method.progress_rank_gain_share:.0%}) 位且综合得分提高至少 "
            f"{config.method.progress_min_score_gain:g} 分，已评为优秀的不重复列入。")
-st.text_area("通报表扬文字（可直接粘贴）", views.praise_text(assessment, year), height=200)
+st.text_area("通报表扬文字（可直接粘贴）", summary.praise_text(assessment, year), height=200)

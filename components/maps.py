@@ -1,4 +1,7 @@
-"""Show a plotly map figure with the local plotly.js geo bundle (choropleth + scattergeo).
+"""Maps on screen: plotly maps through a light geo component, and the zoomable Leaflet map.
+
+``geo_chart`` shows a plotly map figure with the local plotly.js geo bundle (choropleth +
+scattergeo); ``show_zoom_map`` the folium map without rerunning on pan and zoom.
 
 ``st.plotly_chart`` loads Streamlit's own 4.7 MB plotly chunk before anything is drawn;
 on the page leaders open first that alone took about 3 s on a two-core machine. This
@@ -9,12 +12,18 @@ screen still matches the exported image. Clicks on a county come back as ``click
 
 from __future__ import annotations
 
+import html
 import json
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit_folium import st_folium
 
-from revitalization.figures import TOPOJSON_URL
+from revitalization.maps.bins import Bins
+from revitalization.maps.choropleth import TOPOJSON_URL, legend_items
+from revitalization.maps.leaflet import tile_settings, zoom_map
+from revitalization.style import BORDER, ERROR_TEXT
 
 BUNDLE = "/app/static/vendor/plotly/plotly-geo.min.js"
 WORLD = "world_110m"  # plotly's base layer for scope "world", resolution 110 (our maps)
@@ -113,7 +122,7 @@ export default function (component) {
 }
 """.replace("__BUNDLE__", json.dumps(BUNDLE))
 
-_CSS = ".geo-chart { width: 100%; } .geo-chart-error { color: #b45309; }"
+_CSS = f".geo-chart {{ width: 100%; }} .geo-chart-error {{ color: {ERROR_TEXT}; }}"
 
 _component = st.components.v2.component("revitalization.geo_chart", js=_JS, css=_CSS,
                                         isolate_styles=False)
@@ -134,3 +143,21 @@ def preload_geo_chart(*layers: str) -> None:
     drawn; call it in the sidebar, whose elements reach the browser first."""
     world = f"{TOPOJSON_URL}{WORLD}.json"  # the same URL the map script builds
     _component(key="geo_chart_preload", data={"preload": [*layers, world]}, height=0)
+
+
+def show_zoom_map(frame: pd.DataFrame, bins: Bins, *, legend_title: str, key: str,
+                  highlight: str | None = None, height: int = 560) -> None:
+    """The Leaflet map of ``frame`` coloured by ``bins``, with its legend below."""
+    tiles = tile_settings()
+    m = zoom_map(frame, bins, highlight=highlight, tiles=tiles)
+    # returned_objects=[]: panning and zooming stay in the browser and never rerun the app.
+    st_folium(m, key=key, height=height, use_container_width=True, returned_objects=[])
+    swatches = "".join(
+        f"<span style='display:inline-flex;align-items:center;margin-right:14px'>"
+        f"<span style='width:14px;height:14px;background:{color};border:1px solid {BORDER};"
+        f"display:inline-block;margin-right:5px'></span>{html.escape(label)}</span>"
+        for color, label in legend_items(frame, bins))
+    st.html(f"<div style='font-size:14px'><b>{html.escape(legend_title)}</b>：{swatches}</div>")
+    st.caption("滚轮缩放、拖动平移；缩放和平移不会刷新页面。"
+               + (f"底图：{tiles[1]}。" if tiles else
+                  "未配置底图（离线默认）；如需底图，请设置环境变量 REVITALIZATION_TILE_URL 指向本单位瓦片服务。"))

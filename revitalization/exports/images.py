@@ -1,6 +1,6 @@
 """Chart and map images for briefings: stamped, sized, rendered server-side, offline.
 
-The figure exported is the figure shown: the same builder, the same classes and colours.
+The figure exported is the figure shown: the same builder, the same bins and colours.
 Export only adds what a briefing needs — the size preset, a footer with the data source,
 the date made and the method fingerprint — and embeds the map geometry that the screen
 version fetches by URL.
@@ -26,6 +26,8 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from revitalization.paths import STATIC_DIR
+from revitalization.style import MUTED
+from revitalization.wording import date_text
 
 FORMATS = {"png": "PNG 图片", "svg": "SVG 矢量图", "pdf": "PDF"}
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -91,7 +93,7 @@ def source_line(*, demo: bool, fingerprint: str, made: date | None = None,
     """数据来源 … · 制图日期 … · 方法指纹 … (示例数据 for the demo)."""
     made = made or date.today()
     origin = "示例数据（按固定随机种子生成，不代表真实考核结果）" if demo else source
-    return f"数据来源：{origin} · 制图日期：{made:%Y 年 %-m 月 %-d 日} · 方法指纹 {fingerprint}"
+    return f"数据来源：{origin} · 制图日期：{date_text(made)} · 方法指纹 {fingerprint}"
 
 
 def prepare(fig: go.Figure, *, preset: str, footer: str) -> dict:
@@ -108,7 +110,7 @@ def prepare(fig: go.Figure, *, preset: str, footer: str) -> dict:
     notes.append({"text": footer, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
                   "xanchor": "left", "yanchor": "top", "yshift": -margin["b"] + 30,
                   "showarrow": False, "align": "left",
-                  "font": {"size": 12, "color": "#4b5563"}})
+                  "font": {"size": 12, "color": MUTED}})
     layout["annotations"] = notes
     # A larger page deserves larger type: titles and labels stay readable on a projector.
     font = dict(layout.get("font") or {})

@@ -3,33 +3,33 @@
 import streamlit as st
 
 from components import cached
-from components.layout import current_user, ensure_router, header, is_demo, selected_year
-from revitalization import briefing, export, profile, tabular, views
-from revitalization.access import detail_allowed
+from components.layout import header, is_demo, selected_year
+from components.login import current_user
+from revitalization import profile, summary, tables
+from revitalization.access import visible_counties
+from revitalization.exports import documents, images, spreadsheets
 from revitalization.notes import list_notes
-
-ensure_router()
 
 config = cached.config()
 assessment = cached.assessment()
 regions = cached.regions()
 year = selected_year()
 header("简报导出", f"{year} 年度考核结果要点与简报包")
-footer = export.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
+footer = images.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
 
 st.subheader("简报要点（可直接粘贴）")
-text = views.briefing_summary(assessment, config, year)
+text = summary.briefing_summary(assessment, config, year)
 st.markdown(text)
 st.caption(footer)
 st.text_area("简报文字（可复制）", f"{text}\n\n{footer}", height=220)
-table = views.ranking_table(assessment, config, year)
-st.download_button("下载考核结果表（CSV，Excel 可直接打开）", data=lambda: tabular.csv_bytes(table),
+table = tables.ranking_table(assessment, config, year)
+st.download_button("下载考核结果表（CSV，Excel 可直接打开）", data=lambda: spreadsheets.csv_bytes(table),
                    on_click="ignore",
                    file_name=f"乡村振兴实绩考核结果_{year}年度.csv", mime="text/csv",
                    icon=":material/download:")
 
 st.subheader("简报包")
-problem = export.renderer_status()
+problem = images.renderer_status()
 if problem:
     st.warning(problem, icon=":material/image_not_supported:")
     st.stop()
@@ -38,19 +38,19 @@ st.caption("点击按钮时才生成文件（全省简报包约需 10–15 秒�
            "每份文件均注明数据来源、制作日期和方法指纹。")
 
 
-def context() -> briefing.Context:
+def context() -> documents.Context:
     robust = cached.robust(year).table if year in assessment.years else None
-    return briefing.Context(assessment, config, year, is_demo(), robust=robust)
+    return documents.Context(assessment, config, year, is_demo(), robust=robust)
 
 
 def provincial(kind: str) -> bytes:
     ctx = context()
-    images = briefing.provincial_images(ctx)
+    pack = documents.provincial_images(ctx)
     if kind == "docx":
-        return briefing.provincial_docx(ctx, images)
+        return documents.provincial_docx(ctx, pack)
     if kind == "pptx":
-        return briefing.provincial_pptx(ctx, images)
-    return briefing.images_zip(images, ctx.footer)
+        return documents.provincial_pptx(ctx, pack)
+    return documents.images_zip(pack, ctx.footer)
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -70,9 +70,7 @@ st.markdown("Word 简报内容：封面；总体情况与全省地图；考核�
 
 st.subheader("县域画像与约谈单位汇编")
 options = profile.search_options(regions)
-actor = current_user()
-codes = [a for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True)
-         if detail_allowed(actor, a, c)]
+codes = visible_counties(current_user(), regions)
 left, right = st.columns(2)
 with left:
     adcode = st.selectbox("县（市、区）", codes, format_func=options.get, key="export_county",
@@ -82,7 +80,7 @@ with left:
     def county_pack() -> bytes:
         ctx = context()
         ctx.notes[adcode] = list_notes(cached.engine(), adcode)
-        return briefing.county_docx(ctx, adcode)
+        return documents.county_docx(ctx, adcode)
 
     st.download_button(f"{name}画像（Word）", data=county_pack, mime=DOCX, on_click="ignore",
                        file_name=f"{name}_县域画像_{year}年度.docx", key="pack_county",
@@ -96,7 +94,7 @@ with right:
         rows = assessment.year(year)
         for code in rows.index[rows["flagged"]]:
             ctx.notes[code] = list_notes(cached.engine(), code)
-        return briefing.flagged_docx(ctx)
+        return documents.flagged_docx(ctx)
 
     st.download_button("约谈单位画像汇编（Word）", data=flagged_pack, mime=DOCX, on_click="ignore",
                        file_name=f"约谈预警单位画像汇编_{year}年度.docx", key="pack_flagged",

@@ -1,4 +1,6 @@
-"""Map classes: how values are binned into colours, and what the legend says.
+"""Map bins: how a measure's values are binned into colours, and what the legend says.
+
+("Bins" are the colour classes of a map; "class" alone means the assessment class of a unit.)
 
 Scores default to fixed bands matching the grade lines (60 / 75 / 85), so the same score
 always has the same colour, in every year and on every map. Quantiles, natural breaks
@@ -6,8 +8,8 @@ always has the same colour, in every year and on every map. Quantiles, natural b
 units only. Palettes are ColorBrewer sequential schemes (colour-blind safe); changes use a
 diverging scheme centred on 0; red and orange are kept for flags and warnings.
 
-``make_classes`` is the single place a measure's classes are decided, so the same measure
-gets identical classes and colours wherever it is drawn.
+``make_bins`` is the single place a measure's bins are decided, so the same measure gets
+identical bins and colours wherever it is drawn.
 """
 
 from __future__ import annotations
@@ -17,29 +19,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# ColorBrewer YlGnBu (sequential, colour-blind safe), light → dark.
-YLGNBU = {
-    3: ["#edf8b1", "#7fcdbb", "#2c7fb8"],
-    4: ["#ffffcc", "#a1dab4", "#41b6c4", "#225ea8"],
-    5: ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"],
-    6: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#2c7fb8", "#253494"],
-    7: ["#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"],
-}
-# ColorBrewer PuOr (diverging, colour-blind safe): orange-brown = decline, purple = gain.
-PUOR = ["#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"]
-NOT_ASSESSED = ("未纳入考核", "#d9d9d9")
-MISSING = ("数据缺失", "#ffffff")
+from revitalization import wording
+from revitalization.style import MISSING_COLOR, NOT_ASSESSED_COLOR, PUOR, YLGNBU
+from revitalization.wording import unit_suffix
+
+NOT_ASSESSED = (wording.NOT_ASSESSED, NOT_ASSESSED_COLOR)
+MISSING = (wording.MISSING, MISSING_COLOR)
 SCORE_BANDS = (0.0, 60.0, 75.0, 85.0, 100.0)
 SCHEMES = {"fixed": "固定分段（与等次分数线一致）", "quantile": "分位数",
            "jenks": "自然断点", "equal": "等间距"}
-GRADE_COLORS = {"优秀": "#253494", "良好": "#2c7fb8", "一般": "#a1dab4", "较差": "#ffffcc",
-                "不评定": "#bdbdbd"}
-FLAG_COLORS = {"约谈预警（连续两年）": "#b30000", "约谈预警": "#fc8d59", "未预警": "#c6dbef"}
 
 
 @dataclass(frozen=True)
-class Classes:
-    """k classes: bin edges (ascending, len k + 1) or k categories, colours and labels."""
+class Bins:
+    """k bins: edges (ascending, len k + 1) or k categories, colours and labels."""
 
     edges: tuple[float, ...]
     colors: tuple[str, ...]
@@ -47,7 +40,7 @@ class Classes:
     categories: tuple[str, ...] = ()  # set for categorical measures (grade, flag status)
 
     def assign(self, values: pd.Series | np.ndarray) -> np.ndarray:
-        """Class index per value (0 … k−1); −1 when missing. Upper edges are inclusive at the top."""
+        """Bin index per value (0 … k−1); −1 when missing. Upper edges are inclusive at the top."""
         if self.categories:
             lookup = {c: k for k, c in enumerate(self.categories)}
             return np.array([lookup.get(v, -1) if isinstance(v, str) else -1 for v in values])
@@ -77,49 +70,43 @@ def _labels(edges: list[float], decimals: int, unit: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _suffix(unit: str) -> str:
-    if unit in ("", "比值"):
-        return ""
-    return unit if unit == "%" else f" {unit}"
-
-
-def _from_edges(edges: list[float], decimals: int, unit: str) -> Classes:
+def _from_edges(edges: list[float], decimals: int, unit: str) -> Bins:
     edges = sorted(set(np.round(edges, decimals).tolist()))
-    if len(edges) < 2:  # every value the same: one class, named by that value
+    if len(edges) < 2:  # every value the same: one bin, named by that value
         value = edges[0]
-        return Classes((value, value + 10.0 ** -decimals), (YLGNBU[3][1],),
-                       (f"{_fmt(value, decimals)}{_suffix(unit)}（全部相同）",))
+        return Bins((value, value + 10.0 ** -decimals), (YLGNBU[3][1],),
+                       (f"{_fmt(value, decimals)}{unit_suffix(unit)}（全部相同）",))
     n = len(edges) - 1
     colors = YLGNBU[3][-n:] if n < 3 else YLGNBU[min(n, 7)]
-    return Classes(tuple(edges), tuple(colors), _labels(edges, decimals, _suffix(unit)))
+    return Bins(tuple(edges), tuple(colors), _labels(edges, decimals, unit_suffix(unit)))
 
 
-def fixed_score_classes() -> Classes:
+def fixed_score_bins() -> Bins:
     """The default for scores: bands at the grade lines 60 / 75 / 85."""
     edges = list(SCORE_BANDS)
-    return Classes(tuple(edges), tuple(YLGNBU[len(edges) - 1]), _labels(edges, 0, " 分"))
+    return Bins(tuple(edges), tuple(YLGNBU[len(edges) - 1]), _labels(edges, 0, " 分"))
 
 
-def quantile_classes(values: pd.Series, k: int = 5, decimals: int = 1,
-                     unit: str = "") -> Classes:
-    """k quantile classes of the non-missing values (fewer if values repeat)."""
+def quantile_bins(values: pd.Series, k: int = 5, decimals: int = 1,
+                     unit: str = "") -> Bins:
+    """k quantile bins of the non-missing values (fewer if values repeat)."""
     v = pd.Series(values, dtype=float).dropna()
     if v.empty:
-        return Classes((0.0, 1.0), (YLGNBU[3][0],), ("—",))
+        return Bins((0.0, 1.0), (YLGNBU[3][0],), ("—",))
     return _from_edges(np.quantile(v, np.linspace(0, 1, k + 1)).tolist(), decimals, unit)
 
 
-def equal_interval_classes(values: pd.Series, k: int = 5, decimals: int = 1,
-                           unit: str = "") -> Classes:
-    """k classes of equal width between the minimum and the maximum."""
+def equal_interval_bins(values: pd.Series, k: int = 5, decimals: int = 1,
+                           unit: str = "") -> Bins:
+    """k bins of equal width between the minimum and the maximum."""
     v = pd.Series(values, dtype=float).dropna()
     if v.empty:
-        return Classes((0.0, 1.0), (YLGNBU[3][0],), ("—",))
+        return Bins((0.0, 1.0), (YLGNBU[3][0],), ("—",))
     return _from_edges(np.linspace(v.min(), v.max(), k + 1).tolist(), decimals, unit)
 
 
 def jenks_breaks(values: np.ndarray, k: int) -> list[float]:
-    """Fisher–Jenks natural breaks: k classes minimising the within-class squared deviation.
+    """Fisher–Jenks natural breaks: k bins minimising the within-class squared deviation.
 
     Exact dynamic programme, O(k·n²); n is at most a few hundred units here.
     """
@@ -148,30 +135,30 @@ def jenks_breaks(values: np.ndarray, k: int) -> list[float]:
         cuts.append(j)
         j = back[c, j]
     cuts = sorted(cuts)
-    # Class c holds x[start:cut]; the edge between two classes is the midpoint of the
+    # Bin c holds x[start:cut]; the edge between two bins is the midpoint of the
     # last value of one and the first of the next, so no value sits on an edge.
     inner = [(x[c - 1] + x[c]) / 2 for c in cuts[:-1]]
     return [float(x[0])] + [float(e) for e in inner] + [float(x[-1])]
 
 
-def jenks_classes(values: pd.Series, k: int = 5, decimals: int = 1, unit: str = "") -> Classes:
+def jenks_bins(values: pd.Series, k: int = 5, decimals: int = 1, unit: str = "") -> Bins:
     v = pd.Series(values, dtype=float).dropna()
     if v.empty:
-        return Classes((0.0, 1.0), (YLGNBU[3][0],), ("—",))
+        return Bins((0.0, 1.0), (YLGNBU[3][0],), ("—",))
     return _from_edges(jenks_breaks(v.to_numpy(), k), decimals, unit)
 
 
-def category_classes(colors: dict[str, str]) -> Classes:
-    """Classes for a categorical measure, one per category, in the given order."""
+def category_bins(colors: dict[str, str]) -> Bins:
+    """Bins for a categorical measure, one per category, in the given order."""
     names = tuple(colors)
-    return Classes((), tuple(colors.values()), names, categories=names)
+    return Bins((), tuple(colors.values()), names, categories=names)
 
 
-def diverging_classes(values: pd.Series, decimals: int = 1, unit: str = "分",
-                      up: str = "提高", down: str = "下降") -> Classes:
-    """Seven classes symmetric around 0 for changes, the direction written in each label.
+def diverging_bins(values: pd.Series, decimals: int = 1, unit: str = "分",
+                      up: str = "提高", down: str = "下降") -> Bins:
+    """Seven bins symmetric around 0 for changes, the direction written in each label.
 
-    The step s is set so ±3.5 s covers 95 % of the absolute changes; the middle class
+    The step s is set so ±3.5 s covers 95 % of the absolute changes; the middle bin
     (±0.5 s) reads 基本持平.
     """
     v = pd.Series(values, dtype=float).dropna()
@@ -185,29 +172,29 @@ def diverging_classes(values: pd.Series, decimals: int = 1, unit: str = "分",
     lowest = min(-3.5 * step, float(v.min()) if len(v) else 0.0)
     highest = max(3.5 * step, float(v.max()) if len(v) else 0.0)
     edges = [lowest, -half[2], -half[1], -half[0], half[0], half[1], half[2], highest]
-    u = _suffix(unit)
+    u = unit_suffix(unit)
     if decimals == 0:
         lo = [1, int(half[1] + 0.5), int(half[2] + 0.5)]
         hi = [int(half[1] - 0.5), int(half[2] - 0.5)]
         span = [f"{a}" if a == b else f"{a}–{b}" for a, b in zip(lo[:2], hi, strict=True)]
         labels = (f"↓ {down} {lo[2]} 以上{u}", f"↓ {down} {span[1]}{u}", f"↓ {down} {span[0]}{u}",
                   "不变", f"↑ {up} {span[0]}{u}", f"↑ {up} {span[1]}{u}", f"↑ {up} {lo[2]} 以上{u}")
-        return Classes((lowest, -half[2], -half[1], -half[0], half[0], half[1], half[2],
+        return Bins((lowest, -half[2], -half[1], -half[0], half[0], half[1], half[2],
                               highest), tuple(PUOR), labels)
     f = [f"{h:,.{decimals + 1}f}".rstrip("0").rstrip(".") for h in half]  # 0.55 stays 0.55
     labels = (f"↓ {down}超过 {f[2]}{u}", f"↓ {down} {f[1]}–{f[2]}{u}", f"↓ {down} {f[0]}–{f[1]}{u}",
               f"基本持平（±{f[0]}{u} 以内）",
               f"↑ {up} {f[0]}–{f[1]}{u}", f"↑ {up} {f[1]}–{f[2]}{u}", f"↑ {up}超过 {f[2]}{u}")
-    return Classes(tuple(edges), tuple(PUOR), labels)
+    return Bins(tuple(edges), tuple(PUOR), labels)
 
 
-def make_classes(scheme: str, values: pd.Series, *, is_score: bool, decimals: int = 1,
-                 unit: str = "", k: int = 5) -> Classes:
-    """The classes of a numeric measure: ``fixed`` bands for scores, else data-driven."""
+def make_bins(scheme: str, values: pd.Series, *, is_score: bool, decimals: int = 1,
+                 unit: str = "", k: int = 5) -> Bins:
+    """The bins of a numeric measure: ``fixed`` bands for scores, else data-driven."""
     if scheme == "fixed" and is_score:
-        return fixed_score_classes()
+        return fixed_score_bins()
     if scheme == "jenks":
-        return jenks_classes(values, k, decimals, unit)
+        return jenks_bins(values, k, decimals, unit)
     if scheme == "equal":
-        return equal_interval_classes(values, k, decimals, unit)
-    return quantile_classes(values, k, decimals, unit)
+        return equal_interval_bins(values, k, decimals, unit)
+    return quantile_bins(values, k, decimals, unit)

@@ -1,4 +1,4 @@
-"""The zoomable (folium / Leaflet) county map: same classes and colours as the plotly map.
+"""The zoomable (folium / Leaflet) county map: same bins and colours as the plotly map.
 
 Offline by design: Leaflet is loaded from the app's own static folder, the CDN scripts
 folium adds by default (jQuery, Bootstrap, awesome-markers) are dropped, and there is no
@@ -16,10 +16,11 @@ from __future__ import annotations
 import folium
 import pandas as pd
 
-from revitalization.classes import MISSING, Classes
-from revitalization.figures import BORDER, CITY_BORDER, HUBEI_LAT, HUBEI_LON, class_index, palette
-from revitalization.geo import map_geojson
+from revitalization.maps.bins import MISSING, Bins
+from revitalization.maps.choropleth import HUBEI_LAT, HUBEI_LON, bin_index, palette
+from revitalization.maps.layers import map_geojson
 from revitalization.settings import setting
+from revitalization.style import BORDER, CITY_BORDER, LABEL, OUTLINE
 
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
@@ -33,16 +34,16 @@ def tile_settings() -> tuple[str, str] | None:
     return url, setting("REVITALIZATION_TILE_ATTRIBUTION").strip() or "自定义底图"
 
 
-def class_colors(frame: pd.DataFrame, classes: Classes) -> dict[str, str]:
+def bin_colors(frame: pd.DataFrame, bins: Bins) -> dict[str, str]:
     """Fill colour per adcode, exactly as on the plotly map."""
-    colors = palette(classes)
-    return {a: colors[z] for a, z in zip(frame["adcode"], class_index(frame, classes),
+    colors = palette(bins)
+    return {a: colors[z] for a, z in zip(frame["adcode"], bin_index(frame, bins),
                                          strict=True)}
 
 
-def zoom_map(frame: pd.DataFrame, classes: Classes, *, highlight: str | None = None,
+def zoom_map(frame: pd.DataFrame, bins: Bins, *, highlight: str | None = None,
              tiles: tuple[str, str] | None = None) -> folium.Map:
-    """A Leaflet map of the counties coloured by ``classes``; tooltips from ``frame.hover``.
+    """A Leaflet map of the counties coloured by ``bins``; tooltips from ``frame.hover``.
 
     ``highlight`` outlines one county (and fits the view to it and its neighbours).
     """
@@ -53,7 +54,7 @@ def zoom_map(frame: pd.DataFrame, classes: Classes, *, highlight: str | None = N
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     if tiles:
         folium.TileLayer(tiles=tiles[0], attr=tiles[1], name="底图").add_to(m)
-    colors = class_colors(frame, classes)
+    colors = bin_colors(frame, bins)
     hover = dict(zip(frame["adcode"], frame["hover"], strict=True))
     geojson = map_geojson("county")
     features = [{**f, "properties": {"adcode": f["properties"]["adcode"],
@@ -64,7 +65,7 @@ def zoom_map(frame: pd.DataFrame, classes: Classes, *, highlight: str | None = N
         style_function=lambda f: {
             "fillColor": colors.get(f["properties"]["adcode"], MISSING[1]), "fillOpacity": 0.85,
             "color": BORDER, "weight": 0.6},
-        highlight_function=lambda f: {"weight": 2.5, "color": "#111827"},
+        highlight_function=lambda f: {"weight": 2.5, "color": LABEL},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(m)
     folium.GeoJson(map_geojson("city"), name="市州界", interactive=False,
@@ -75,7 +76,7 @@ def zoom_map(frame: pd.DataFrame, classes: Classes, *, highlight: str | None = N
         if target:
             layer = folium.GeoJson(
                 {"type": "FeatureCollection", "features": target}, name="本县", interactive=False,
-                style_function=lambda f: {"fill": False, "color": "#000000", "weight": 4})
+                style_function=lambda f: {"fill": False, "color": OUTLINE, "weight": 4})
             layer.add_to(m)
             bounds = layer.get_bounds()
             pad = 0.35  # degrees around the county: its neighbours stay in view

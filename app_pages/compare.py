@@ -3,13 +3,12 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, ensure_router, header, is_demo, url_set, url_state
+from components.layout import chart, header, is_demo
+from components.state import url_widget
 from revitalization import charts, compare
-from revitalization.classes import SCHEMES
+from revitalization.maps.bins import SCHEMES
 from revitalization.publish import DIFF_LABELS, recompute_diff
-from revitalization.views import md
-
-ensure_router()
+from revitalization.wording import md, year_label
 
 config = cached.config()
 fresh = cached.fresh_assessment()  # like with like: every year rescored with today's method
@@ -21,19 +20,16 @@ scores = compare.score_columns(config)
 if len(years) < 2:
     st.info("只有一个考核年度的数据，无法进行年度对比。导入更多年度的数据后再来。")
     st.stop()
-url_state("compare_a", "a", years, years[-2])
-url_state("compare_b", "b", years, years[-1])
-url_state("compare_score", "score", list(scores), "composite")
 c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
-year_a = c1.selectbox("对比年度 A", years, key="compare_a", format_func=lambda y: f"{y} 年")
-year_b = c2.selectbox("对比年度 B", years, key="compare_b", format_func=lambda y: f"{y} 年")
-score = c3.selectbox("比较内容", list(scores), key="compare_score", format_func=scores.get,
-                     help="综合得分或五大振兴之一；名次为该得分的类内名次")
+year_a = url_widget("a", "compare_a", years, years[-2], lambda: c1.selectbox(
+    "对比年度 A", years, key="compare_a", format_func=year_label))
+year_b = url_widget("b", "compare_b", years, years[-1], lambda: c2.selectbox(
+    "对比年度 B", years, key="compare_b", format_func=year_label))
+score = url_widget("score", "compare_score", list(scores), "composite", lambda: c3.selectbox(
+    "比较内容", list(scores), key="compare_score", format_func=scores.get,
+    help="综合得分或五大振兴之一；名次为该得分的类内名次"))
 scheme = c4.selectbox("地图分级方式", list(SCHEMES), format_func=SCHEMES.get,
                       key="compare_classes")
-url_set("compare_a", "a", year_a)
-url_set("compare_b", "b", year_b)
-url_set("compare_score", "score", score)
 if year_a >= year_b:
     st.warning("请让年度 A 早于年度 B。")
     st.stop()

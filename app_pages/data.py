@@ -1,0 +1,133 @@
+"""数据管理: what is in the store, imports and hand edits (with undo), the region registry."""
+
+import streamlit as st
+
+from components import cached
+from components.layout import header
+from components.login import current_user
+from components.state import show_flash
+from components.writes import submit_write, write_button
+from revitalization import importer, tables
+from revitalization.access import refusal
+from revitalization.exports import spreadsheets
+from revitalization.wording import year_label
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+config = cached.config()
+regions = cached.regions()
+obs = cached.observations()
+meta = cached.meta()
+actor = current_user()
+header("数据管理", "数据集概况、导入与修改、区划名录")
+
+c = st.columns(4)
+c[0].metric("观测值", f"{len(obs):,} 条")
+c[1].metric("考核年度", f"{obs['year'].min()}–{obs['year'].max()} 年")
+c[2].metric("指标", f"{len(config.indicators)} 项", help=f"其中门槛指标 {len(config.gates)} 项")
+c[3].metric("县级单位", f"{len(regions)} 个", help=f"纳入考核 {int(regions['assessed'].sum())} 个")
+if meta.get("demo") == "true":
+    st.info(f"当前为示例数据：由固定随机种子 {meta.get('demo_seed', '')} 生成，"
+            f"入库时间 {meta.get('seeded_at', '')}（UTC）。")
+st.subheader("各年度数据完整性")
+st.dataframe(tables.coverage_table(obs, regions, config), width="content")
+
+# Import ---------------------------------------------------------------------------------
+st.subheader("导入数据")
+st.caption("支持 .xlsx 和 .csv（UTF-8 或 GBK 编码自动识别），宽表（每行一个县、每列一个指标）或长表"
+           "（县、年度、指标、数值）。上传后先检查并预览，确认无误才写入；每次导入都可撤销。")
+t1, t2, t3 = st.columns([1, 1, 2])
+template_year = t3.selectbox("模板年度", list(range(obs["year"].max() + 1, obs["year"].min() - 1, -1)),
+                             format_func=year_label, key="template_year")
+for column, kind, label, icon in ((t1, "wide", "宽表", "grid_on"), (t2, "long", "长表", "list")):
+    column.download_button(
+        f"下载{label}模板", on_click="ignore", mime=XLSX, icon=f":material/{icon}:",
+        data=lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
+            importer.template(kind, config, regions, template_year), label),
+        file_name=f"数据导入模板_{label}_{template_year}年.xlsx")
+upload = st.file_uploader("选择文件", type=["xlsx", "csv"],
+                          key=f"upload_{st.session_state.get('upload_n', 0)}",
+                          help=f"单个文件不超过 {importer.MAX_BYTES // 2**20} MB；"
+                               "公式按 Excel 保存的结果读取，不会执行")
+show_flash()
+
+
+def next_upload(_=None) -> None:
+    """A committed file leaves the uploader: the next upload starts empty."""
+    st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
+
+
+if upload is not None:
+    report = importer.validate(upload.name, upload.getvalue(), regions=regions, config=config,
+                               existing=obs)
+    if report.problems:
+        st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告"
+                    + (f"（{report.form}，{report.encoding}）" if report.form else ""))
+        st.dataframe(report.table(), hide_index=True, width="stretch")
+    if report.errors:
+        st.error("文件有错误，**未写入任何数据**。请按上表修改后重新上传。", icon=":material/block:")
+    elif report.ok:
+        preview = importer.diff(report, obs)
+        counts = preview["status"].value_counts()
+        c = st.columns(3)
+        for col, label in zip(c, ("新增", "修改", "不变"), strict=True):
+            col.metric(label, f"{int(counts.get(label, 0))} 个数值")
+        shown = tables.import_preview(preview, regions, config)
+        st.dataframe(shown, hide_index=True, width="stretch")
+        frozen_years = set(cached.published())
+        touched = sorted(set(shown["年度"]) & frozen_years)
+        reason = ""
+        if touched:
+            st.warning(f"本次导入会更正已发布年度 {'、'.join(map(str, touched))} 年的数据：已发布结果保持不变，"
+                       "更正会被单独记录；如需更新发布结果，请在“结果发布”页重新发布。", icon=":material/lock:")
+            reason = st.text_input("更正原因（必填）", key="import_reason")
+        if shown.empty:
+            st.info("文件中的数值与库中完全相同，无需导入。")
+        else:
+            write_button(
+                "确认导入", lambda: importer.commit(cached.engine(), report, obs, file_name=upload.name,
+                                                 actor=actor, published_years=frozen_years, reason=reason),
+                done=lambda batch: (f"已导入（批次 {batch}）：新增 {int(counts.get('新增', 0))}、"
+                                    f"修改 {int(counts.get('修改', 0))} 个数值。"),
+                after=next_upload, key="import_commit", type="primary", icon=":material/upload:")
+
+history = importer.batches(cached.engine())
+if not history.empty:
+    st.markdown("**导入记录**")
+    st.dataframe(tables.batch_table(history), hide_index=True, width="stretch")
+    active = history[history["rolled_back_at"] == ""]["id"].tolist()
+    if active:
+        c1, c2 = st.columns([3, 1])
+        pick = c1.selectbox("撤销导入批次", active, format_func=lambda b: f"批次 {b}", key="rollback_pick")
+        with c2:
+            write_button("撤销", lambda: importer.rollback(cached.engine(), pick, actor=actor),
+                         done=lambda n: f"已撤销批次 {pick}，恢复了 {n} 个数值。",
+                         refusal=refusal(actor, "rollback"), key="rollback_button", icon=":material/undo:")
+
+with st.expander("手工修改单个数值", icon=":material/edit:"):
+    st.caption("须填写修改原因；修改按导入批次记录，可在导入记录中撤销。")
+    with st.form("edit_value"):
+        f1, f2, f3 = st.columns(3)
+        names = dict(zip(regions["adcode"], regions["name"], strict=True))
+        e_code = f1.selectbox("县（市、区）", list(names), format_func=names.get)
+        e_year = f2.selectbox("考核年度", sorted(obs["year"].unique(), reverse=True), format_func=year_label)
+        e_ind = f3.selectbox("指标", [i.code for i in config.indicators],
+                             format_func=lambda c: f"{config.indicator(c).name}（{config.indicator(c).unit}）")
+        g1, g2 = st.columns([1, 3])
+        e_value = g1.text_input("新数值")
+        e_reason = g2.text_input("修改原因")
+        submit_write("保存修改", lambda: importer.edit_value(
+            cached.engine(), adcode=e_code, year=int(e_year), indicator=e_ind, value=e_value,
+            reason=e_reason, actor=actor, regions=regions, config=config, existing=obs,
+            published_years=set(cached.published())),
+            done=lambda batch: "数值未变化，未写入。" if batch is None else f"已保存修改（批次 {batch}）。",
+            icon=":material/save:")
+
+# Registry and downloads -------------------------------------------------------------------
+st.subheader("区划名录")
+st.dataframe(tables.region_table(regions), hide_index=True, width="stretch")
+st.download_button("下载全部数据（宽表 XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
+                   data=lambda: spreadsheets.xlsx_bytes(importer.wide_export(obs, config, regions), "全部数据"),
+                   file_name="乡村振兴指标数据_宽表.xlsx")
+st.download_button("下载全部观测值（长表 CSV）", data=lambda: spreadsheets.csv_bytes(obs), on_click="ignore",
+                   file_name="乡村振兴观测值.csv", mime="text/csv", icon=":material/download:")

@@ -1,0 +1,40 @@
+"""结果发布: freeze a year's results; a correction is a new, reasoned revision."""
+
+import streamlit as st
+
+from components import cached
+from components.layout import header
+from components.login import current_user
+from components.state import show_flash
+from components.writes import submit_write
+from revitalization import tables
+from revitalization.access import refusal
+from revitalization.publish import DIFF_LABELS, publish, recompute_diff
+from revitalization.wording import year_label
+
+header("结果发布", "发布（冻结）年度考核结果")
+show_flash()
+st.caption("发布后，该年度的得分、排名、等次和预警即被冻结：此后数据更正不会悄悄改变已发布结果。"
+           "更正已发布年度须填写原因，作为新版本发布，旧版本保留。")
+actor = current_user()
+fresh = cached.fresh_assessment()
+frozen = cached.published()
+st.dataframe(tables.publication_status(fresh.years, frozen, fresh.fingerprint), hide_index=True,
+             width="content")
+with st.form("publish"):
+    year = st.selectbox("考核年度", fresh.years, index=len(fresh.years) - 1, key="publish_year",
+                        format_func=year_label)
+    reason = st.text_input("更正原因（仅重新发布已发布年度时填写）")
+    submit_write("发布该年度结果", lambda: publish(cached.engine(), fresh, year, actor=actor, reason=reason),
+                 done=lambda revision: f"{year} 年结果已发布（第 {revision} 版）。",
+                 refusal=refusal(actor, "publish"), icon=":material/lock:")
+if year in frozen:
+    diff = recompute_diff(frozen[year], fresh)
+    if diff.empty:
+        st.success(f"{year} 年：按当前数据和方法重新计算，结果与已发布结果一致。")
+    else:
+        st.warning(f"{year} 年：按当前数据和方法重新计算，有 {len(diff)} 个单位的结果与已发布结果不同"
+                   "（已发布结果保持不变）。")
+        st.dataframe(diff.rename(columns=DIFF_LABELS), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                    for c in ("已发布综合得分", "重新计算综合得分")})

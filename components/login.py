@@ -1,0 +1,88 @@
+"""Log-in: who is acting, the log-in gate (local accounts or the office's OIDC), idle
+time-out. Every write is checked against and recorded for ``current_user()``."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from components import cached
+from revitalization.access import DEMO_ACTOR, Actor
+from revitalization.accounts import (
+    LoginError,
+    actor_for_identity,
+    auth_mode,
+    authenticate,
+    session_minutes,
+)
+from revitalization.wording import md
+
+
+def login_on() -> bool:
+    return auth_mode() != "off"
+
+
+ACTOR_KEY, SEEN_KEY = "actor", "actor_seen"
+
+
+def current_user() -> Actor:
+    """Who is acting: every write is checked against and recorded for this person. Without
+    log-in configured (the demo), a local administrator."""
+    if auth_mode() == "off":
+        return DEMO_ACTOR
+    return st.session_state[ACTOR_KEY]
+
+
+def login_gate() -> None:
+    """When log-in is on, stop here until a valid log-in; sessions time out when idle."""
+    mode = auth_mode()
+    if mode == "off":
+        return
+    if mode == "oidc":
+        oidc_gate()
+        return
+    actor, seen = st.session_state.get(ACTOR_KEY), st.session_state.get(SEEN_KEY, 0.0)
+    if actor is not None and time.time() - seen <= session_minutes() * 60:
+        st.session_state[SEEN_KEY] = time.time()
+        with st.sidebar:
+            st.caption(f"当前用户：{md(str(actor))}")
+            if st.button("退出登录", icon=":material/logout:", key="logout"):
+                st.session_state.pop(ACTOR_KEY, None)
+                st.rerun()
+        return
+    st.title("湖北省乡村振兴责任制考核看板")
+    if actor is not None:
+        st.session_state.pop(ACTOR_KEY, None)
+        st.warning(f"已超过 {session_minutes()} 分钟未操作，请重新登录。", icon=":material/timer_off:")
+    with st.form("login"):
+        username = st.text_input("用户名")
+        password = st.text_input("密码", type="password")
+        if st.form_submit_button("登录", icon=":material/login:"):
+            try:
+                actor = authenticate(cached.engine(), username, password)
+            except LoginError as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                st.session_state[ACTOR_KEY], st.session_state[SEEN_KEY] = actor, time.time()
+                st.rerun()
+    st.stop()
+
+
+def oidc_gate() -> None:
+    """Log-in through the office's identity provider (Streamlit ``st.login``)."""
+    if not st.user.is_logged_in:
+        st.title("湖北省乡村振兴责任制考核看板")
+        st.info("请使用单位统一身份认证登录。", icon=":material/badge:")
+        st.button("统一身份认证登录", on_click=st.login, icon=":material/login:")
+        st.stop()
+    try:
+        actor = actor_for_identity(cached.engine(), st.user.get("email"))
+    except LoginError as exc:
+        st.error(str(exc), icon=":material/block:")
+        st.button("退出", on_click=st.logout)
+        st.stop()
+    st.session_state[ACTOR_KEY] = actor
+    with st.sidebar:
+        st.caption(f"当前用户：{md(str(actor))}")
+        st.button("退出登录", on_click=st.logout, icon=":material/logout:", key="logout")

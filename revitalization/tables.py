@@ -1,0 +1,222 @@
+"""Every display table: assessment rows shaped with Chinese column names, for the screen,
+the spreadsheets and the documents alike."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import numpy as np
+import pandas as pd
+
+from revitalization.config import DIRECTIONS, IndicatorSystem
+from revitalization.engine import Assessment
+from revitalization.regions import city_short_name
+from revitalization.style import GRID
+from revitalization.wording import AUDIT_ACTIONS, AUDIT_ENTITIES, arrow, grade_labels, year_label
+
+
+def html_table(table: pd.DataFrame, formats: dict[str, str] | None = None, *,
+               title: str = "", numeric: tuple[str, ...] = ()) -> str:
+    """A small table as plain HTML (for ``st.html``), every cell escaped: names come from
+    data files. Much lighter for the browser than a Markdown table or a data grid."""
+    formats = formats or {}
+    cell = f"padding:4px 10px;border-bottom:1px solid {GRID};"
+
+    def td(col: str, value: object, tag: str = "td") -> str:
+        text = formats[col].format(value) if col in formats and tag == "td" else str(value)
+        align = "right" if col in numeric else "left"
+        return f"<{tag} style='{cell}text-align:{align}'>{html.escape(text)}</{tag}>"
+
+    head = "".join(td(c, c, "th") for c in table.columns)
+    rows = "".join("<tr>" + "".join(td(c, r[c]) for c in table.columns) + "</tr>"
+                   for _, r in table.iterrows())
+    caption = f"<div style='font-weight:600;margin:0 0 6px'>{html.escape(title)}</div>" if title else ""
+    return (f"<div style='font-size:14px'>{caption}<table style='border-collapse:collapse;"
+            f"width:100%'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
+
+
+def top_bottom(assessment: Assessment, year: int, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The n best and n lowest assessed units by composite (province rank)."""
+    rows = assessment.year(year)
+    rows = rows[rows["assessed"]].sort_values(["rank_province", "name"])
+    table = pd.DataFrame({"全省排名": rows["rank_province"].astype(int), "县（市、区）": rows["name"],
+                          "市州": rows["city_name"].map(city_short_name),
+                          "综合得分": rows["composite"].round(1),
+                          "等次": grade_labels(rows["grade"])}, index=rows.index)
+    return table.head(n), table.tail(n).iloc[::-1]
+
+
+def ranking_table(assessment: Assessment, config: IndicatorSystem, year: int) -> pd.DataFrame:
+    """All assessed units of a year, best first, with Chinese column names."""
+    rows = assessment.year(year)
+    rows = rows[rows["assessed"]].sort_values(["rank_province", "name"])
+    table = pd.DataFrame({
+        "全省排名": rows["rank_province"].astype(int),
+        "类内排名": rows["rank_class"].astype(int).astype(str) + "/"
+        + rows["class_size"].astype(int).astype(str),
+        "县（市、区）": rows["name"],
+        "市州": rows["city_name"],
+        "考核类别": rows["assessment_class"],
+        "综合得分": rows["composite"].round(1),
+    })
+    for g in config.groups:
+        table[g.short] = rows[g.code].round(1)
+    table["等次"] = grade_labels(rows["grade"])
+    table["名次变化"] = rows["rank_change"].map(arrow)
+    table["约谈预警"] = np.where(rows["flagged"], "是", "")
+    table.index = rows.index
+    return table
+
+
+def flagged_table(assessment: Assessment, year: int) -> pd.DataFrame:
+    """Units flagged for 约谈 in a year, lowest composite first, each reason on its own line."""
+    rows = assessment.year(year)
+    rows = rows[rows["assessed"] & rows["flagged"]].sort_values("composite")
+    return pd.DataFrame({
+        "县（市、区）": rows["name"],
+        "市州": rows["city_name"],
+        "考核类别": rows["assessment_class"],
+        "综合得分": rows["composite"].round(1),
+        "类内排名": rows["rank_class"].astype(int).astype(str) + "/"
+        + rows["class_size"].astype(int).astype(str),
+        "预警原因": rows["flag_reasons"].map("；".join),
+        "连续两年预警": np.where(rows["escalated"], "是（升级处理）", "否"),
+    }, index=rows.index)
+
+
+def praise_list(assessment: Assessment, year: int) -> pd.DataFrame:
+    """优秀 and 进步明显 units of a year, each with the reason (best rank first)."""
+    rows = assessment.year(year)
+    rows = rows[rows["assessed"]].sort_values("rank_province")
+    out = [{"adcode": a, "表扬类别": "优秀", "县（市、区）": r["name"], "市州": r["city_name"],
+            "考核类别": r["assessment_class"], "综合得分": round(r["composite"], 1),
+            "理由": r["grade_reason"]} for a, r in rows[rows["grade"] == "优秀"].iterrows()]
+    out += [{"adcode": a, "表扬类别": "进步明显", "县（市、区）": r["name"], "市州": r["city_name"],
+             "考核类别": r["assessment_class"], "综合得分": round(r["composite"], 1),
+             "理由": r["progress_reason"]} for a, r in rows[rows["progress"]].iterrows()]
+    columns = ["adcode", "表扬类别", "县（市、区）", "市州", "考核类别", "综合得分", "理由"]
+    return pd.DataFrame(out, columns=columns).set_index("adcode")
+
+
+
+
+def changed_fields(before: str, after: str) -> str:
+    """Only the fields that changed, as ``字段: 前 → 后`` (timestamps of the edit left out)."""
+    b, a = (json.loads(before) if before else {}), (json.loads(after) if after else {})
+    keys = [k for k in dict.fromkeys([*b, *a]) if b.get(k) != a.get(k) and k != "updated_at"]
+    return "；".join(f"{k}: {b.get(k, '')} → {a.get(k, '')}" for k in keys)
+
+
+def audit_table(log: pd.DataFrame) -> pd.DataFrame:
+    """Audit rows (``audit.audit_rows``) for reading: Chinese labels, the changes spelled out,
+    newest first."""
+    return pd.DataFrame({
+        "时间（UTC）": log["at"].str.replace("T", " ").str[:19], "操作人": log["user"],
+        "对象": log["entity"].map(lambda e: AUDIT_ENTITIES.get(e, e)), "编号": log["entity_id"],
+        "操作": log["action"].map(lambda a: AUDIT_ACTIONS.get(a, a)),
+        "变化": [changed_fields(b, a) for b, a in zip(log["before"], log["after"], strict=True)],
+    }).iloc[::-1]
+
+
+def task_progress(todo: pd.DataFrame) -> tuple[str, str]:
+    """(整改任务 ``done/all 项完成``, 逾期 ``n 项`` or "") for one interview's tasks."""
+    overdue = int(todo["overdue"].sum())
+    return f"{int(todo['done'].sum())}/{len(todo)} 项完成", f"{overdue} 项" if overdue else ""
+
+
+def interview_overview(records: pd.DataFrame, todo: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """One row per interview record: unit, status, date, level, task progress and overdue
+    count (``todo``: the tasks of all these records, from one ``interviews.tasks`` query)."""
+    rows = []
+    for r in records.itertuples():
+        done, late = task_progress(todo[todo["interview_id"] == r.id])
+        rows.append({"编号": r.id, "县（市、区）": names.get(r.adcode, r.adcode), "状态": r.status,
+                     "约谈日期": r.interview_date or "—", "层级": r.level or "—",
+                     "整改任务": done, "逾期": late})
+    return pd.DataFrame(rows, columns=["编号", "县（市、区）", "状态", "约谈日期", "层级", "整改任务", "逾期"])
+
+
+OVERDUE = "逾期未完成"
+
+
+def task_table(todo: pd.DataFrame) -> pd.DataFrame:
+    """One interview's rectification tasks for reading; 状态 is 已完成 / 逾期未完成 / 进行中."""
+    return pd.DataFrame({"任务": todo["description"], "责任人": todo["owner"],
+                         "整改期限": todo["deadline"],
+                         "状态": ["已完成" if d else OVERDUE if o else "进行中"
+                                for d, o in zip(todo["done"], todo["overdue"], strict=True)]})
+
+
+# 数据管理 ------------------------------------------------------------------------------
+
+def coverage_table(observations: pd.DataFrame, regions: pd.DataFrame,
+                   config: IndicatorSystem) -> pd.DataFrame:
+    """Observations and missing values per assessment year."""
+    expected = len(regions) * len(config.indicators)
+    out = observations.groupby("year").size().rename("观测值").to_frame()
+    out["缺失"] = expected - out["观测值"]
+    out.index = out.index.map(year_label).rename("考核年度")
+    return out
+
+
+def import_preview(preview: pd.DataFrame, regions: pd.DataFrame,
+                   config: IndicatorSystem) -> pd.DataFrame:
+    """The values an import adds or changes (``importer.diff`` minus the unchanged)."""
+    names = regions.set_index("adcode")["name"]
+    shown = preview[preview["status"] != "不变"]
+    return pd.DataFrame({
+        "行": shown["row"], "县（市、区）": shown["adcode"].map(names), "年度": shown["year"],
+        "指标": shown["indicator"].map(lambda c: config.indicator(c).name),
+        "原值": shown["old"], "新值": shown["value"], "变化": shown["status"]})
+
+
+def batch_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The import batches (``importer.batches``) with Chinese column names."""
+    return history.rename(columns={
+        "id": "批次", "file_name": "文件", "user": "导入人", "at": "时间（UTC）", "rows_new": "新增",
+        "rows_changed": "修改", "rows_unchanged": "不变", "published_years": "更正已发布年度",
+        "reason": "更正原因", "rolled_back_at": "撤销时间"}).drop(columns="file_hash")
+
+
+def region_table(regions: pd.DataFrame) -> pd.DataFrame:
+    """The region registry as shown."""
+    return regions.rename(columns={
+        "adcode": "区划代码", "name": "名称", "short_name": "简称", "city_name": "市州",
+        "kind": "类型", "assessed": "纳入考核", "assessment_class": "考核类别"})[
+        ["区划代码", "名称", "简称", "市州", "类型", "纳入考核", "考核类别"]]
+
+
+def publication_status(years: list[int], frozen: dict, fingerprint: str) -> pd.DataFrame:
+    """Each year: published (which revision, when, by whom, fingerprint) or not."""
+    return pd.DataFrame([{
+        "考核年度": year_label(y),
+        "状态": f"已发布（第 {frozen[y].revision} 版）" if y in frozen else "未发布",
+        "发布时间（UTC）": frozen[y].published_at.replace("T", " ")[:16] if y in frozen else "",
+        "发布人": frozen[y].published_by if y in frozen else "",
+        "方法指纹": frozen[y].fingerprint if y in frozen else fingerprint,
+    } for y in years])
+
+
+def method_tables(config: IndicatorSystem) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(groups, indicators) of the method in force, indexed by code, for editing."""
+    groups = pd.DataFrame([{"code": g.code, "振兴": g.name, "weight": g.weight}
+                           for g in config.groups]).set_index("code").rename_axis("代码")
+    indicators = pd.DataFrame([{
+        "code": i.code, "指标": i.name, "振兴类别": config.group(i.group).short, "单位": i.unit,
+        "方向": DIRECTIONS[i.direction], "weight": i.weight, "lower": i.lower, "upper": i.upper,
+        "gate_threshold": i.gate_threshold, "口径": i.definition, "来源": i.source,
+    } for i in config.indicators]).set_index("code").rename_axis("代码")
+    return groups, indicators
+
+
+def method_versions_table(history: pd.DataFrame) -> pd.DataFrame:
+    return history.rename(columns={"id": "版本", "at": "时间（UTC）", "user": "修改人", "note": "说明",
+                                   "overrides": "修改内容", "fingerprint": "方法指纹"})
+
+
+def account_table(listing: pd.DataFrame) -> pd.DataFrame:
+    """Accounts (``accounts.accounts``: no password hashes) with Chinese column names."""
+    return listing.rename(columns={
+        "username": "用户名", "display": "姓名 / 单位", "role": "角色", "scope": "区划代码",
+        "created_at": "创建时间", "disabled": "停用", "failures": "连续失败", "locked_until": "锁定至"})

@@ -1,0 +1,86 @@
+"""How things are said: the one number formatter, the labels shared by every view and
+export, and escaping of user and data text for Streamlit Markdown."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+DEMO = "示例数据"
+UNGRADED = "不评定"  # an assessed unit with no grade (too many imputed values)
+NOT_ASSESSED = "未纳入考核"
+NOT_ASSESSED_NOTE = "未纳入考核（中心城区，不评分、不排名）"
+MISSING = "数据缺失"
+NO_VALUE = "—"
+ESCALATED = "约谈预警（连续两年）"
+FLAGGED = "约谈预警"
+NOT_FLAGGED = "未预警"
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:<>])")
+
+
+def md(text: object) -> str:
+    """Text from users or data files, made safe to place inside Streamlit Markdown: every
+    Markdown / directive character is escaped and line breaks become spaces."""
+    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+
+
+def format_value(value: float | None, unit: str, decimals: int = 1) -> str:
+    """A number with its unit for display ('—' when missing); 比值 carries no unit."""
+    if value is None or value != value:  # NaN
+        return NO_VALUE
+    text = f"{value:,.{decimals}f}"
+    if unit in ("%", "比值", ""):
+        return text + ("%" if unit == "%" else "")
+    return f"{text} {unit}"
+
+
+def unit_suffix(unit: str) -> str:
+    """How a unit follows a number in a legend: ``%`` attached, others after a space."""
+    if unit in ("", "比值"):
+        return ""
+    return unit if unit == "%" else f" {unit}"
+
+
+def grade_label(grade: object) -> str:
+    """The grade of an assessed unit as shown: the grade, or 不评定."""
+    return grade if isinstance(grade, str) else UNGRADED
+
+
+def grade_labels(grades: pd.Series) -> pd.Series:
+    return grades.fillna(UNGRADED)
+
+
+def arrow(change: float) -> str:
+    """↑ 3 / ↓ 2 / → 0 / — (no comparison)."""
+    if change is None or change != change:
+        return NO_VALUE
+    if change > 0:
+        return f"↑ {int(change)}"
+    if change < 0:
+        return f"↓ {int(-change)}"
+    return "→ 0"
+
+
+def year_label(year: int) -> str:
+    return f"{year} 年"
+
+
+def date_text(day: date) -> str:
+    return f"{day:%Y 年 %-m 月 %-d 日}"
+
+
+def subtitle(demo: bool, text: str = "") -> str:
+    """A figure's subtitle: 示例数据 first for demo data."""
+    return " · ".join(p for p in ((DEMO if demo else ""), text) if p)
+
+
+# The audit trail's tables and actions, as the audit page names them.
+AUDIT_ENTITIES = {"observation": "指标数据", "import_batch": "导入批次", "county_note": "工作备注",
+                  "interview": "约谈记录", "rectification_task": "整改任务",
+                  "method_version": "指标体系版本", "publication": "结果发布", "account": "账号"}
+AUDIT_ACTIONS = {"create": "新建", "update": "修改", "status": "状态推进", "delete": "删除",
+                 "restore": "恢复", "complete": "完成", "reopen": "重新打开", "import": "导入",
+                 "rollback": "撤销", "publish": "发布", "login_failed": "登录失败"}
