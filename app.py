@@ -7,7 +7,7 @@ from components.layout import sidebar
 from components.login import current_user, login_gate, login_on
 from components.maps import preload_geo_chart
 from components.pages import PAGES
-from revitalization.access import page_allowed
+from revitalization.access import home_page, page_allowed
 from revitalization.config import ConfigError
 from revitalization.maps.layers import map_layer_url
 from revitalization.regions import RegionError
@@ -28,8 +28,7 @@ specs = {}  # id(st.Page) -> its spec
 for spec in PAGES:
     if page_allowed(actor, spec.key, login_on=login_on()):
         page = st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:",
-                       url_path=spec.key,
-                       default=spec.default or (actor.role == "county" and spec.key == "county"))
+                       url_path=spec.key, default=spec.key == home_page(actor))
         specs[id(page)] = spec
         sections.setdefault(spec.section, []).append(page)
 navigation = st.navigation(sections)

@@ -10,6 +10,7 @@ from components.state import url_flag, url_widget
 from revitalization import charts, summary, tables
 from revitalization.maps import measures
 from revitalization.maps.bins import SCHEMES
+from revitalization.wording import UNGRADED
 
 config = cached.config()
 assessment = cached.assessment()
@@ -32,7 +33,7 @@ def show_kpis() -> None:
     cols[4].page_link(page_path("laggards"), label="约谈预警名单", icon=":material/warning:",
                       query_params={"year": str(year)})
     st.caption("等次分布：" + " · ".join(f"{g} {n} 个" for g, n in k["grades"].items())
-               + (f" · 不评定 {k['ungraded']} 个" if k["ungraded"] else "")
+               + (f" · {UNGRADED} {k['ungraded']} 个" if k["ungraded"] else "")
                + f"。约谈预警中连续两年的 {k['escalated']} 个。")
 
 

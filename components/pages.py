@@ -19,14 +19,12 @@ class PageSpec:
     path: str
     section: str
     description: str
-    default: bool = False
     maps: bool = False  # draws maps: app.py starts loading the map bundle first thing
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "总览", "map", "app_pages/overview.py", "考核结果",
-             "全省 103 个县（市、区）综合得分与五大振兴地图、等次与约谈预警概况", default=True,
-             maps=True),
+             "全省 103 个县（市、区）综合得分与五大振兴地图、等次与约谈预警概况", maps=True),
     PageSpec("ranking", "排名", "leaderboard", "app_pages/ranking.py", "考核结果",
              "纳入考核单位的全省及类内排名、五大振兴得分、等次与名次变化"),
     PageSpec("laggards", "约谈预警", "warning", "app_pages/laggards.py", "考核结果",

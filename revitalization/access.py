@@ -117,6 +117,11 @@ def page_allowed(actor: Actor, page: str, *, login_on: bool = False) -> bool:
     return actor.role != "county" or page in CLERK_PAGES
 
 
+def home_page(actor: Actor) -> str:
+    """The page a user lands on: a 县级填报员 its county's profile, everyone else the overview."""
+    return "county" if actor.role == "county" else "overview"
+
+
 def detail_allowed(actor: Actor, adcode: str, city: str) -> bool:
     """Whether the actor may open a county's profile (detail): its own scope, or all."""
     return actor.covers(adcode, city)

@@ -27,7 +27,7 @@ from revitalization.maps.measures import Measure, city_map_frame, map_frame, mea
 from revitalization.profile import group_table
 from revitalization.style import UNIT, base_layout
 from revitalization.summary import city_scores
-from revitalization.wording import grade_label
+from revitalization.wording import NOT_ASSESSED, grade_label
 from revitalization.wording import subtitle as _sub
 
 
@@ -200,7 +200,7 @@ def county_locator(assessment: Assessment, adcode: str, year: int) -> go.Figure:
 def county_facts(row: pd.Series) -> str:
     """The one line of key figures under a county's title (grade, ranks, flag or progress)."""
     if not row["assessed"]:
-        return f"未纳入考核（中心城区）· 综合得分 {row['composite']:.1f} 分，仅供参考"
+        return f"{NOT_ASSESSED}（中心城区）· 综合得分 {row['composite']:.1f} 分，仅供参考"
     facts = (f"综合得分 {row['composite']:.1f} 分 · 全省第 {int(row['rank_province'])} 名 · "
              f"{row['assessment_class']}第 {int(row['rank_class'])}/{int(row['class_size'])} 名 · "
              f"等次 {grade_label(row['grade'])}")

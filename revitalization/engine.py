@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from revitalization.config import GRADES, IndicatorSystem, Method
+from revitalization.wording import NOT_ASSESSED
 
 KEY = ["adcode", "year"]
 IMPUTE_LABELS = {"carried_forward": "沿用上年数据", "class_median": "采用同类单位中位数"}
@@ -208,7 +209,7 @@ def assess(observations: pd.DataFrame, regions: pd.DataFrame, config: IndicatorS
     scored = [i.code for i in config.scored]
     panel = to_panel(observations, regions.index.tolist(), years, codes)
     # Impute within assessed classes; non-assessed units form their own pool.
-    pools = regions["assessment_class"].where(regions["assessed"], "未纳入考核")
+    pools = regions["assessment_class"].where(regions["assessed"], NOT_ASSESSED)
     values, how = impute(panel, pools)
     assessed = pd.Series(values.index.get_level_values("adcode").map(regions["assessed"]),
                          index=values.index).astype(bool)
@@ -312,7 +313,7 @@ def _grades(scores: pd.DataFrame, method: Method) -> None:
     reason[too_much] = (
         "不评定等次：" + scores.loc[too_much, "imputed_count"].astype(str)
         + f" 项指标为插补值，超过计分指标的 {method.max_imputed_share:.0%}")
-    reason[~scores["assessed"]] = "未纳入考核"
+    reason[~scores["assessed"]] = NOT_ASSESSED
     scores["grade"] = grade
     scores["grade_reason"] = reason
 

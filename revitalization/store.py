@@ -16,10 +16,11 @@ from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, 
 
 from revitalization.config import IndicatorSystem
 from revitalization.paths import DATA_DIR
+from revitalization.wording import DEMO
 
 DEFAULT_DB_PATH = DATA_DIR / "revitalization.db"
 STATUSES = ("reported", "imputed")
-DEMO_SOURCE = "示例数据"
+DEMO_SOURCE = DEMO
 
 
 class Region(SQLModel, table=True):
