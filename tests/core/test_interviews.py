@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 from conftest import admin
 
-from revitalization import store
 from revitalization.audit import audit_rows
 from revitalization.interviews import (
     ConcurrentEditError,
@@ -24,12 +23,6 @@ from revitalization.interviews import (
 
 TODAY = date(2026, 3, 1)
 SUIXIAN = "421321"  # flagged in 2025 (planted slider)
-
-
-@pytest.fixture
-def seeded(db_engine, config, regions):
-    store.sync_reference(db_engine, regions, config)
-    return db_engine
 
 
 def held(engine, interview_id, version=1):
@@ -154,3 +147,24 @@ def test_deleting_a_record_changed_since_it_was_read_is_refused(seeded, assessme
     assert len(interviews(seeded)) == 1  # still live, 乙's change kept
     set_deleted(seeded, iid, deleted=True, actor=admin("甲"), version=read + 1)
     assert interviews(seeded).empty
+
+
+def test_tasks_of_many_interviews_in_one_frame(seeded, assessment):
+    rows = assessment.year(2025)
+    other = next(a for a in rows.index[rows["flagged"]] if a != SUIXIAN)
+    first = open_interview(seeded, assessment, SUIXIAN, 2025, actor=admin("u"))
+    second = open_interview(seeded, assessment, other, 2025, actor=admin("u"))
+    for iid in (first, second):
+        held(seeded, iid)
+    add_task(seeded, first, description="甲任务", owner="甲", deadline="2026-05-20", actor=admin("u"))
+    add_task(seeded, second, description="乙任务", owner="乙", deadline="2026-02-20", actor=admin("u"))
+    add_task(seeded, second, description="乙任务二", owner="乙", deadline="2026-06-20", actor=admin("u"))
+    frame = tasks(seeded, [first, second], today=TODAY)
+    assert "interview_id" in frame.columns
+    assert sorted(frame["interview_id"].tolist()) == sorted([first, second, second])
+    by_task = frame.set_index("description")
+    assert by_task["interview_id"].to_dict() == {"甲任务": first, "乙任务": second, "乙任务二": second}
+    assert by_task["overdue"].to_dict() == {"甲任务": False, "乙任务": True, "乙任务二": False}
+    assert frame["deadline"].is_monotonic_increasing
+    assert tasks(seeded, first, today=TODAY)["description"].tolist() == ["甲任务"]
+    assert tasks(seeded, [], today=TODAY).empty

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from test_engine import long, small_config, small_regions
 
 from revitalization import explain
 from revitalization.engine import assess
+
+from .small import long, small_config, small_regions
 
 ROW = {"a": 80, "b": 12, "c": 100, "d": 5, "e": 1, "f": 1}
 

@@ -16,14 +16,16 @@ import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from conftest import ONE_CHROMIUM
 
 from components.pages import PAGES
-from revitalization.access import DEMO_ACTOR, page_allowed
+from revitalization.access import DEMO_ACTOR, home_page, page_allowed
 from revitalization.paths import ROOT
 from revitalization.regions import load_regions
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
+    ONE_CHROMIUM,
     pytest.mark.browser,
     pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="未安装 Chromium (no system Chromium)"),
 ]
@@ -39,10 +41,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, templates):
     port = free_port()
-    db = tmp_path_factory.mktemp("db") / "app.db"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
+    db_url = templates.sqlite_copy("demo", tmp_path_factory.mktemp("db") / "app.db")  # as seeded
+    env = {**os.environ, "DATABASE_URL": db_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true"], cwd=ROOT, env=env,
@@ -116,8 +118,9 @@ def test_click_on_a_county_opens_its_profile(server, browser):
 
 
 def page_url(server: str, spec) -> str:
-    """The default page lives at the root; the others at their url_path."""
-    return f"{server}/" if spec.default else f"{server}/{spec.key}"
+    """The landing page (the demo user's home page) lives at the root; the others at their
+    url_path."""
+    return f"{server}/" if spec.key == home_page(DEMO_ACTOR) else f"{server}/{spec.key}"
 
 
 DEMO_PAGES = [p for p in PAGES if page_allowed(DEMO_ACTOR, p.key)]  # log-in off: no 账号管理

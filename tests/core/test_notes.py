@@ -1,4 +1,4 @@
-"""County profile shapes, and staff notes with their audit trail (SQLite and PostgreSQL)."""
+"""Staff notes with their audit trail (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -7,44 +7,8 @@ import json
 import pytest
 from conftest import admin
 
-from revitalization import profile, store
 from revitalization.audit import audit_rows
 from revitalization.notes import NoteError, add_note, delete_note, list_notes, restore_note
-
-
-def test_search_finds_full_and_short_names(regions):
-    options = profile.search_options(regions)
-    assert options["422801"] == "恩施市（恩施土家族苗族自治州） · 恩施"
-    assert options["421321"].startswith("随县（随州市）")
-
-
-def test_nearest_peers_are_in_the_same_class_and_sorted(assessment, config):
-    peers = profile.nearest_peers(assessment, config, "421321", 2025)
-    rows = assessment.year(2025)
-    assert len(peers) == 5 and "421321" not in peers.index
-    assert (rows.loc[peers.index, "assessment_class"] == rows.at["421321", "assessment_class"]).all()
-    assert peers["distance"].is_monotonic_increasing
-
-
-def test_indicator_table_ranks_and_gates(assessment, config):
-    table = profile.indicator_table(assessment, config, "420222", 2025)  # 阳新县, gate failed
-    refuse = table[table["指标"].str.contains("生活垃圾")].iloc[0]
-    assert refuse["目标 / 门槛"].startswith("门槛未达标")
-    ranks = table["类内排名"].str.split("/").str[0].astype(int)
-    assert (ranks >= 1).all()
-    assert all(len(h) == len(assessment.years) for h in table["历年"])
-
-
-def test_group_table_for_a_non_assessed_district(assessment, config):
-    table = profile.group_table(assessment, config, "420102", 2025)
-    assert (table["类内排名"] == "—").all()
-    assert table["同类平均"].equals(table["全省平均"])
-
-
-@pytest.fixture
-def seeded(db_engine, config, regions):
-    store.sync_reference(db_engine, regions, config)
-    return db_engine
 
 
 def test_notes_are_validated_soft_deleted_and_audited(seeded):

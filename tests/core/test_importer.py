@@ -18,14 +18,6 @@ from revitalization import store
 from revitalization.importer import batches, commit, diff, rollback, template, validate
 
 
-@pytest.fixture
-def seeded(db_engine, config, regions, observations):
-    store.sync_reference(db_engine, regions, config)
-    store.insert_observations(db_engine, observations[observations["year"] <= 2024],
-                              source="示例数据")
-    return db_engine
-
-
 def snapshot(engine) -> str:
     """A hash of every row of every table: proof that nothing was written."""
     digest = hashlib.sha256()
@@ -47,11 +39,11 @@ def wide_row(**cells) -> dict:
     return base
 
 
-def check(seeded, config, regions, observations, data: bytes, name: str = "f.csv"):
-    existing = store.read_observations(seeded)
-    before = snapshot(seeded)
+def check(seeded_observations, config, regions, observations, data: bytes, name: str = "f.csv"):
+    existing = store.read_observations(seeded_observations)
+    before = snapshot(seeded_observations)
     report = validate(name, data, regions=regions, config=config, existing=existing)
-    assert snapshot(seeded) == before  # validation never writes
+    assert snapshot(seeded_observations) == before  # validation never writes
     return report
 
 
@@ -78,22 +70,22 @@ CORPUS = [
 
 
 @pytest.mark.parametrize(("case", "data", "expected"), CORPUS, ids=[c[0] for c in CORPUS])
-def test_malformed_files_name_row_and_column(seeded, config, regions, observations, case, data,
+def test_malformed_files_name_row_and_column(seeded_observations, config, regions, observations, case, data,
                                              expected):
     name = "f.bin" if case == "wrong type" else "f.csv"
-    report = check(seeded, config, regions, observations, data, name)
+    report = check(seeded_observations, config, regions, observations, data, name)
     row, column, message = expected
     assert not report.ok
     hits = [p for p in report.errors if p.row == row and p.column == column and message in p.message]
     assert hits, report.table().to_string()
 
 
-def test_lenient_spellings_are_accepted(seeded, config, regions, observations):
+def test_lenient_spellings_are_accepted(seeded_observations, config, regions, observations):
     data = csv([wide_row(区划代码="", **{"县（市、区）": "随县", "年度": "２０２５年",
                                        "农村卫生厕所普及率（%）": "９６.５%",
                                        "农业劳动生产率（万元/人）": "—"}),
                 wide_row(区划代码="", **{"县（市、区）": "恩施", "农村卫生厕所普及率（%）": "1,0" + "0"})])
-    report = check(seeded, config, regions, observations, data)
+    report = check(seeded_observations, config, regions, observations, data)
     assert report.ok, report.table().to_string()
     values = report.values.set_index(["adcode", "indicator"])["value"]
     assert values[("421321", "sanitary_toilets")] == 96.5
@@ -101,62 +93,62 @@ def test_lenient_spellings_are_accepted(seeded, config, regions, observations):
     assert values[("422801", "sanitary_toilets")] == 100.0
 
 
-def test_gbk_csv_imports_and_rolls_back(seeded, config, regions, observations):
+def test_gbk_csv_imports_and_rolls_back(seeded_observations, config, regions, observations):
     data = csv([wide_row()], encoding="gbk")
-    report = check(seeded, config, regions, observations, data)
+    report = check(seeded_observations, config, regions, observations, data)
     assert report.ok and report.encoding == "GBK/GB18030"
-    existing = store.read_observations(seeded)
-    before = snapshot(seeded)
-    batch = commit(seeded, report, existing, file_name="随县.csv", actor=admin("县级填报员"))
-    after = store.read_observations(seeded)
+    existing = store.read_observations(seeded_observations)
+    before = snapshot(seeded_observations)
+    batch = commit(seeded_observations, report, existing, file_name="随县.csv", actor=admin("县级填报员"))
+    after = store.read_observations(seeded_observations)
     row = after[(after["adcode"] == "421321") & (after["year"] == 2025)]
     assert set(row["indicator"]) == {"sanitary_toilets", "labour_productivity"}
     # Re-importing the same file changes nothing.
     again = validate("随县.csv", data, regions=regions, config=config, existing=after)
     assert (diff(again, after)["status"] == "不变").all()
-    assert commit(seeded, again, after, file_name="随县.csv", actor=admin("县级填报员")) is None
-    assert rollback(seeded, batch, actor=admin("省级管理员")) == 2
-    restored = store.read_observations(seeded)
+    assert commit(seeded_observations, again, after, file_name="随县.csv", actor=admin("县级填报员")) is None
+    assert rollback(seeded_observations, batch, actor=admin("省级管理员")) == 2
+    restored = store.read_observations(seeded_observations)
     pd.testing.assert_frame_equal(restored.drop(columns="source"),
                                   existing.drop(columns="source"))
-    assert batches(seeded).iloc[0]["rolled_back_at"] != ""
-    assert snapshot(seeded) != before  # the batch and its rollback are kept on record
+    assert batches(seeded_observations).iloc[0]["rolled_back_at"] != ""
+    assert snapshot(seeded_observations) != before  # the batch and its rollback are kept on record
 
 
-def test_changed_values_preview_and_rollback_restores_old(seeded, config, regions, observations):
-    existing = store.read_observations(seeded)
+def test_changed_values_preview_and_rollback_restores_old(seeded_observations, config, regions, observations):
+    existing = store.read_observations(seeded_observations)
     old = existing[(existing["adcode"] == "421321") & (existing["year"] == 2024)
                    & (existing["indicator"] == "sanitary_toilets")]["value"].iloc[0]
     data = csv([wide_row(年度="2024", **{"农村卫生厕所普及率（%）": f"{old + 1:.1f}",
                                         "农业劳动生产率（万元/人）": ""})])
-    report = check(seeded, config, regions, observations, data)
+    report = check(seeded_observations, config, regions, observations, data)
     preview = diff(report, existing)
     assert preview["status"].tolist() == ["修改"] and preview["old"].iloc[0] == pytest.approx(old)
     with pytest.raises(ValueError, match="已发布年度 2024 年"):
-        commit(seeded, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024})
-    batch = commit(seeded, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024},
+        commit(seeded_observations, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024})
+    batch = commit(seeded_observations, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024},
                    reason="随县更正")
-    assert batches(seeded).iloc[0]["published_years"] == "2024"
-    rollback(seeded, batch, actor=admin("u"))
-    now = store.read_observations(seeded).set_index(["adcode", "year", "indicator"])["value"]
+    assert batches(seeded_observations).iloc[0]["published_years"] == "2024"
+    rollback(seeded_observations, batch, actor=admin("u"))
+    now = store.read_observations(seeded_observations).set_index(["adcode", "year", "indicator"])["value"]
     assert now[("421321", 2024, "sanitary_toilets")] == pytest.approx(old)
 
 
-def test_templates_round_trip(seeded, config, regions, observations):
+def test_templates_round_trip(seeded_observations, config, regions, observations):
     from revitalization.exports.spreadsheets import xlsx_bytes
 
     wide = template("wide", config, regions, 2025)
     assert len(wide) == 103 and "农村卫生厕所普及率（%）" in wide.columns
     wide.loc[wide["区划代码"] == "421321", "农村卫生厕所普及率（%）"] = "96.5"
-    report = check(seeded, config, regions, observations, xlsx_bytes(wide), "模板.xlsx")
+    report = check(seeded_observations, config, regions, observations, xlsx_bytes(wide), "模板.xlsx")
     assert report.ok and len(report.values) == 1 and report.form == "宽表"
     long = template("long", config, regions, 2025)
     long.loc[(long["区划代码"] == "421321") & (long["指标代码"] == "sanitary_toilets"), "数值"] = "96.5"
-    report = check(seeded, config, regions, observations, xlsx_bytes(long), "长表.xlsx")
+    report = check(seeded_observations, config, regions, observations, xlsx_bytes(long), "长表.xlsx")
     assert report.ok and report.form == "长表"
 
 
-def test_formulas_are_read_as_cached_values_not_evaluated(seeded, config, regions, observations):
+def test_formulas_are_read_as_cached_values_not_evaluated(seeded_observations, config, regions, observations):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -165,27 +157,27 @@ def test_formulas_are_read_as_cached_values_not_evaluated(seeded, config, region
     ws.append(["421321", 2025, "=1+1"])  # no cached value: never evaluated → empty → blank
     buffer = io.BytesIO()
     wb.save(buffer)
-    report = check(seeded, config, regions, observations, buffer.getvalue(), "f.xlsx")
+    report = check(seeded_observations, config, regions, observations, buffer.getvalue(), "f.xlsx")
     assert report.values.empty and not report.ok
 
 
-def test_manual_edit_needs_a_reason_is_checked_and_undoable(seeded, config, regions, observations):
+def test_manual_edit_needs_a_reason_is_checked_and_undoable(seeded_observations, config, regions, observations):
     from revitalization.audit import audit_rows
     from revitalization.importer import edit_value
 
-    existing = store.read_observations(seeded)
+    existing = store.read_observations(seeded_observations)
     args = {"adcode": "421321", "year": 2024, "indicator": "sanitary_toilets", "actor": admin("u"),
             "regions": regions, "config": config, "existing": existing}
     with pytest.raises(ValueError, match="修改原因：不能为空"):
-        edit_value(seeded, value="97", reason=" ", **args)
+        edit_value(seeded_observations, value="97", reason=" ", **args)
     with pytest.raises(ValueError, match="超出合理范围"):
-        edit_value(seeded, value="170", reason="核实", **args)
-    batch = edit_value(seeded, value="97", reason="县里复核后更正", **args)
-    now = store.read_observations(seeded).set_index(["adcode", "year", "indicator"])["value"]
+        edit_value(seeded_observations, value="170", reason="核实", **args)
+    batch = edit_value(seeded_observations, value="97", reason="县里复核后更正", **args)
+    now = store.read_observations(seeded_observations).set_index(["adcode", "year", "indicator"])["value"]
     assert now[("421321", 2024, "sanitary_toilets")] == 97.0
-    assert audit_rows(seeded, "import_batch")["action"].tolist() == ["import"]
-    assert batches(seeded).iloc[0]["reason"] == "县里复核后更正"
-    rollback(seeded, batch, actor=admin("u"))
+    assert audit_rows(seeded_observations, "import_batch")["action"].tolist() == ["import"]
+    assert batches(seeded_observations).iloc[0]["reason"] == "县里复核后更正"
+    rollback(seeded_observations, batch, actor=admin("u"))
 
 
 def test_wide_export_has_units_and_no_formulas(config, regions, observations):

@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 from conftest import admin
 
-from revitalization import store
 from revitalization.engine import assess
 from revitalization.publish import (
     WIDE,
@@ -17,12 +16,6 @@ from revitalization.publish import (
     recompute_diff,
     with_published,
 )
-
-
-@pytest.fixture
-def seeded(db_engine, config, regions):
-    store.sync_reference(db_engine, regions, config)
-    return db_engine
 
 
 def corrected(observations):

@@ -7,15 +7,9 @@ import json
 import pytest
 from conftest import admin
 
-from revitalization import methods, store
+from revitalization import methods
 from revitalization.config import ConfigError, apply_overrides, load_raw
 from revitalization.engine import assess
-
-
-@pytest.fixture
-def seeded(db_engine, config, regions):
-    store.sync_reference(db_engine, regions, config)
-    return db_engine
 
 
 def test_edits_are_validated_like_the_file():

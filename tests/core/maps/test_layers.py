@@ -21,7 +21,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 GEO_DIR = ROOT / "geo"
 COUNTY_PATH = GEO_DIR / "hubei_counties.geojson"
 CITY_PATH = GEO_DIR / "hubei_cities.geojson"
@@ -265,3 +265,14 @@ def test_committed_files_are_reproducible(tmp_path: Path) -> None:
     assert builder.main(["--out-dir", str(tmp_path)]) == 0
     for path in (COUNTY_PATH, CITY_PATH, PROVINCE_PATH):
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_static_map_layers_match_the_geometry():
+    """The layers the browser fetches are exactly what ``map_geojson`` builds (no drift)."""
+    import json
+
+    from revitalization.maps.layers import MAP_LAYERS, STATIC_GEO_DIR, map_geojson
+
+    for (level, coarse), name in MAP_LAYERS.items():
+        on_disk = json.loads((STATIC_GEO_DIR / name).read_text(encoding="utf-8"))
+        assert on_disk == json.loads(json.dumps(map_geojson(level, coarse))), name

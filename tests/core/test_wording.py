@@ -1,0 +1,53 @@
+"""How things are said: Markdown escaping, grade and change labels, values with units."""
+
+from __future__ import annotations
+
+import pytest
+
+from revitalization.wording import NO_VALUE, UNGRADED, arrow, format_value, grade_label, md
+
+
+@pytest.mark.parametrize(("text", "escaped"), [
+    ("**粗体**", "\\*\\*粗体\\*\\*"),
+    ("[链接](http://x)", "\\[链接\\]\\(http\\://x\\)"),
+    (":red[警告]", "\\:red\\[警告\\]"),
+    ("<script>alert(1)</script>", "\\<script\\>alert\\(1\\)\\</script\\>"),
+    ("# 标题", "\\# 标题"),
+    ("1. 第一条", "1\\. 第一条"),
+    ("`代码` $x$ _斜_ ~删~ a|b !", "\\`代码\\` \\$x\\$ \\_斜\\_ \\~删\\~ a\\|b \\!"),
+    ("a\\b {c} +d -e", "a\\\\b \\{c\\} \\+d \\-e"),
+    ("第一行\n第二行\r第三行", "第一行 第二行 第三行"),
+    ("随县 2024 年洪灾", "随县 2024 年洪灾"),
+])
+def test_md_escapes_markdown_and_directive_characters(text, escaped):
+    assert md(text) == escaped
+
+
+def test_md_accepts_any_value():
+    assert md(2024) == "2024"
+    assert md(None) == "None"
+    assert "\n" not in md("a\n\nb") and "<" not in md("<b>").replace("\\<", "")
+
+
+def test_grade_label():
+    assert grade_label(None) == "不评定" == UNGRADED
+    assert grade_label(float("nan")) == "不评定"
+    assert grade_label("优秀") == "优秀"
+
+
+@pytest.mark.parametrize(("change", "label"), [
+    (3, "↑ 3"), (3.0, "↑ 3"), (-2, "↓ 2"), (-2.0, "↓ 2"), (0, "→ 0"), (0.0, "→ 0"),
+    (float("nan"), "—"), (None, "—"),
+])
+def test_arrow(change, label):
+    assert arrow(change) == label
+
+
+def test_format_value_units():
+    assert format_value(21300, "元", 0) == "21,300 元"
+    assert format_value(24.44, "%") == "24.4%"
+    assert format_value(2.1, "比值", 2) == "2.10"  # a ratio carries no unit
+    assert format_value(5, "") == "5.0"
+    assert format_value(1234.5, "万元/人", 1) == "1,234.5 万元/人"
+    assert format_value(None, "%") == NO_VALUE == "—"
+    assert format_value(float("nan"), "元") == "—"

@@ -1,0 +1,75 @@
+"""The router: every page renders, log-in gates (local and single sign-on), a bad configuration."""
+
+from __future__ import annotations
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from components.pages import PAGES
+from revitalization.access import DEMO_ACTOR, page_allowed
+from revitalization.paths import ROOT
+
+from .helpers import log_in, open_page
+
+DEMO_PAGES = [p for p in PAGES if page_allowed(DEMO_ACTOR, p.key)]  # log-in off: no 账号管理
+
+
+@pytest.mark.parametrize("spec", DEMO_PAGES, ids=[p.key for p in DEMO_PAGES])
+def test_every_page_renders(app, spec):
+    at = open_page(app, spec.key)
+    assert at.title, "every page has a title"
+    text = " ".join(m.value for m in at.markdown)
+    assert "示例数据" in text, "demo data is labelled on every page"
+
+
+def test_every_page_is_documented():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for spec in PAGES:
+        assert spec.title in readme, spec.title
+        assert (ROOT / spec.path).exists(), spec.path
+
+
+def test_bad_configuration_shows_a_clear_message(tmp_path, monkeypatch):
+    from components import cached
+    from revitalization.config import ConfigError
+
+    def broken():
+        raise ConfigError("data/indicators.yaml: indicators[3](tourism_visits).group: 未知的振兴类别 'economy'")
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_resource.clear()
+    monkeypatch.setattr(cached, "load_raw", broken)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "配置文件有误" in message and "indicators[3](tourism_visits).group" in message
+    assert not (tmp_path / "app.db").exists(), "nothing is written while the configuration is bad"
+    st.cache_resource.clear()
+
+
+def test_the_app_asks_for_a_log_in_when_configured(deployment):
+    at = deployment().run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+    assert not at.get("plotly_chart")  # nothing of the dashboard before log-in
+    log_in(at, "admin", "not-the-password-1")
+    assert any("用户名或密码错误" in e.value for e in at.error)
+    log_in(at, "admin")
+    assert not at.exception
+    assert at.title[0].value == "全省总览"
+    assert any("当前用户：管理员（省级管理员）" in c.value for c in at.sidebar.caption)
+
+
+def test_single_sign_on_maps_the_identity_to_an_account(deployment):
+    at = deployment("oidc", accounts=[("li@suizhou.gov.cn", "随州市农办", "city", "421300")])
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.button] == ["统一身份认证登录"] and not at.get("plotly_chart")
+    at.user = {"is_logged_in": True, "email": "someone@else.cn"}
+    at.run()
+    assert any("未在本系统开通" in e.value for e in at.error)
+    at.user = {"is_logged_in": True, "email": "li@suizhou.gov.cn"}
+    at.run()
+    assert not at.exception and at.title[0].value == "全省总览"
+    assert any("随州市农办（市州用户）" in c.value for c in at.sidebar.caption)
