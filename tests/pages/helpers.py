@@ -56,7 +56,8 @@ def figures(at: AppTest) -> list[dict]:
         for child in getattr(node, "children", {}).values():
             walk(child)
 
-    walk(at._tree)
+    for root in (at.sidebar, at.main):
+        walk(root)
     return out
 
 
