@@ -8,7 +8,7 @@ from components.login import current_user
 from components.state import show_flash
 from components.writes import submit_write, write_button
 from revitalization import importer, tables
-from revitalization.access import refusal
+from revitalization.access import refusal, refusal_in_scope
 from revitalization.exports import spreadsheets
 from revitalization.wording import year_label
 
@@ -89,7 +89,8 @@ if upload is not None:
                                                  actor=actor, published_years=frozen_years, reason=reason),
                 done=lambda batch: (f"已导入（批次 {batch}）：新增 {int(counts.get('新增', 0))}、"
                                     f"修改 {int(counts.get('修改', 0))} 个数值。"),
-                after=next_upload, key="import_commit", type="primary", icon=":material/upload:")
+                refusal=refusal_in_scope(actor, "data"), after=next_upload, key="import_commit",
+                type="primary", icon=":material/upload:")
 
 history = importer.batches(cached.engine())
 if not history.empty:
@@ -121,7 +122,7 @@ with st.expander("手工修改单个数值", icon=":material/edit:"):
             reason=e_reason, actor=actor, regions=regions, config=config, existing=obs,
             published_years=set(cached.published())),
             done=lambda batch: "数值未变化，未写入。" if batch is None else f"已保存修改（批次 {batch}）。",
-            icon=":material/save:")
+            refusal=refusal_in_scope(actor, "data"), icon=":material/save:")
 
 # Registry and downloads -------------------------------------------------------------------
 st.subheader("区划名录")

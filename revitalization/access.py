@@ -104,6 +104,17 @@ def refusal(actor: Actor, action: str, adcode: str | None = None, city: str | No
     return ""
 
 
+def refusal_in_scope(actor: Actor, action: str) -> str:
+    """Why ``actor`` may not do ``action`` on any county of its scope ("" when it may on some):
+    for buttons whose county comes from the input (an uploaded file, a county picked in a
+    form); the core still checks each county on the write."""
+    if actor.role == "county":
+        return refusal(actor, action, actor.scope, "")
+    if actor.role == "city":
+        return refusal(actor, action, "", actor.scope)
+    return refusal(actor, action)
+
+
 # Pages each role may open. A 县级填报员 works on its own county only (its profile, data
 # entry); everyone else sees the province (市州用户 in summary, its own counties in detail).
 # Account management exists only with log-in on, for 省级管理员.

@@ -105,3 +105,13 @@ def test_account_management_page_only_with_log_in_and_only_for_administrators():
     assert page_allowed(VIEWER, "accounts", login_on=True) is False
     assert page_allowed(CITY, "overview") and not page_allowed(CLERK, "overview")
     assert page_allowed(CLERK, "county") and page_allowed(CLERK, "data")
+
+
+def test_refusal_in_scope_is_empty_for_whoever_may_write_some_county():
+    from revitalization.access import refusal_in_scope
+
+    assert refusal_in_scope(admin(), "data") == ""
+    assert refusal_in_scope(CLERK, "data") == ""  # its own county
+    assert refusal_in_scope(VIEWER, "data") == "省级查看（省级查看）无权修改指标数据"
+    assert refusal_in_scope(CITY, "data") == "随州市农办（市州用户）无权修改指标数据"
+    assert refusal_in_scope(CITY, "note") == ""
