@@ -10,12 +10,13 @@ from components.state import show_flash, url_widget
 from components.writes import submit_write, write_button
 from revitalization import charts, explain, profile, tables
 from revitalization.access import refusal, visible_counties
+from revitalization.gap import gap
 from revitalization.interviews import interviews, outcome, tasks
 from revitalization.maps.bins import fixed_score_bins
 from revitalization.maps.measures import map_frame, measures
 from revitalization.notes import add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
-from revitalization.wording import grade_label, md
+from revitalization.wording import data_note, grade_label, md
 
 config = cached.config()
 assessment = cached.assessment()
@@ -62,6 +63,18 @@ else:
                    + "\n\n" + "\n".join(f"- {t}" for t in row["flag_reasons"])
                    + f"\n- 稳健性：{robust_label(rr, config.method.robust_share)}",
                    icon=":material/warning:")
+    note = data_note(row["imputed_count"], row.get("data_check", False))
+    if note:
+        st.info(f"**数据说明：{note}**" + (f"\n\n{md(row['data_check_reason'])}"
+                                          if row.get("data_check", False) else
+                                          "。结果中用到的插补值见下方“指标明细”的“插补”列。"),
+                icon=":material/info:")
+    needed = gap(assessment, config, adcode, year)
+    if needed is not None:
+        with st.container(border=True):
+            st.markdown("**差距测算：怎样走出预警**（每项改进不超过本类别当年最好水平，假定其他单位结果不变）")
+            lines = needed.lines()
+            st.markdown(md(lines[0]) + "\n" + "\n".join(f"- {md(t)}" for t in lines[1:]))
 
 with st.expander("导出一页画像（图片 / Word）", icon=":material/picture_as_pdf:"):
     st.caption("一页图：关键指标、五大振兴、历年走势和短板，建议选 A4 竖版；"

@@ -9,8 +9,9 @@ from components.layout import header, selected_year
 from components.login import current_user
 from components.state import VersionedEdit, show_flash
 from components.writes import submit_write, write_button
-from revitalization import tables
+from revitalization import rulebook, tables
 from revitalization.access import refusal, visible_counties
+from revitalization.gap import gap
 from revitalization.interviews import (
     INTERVIEWEES,
     LEVELS,
@@ -35,14 +36,8 @@ year = selected_year()
 m = config.method
 header("约谈预警", f"{year} 年度 · 触发任一规则即列入预警")
 
-with st.expander("预警规则（可在指标配置文件 method 部分修改）"):
-    st.markdown(
-        f"- 类内排名倒数 {m.flag_bottom_n} 位\n"
-        f"- 综合得分低于 {m.flag_composite_below:g} 分\n"
-        f"- 任一振兴得分低于 {m.flag_group_below:g} 分\n"
-        f"- 综合得分连续 {m.flag_declines_running} 年下降\n"
-        "- 门槛指标未达标\n"
-        "- 连续两年列入预警的单位升级处理")
+with st.expander("预警规则（可在指标配置文件 method 部分修改；完整说明见“指标体系”页）"):
+    st.markdown("\n".join(f"- {md(line)}" for line in rulebook.flag_rules(m)))
 
 table = tables.flagged_table(assessment, year)
 if table.empty:
@@ -59,13 +54,21 @@ else:
                  column_config={"预警原因": st.column_config.TextColumn(width="large")})
     st.caption(robust.describe())
     st.subheader("逐一说明")
-    reasons = assessment.year(year)["flag_reasons"]
+    rows = assessment.year(year)
     for adcode, row in table.iterrows():
         escalated = "（连续两年预警，升级处理）" if row["连续两年预警"] != "否" else ""
+        data = f"\n- 数据说明：{md(row['数据说明'])}" if row["数据说明"] else ""
+        if rows.at[adcode, "data_check"]:
+            data += f"（{md(rows.at[adcode, 'data_check_reason'])}）"
         st.markdown(f"**{md(row['县（市、区）'])}**（{md(row['市州'])}，综合得分 {row['综合得分']:.1f} 分，"
                     f"类内排名 {row['类内排名']}）{escalated}\n\n"
-                    + "\n".join(f"- {md(reason)}" for reason in reasons[adcode])
-                    + f"\n- 稳健性：{row['稳健性']}")
+                    + "\n".join(f"- {md(reason)}" for reason in rows.at[adcode, "flag_reasons"])
+                    + f"\n- 稳健性：{row['稳健性']}" + data)
+        needed = gap(assessment, config, adcode, year)
+        if needed is not None:
+            lines = needed.lines()
+            with st.expander(f"差距测算：{md(lines[0])}"):
+                st.markdown("\n".join(f"- {md(t)}" for t in lines[1:]))
 
 # The 约谈 workflow -----------------------------------------------------------------------
 st.subheader("约谈与整改记录")

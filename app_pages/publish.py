@@ -9,8 +9,9 @@ from components.state import show_flash
 from components.writes import submit_write
 from revitalization import tables
 from revitalization.access import refusal
+from revitalization.consistency import needs_acknowledgement
 from revitalization.publish import DIFF_LABELS, publish, recompute_diff
-from revitalization.wording import year_label
+from revitalization.wording import md, year_label
 
 header("结果发布", "发布（冻结）年度考核结果")
 show_flash()
@@ -21,11 +22,30 @@ fresh = cached.fresh_assessment()
 frozen = cached.published()
 st.dataframe(tables.publication_status(fresh.years, frozen, fresh.fingerprint), hide_index=True,
              width="content")
+year = st.selectbox("考核年度", fresh.years, index=len(fresh.years) - 1, key="publish_year",
+                    format_func=year_label)
+st.subheader(f"发布前一致性检查（{year} 年度）")
+findings = cached.findings(year)
+confirm = needs_acknowledgement(findings)
+if confirm:
+    st.warning(f"有 {len(confirm)} 类发现需要在发布前阅读并确认（确认内容记入审计日志）。",
+               icon=":material/fact_check:")
+else:
+    st.success("没有需要确认的发现。", icon=":material/task_alt:")
+for finding in findings:
+    label = f"{finding.severity} · {finding.title}：{finding.text}"
+    with st.expander(md(label), expanded=False):
+        if finding.details:
+            st.markdown("\n".join(f"- {md(line)}" for line in finding.details))
+        else:
+            st.caption(md(finding.text))
 with st.form("publish"):
-    year = st.selectbox("考核年度", fresh.years, index=len(fresh.years) - 1, key="publish_year",
-                        format_func=year_label)
     reason = st.text_input("更正原因（仅重新发布已发布年度时填写）")
-    submit_write("发布该年度结果", lambda: publish(cached.engine(), fresh, year, actor=actor, reason=reason),
+    acknowledged = st.checkbox(f"已阅读以上 {len(confirm)} 类发现，确认按此结果发布",
+                               disabled=not confirm, value=not confirm)
+    submit_write("发布该年度结果",
+                 lambda: publish(cached.engine(), fresh, year, actor=actor, config=cached.config(),
+                                 reason=reason, acknowledged=acknowledged),
                  done=lambda revision: f"{year} 年结果已发布（第 {revision} 版）。",
                  refusal=refusal(actor, "publish"), icon=":material/lock:")
 if year in frozen:

@@ -5,10 +5,9 @@ import streamlit as st
 from components import cached
 from components.layout import header, is_demo, selected_year
 from components.state import url_flag, url_widget
-from revitalization import summary, tables
-from revitalization.config import GRADES
+from revitalization import rulebook, summary, tables
 from revitalization.exports import images, spreadsheets
-from revitalization.wording import UNGRADED
+from revitalization.wording import UNGRADED, grade_title, md
 
 config = cached.config()
 assessment = cached.assessment()
@@ -20,7 +19,7 @@ rows = assessment.year(year)
 c1, c2, c3, c4 = st.columns([1, 1, 1, 2])
 city = c1.selectbox("市州", ["全部"] + sorted(table["市州"].unique().tolist()))
 cls = c2.selectbox("考核类别", ["全部"] + sorted(table["考核类别"].unique().tolist()))
-grade = c3.selectbox("等次", ["全部", *GRADES, UNGRADED])
+grade = c3.selectbox("等次", ["全部", *config.method.grades, UNGRADED])
 search = c4.text_input("搜索县（市、区）", placeholder="输入全称或简称，如“随县”“恩施”")
 progress = url_widget("progress", "ranking_progress", [False, True], False,
                       lambda: st.toggle("只看进步明显的单位", key="ranking_progress"), encode=url_flag)
@@ -30,7 +29,7 @@ if city != "全部":
 if cls != "全部":
     shown = shown[shown["考核类别"] == cls]
 if grade != "全部":
-    shown = shown[shown["等次"] == grade]
+    shown = shown[shown[grade_title(config.method.within_class_only)] == grade]
 if search.strip():
     word = search.strip()
     short = rows.loc[shown.index, "short_name"]
@@ -63,8 +62,7 @@ praise = tables.praise_list(assessment, year)
 st.dataframe(praise, hide_index=True, width="stretch",
              column_config={"综合得分": st.column_config.NumberColumn(format="%.1f"),
                             "理由": st.column_config.TextColumn(width="large")})
-st.caption("优秀：按类内比例评定且门槛指标全部达标；进步明显：类内名次上升至少 "
-           f"max({config.method.progress_min_rank_gain}, 类内单位数 × "
-           f"{config.method.progress_rank_gain_share:.0%}) 位且综合得分提高至少 "
-           f"{config.method.progress_min_score_gain:g} 分，已评为优秀的不重复列入。")
+with st.expander("评定规则（完整说明见“指标体系”页）"):
+    st.markdown("\n".join(f"- {md(line)}" for line in
+                          [*rulebook.grade_rules(config.method), rulebook.progress_rule(config.method)]))
 st.text_area("通报表扬文字（可直接粘贴）", summary.praise_text(assessment, year), height=200)

@@ -11,10 +11,11 @@ from sqlalchemy.engine import Engine
 
 from revitalization import methods, store
 from revitalization.config import IndicatorSystem, load_raw, parse_config
+from revitalization.consistency import Finding
 from revitalization.engine import Assessment, assess
-from revitalization.publish import Frozen, read_published, with_published
+from revitalization.publish import Frozen, findings_for, read_published, with_published
 from revitalization.regions import load_regions
-from revitalization.robust import RobustRanks, robust_ranks
+from revitalization.robust import RobustRanks, robust_ranks, score_noise
 
 
 @st.cache_resource
@@ -83,7 +84,7 @@ def published() -> dict[int, Frozen]:
 
 @st.cache_resource(max_entries=2)
 def _assessment(fingerprint: str) -> Assessment:
-    return with_published(fresh_assessment(), published(), config().method)
+    return with_published(fresh_assessment(), published(), config())
 
 
 def assessment() -> Assessment:
@@ -101,6 +102,26 @@ def robust(year: int) -> RobustRanks:
     return _robust(assessment().fingerprint, year)
 
 
+@st.cache_resource(max_entries=8, show_spinner="正在进行发布前一致性检查…")
+def _findings(fingerprint: str, year: int) -> list[Finding]:
+    return findings_for(fresh_assessment(), config(), year)
+
+
+def findings(year: int) -> list[Finding]:
+    """The consistency check of what publishing ``year`` would freeze (the fresh result)."""
+    return _findings(fresh_assessment().fingerprint, year)
+
+
+@st.cache_resource(max_entries=4)
+def _noise(fingerprint: str, year: int) -> float:
+    return float(score_noise(assessment(), config(), year).median())
+
+
+def noise(year: int) -> float:
+    """The median composite noise (points) under the configured data error."""
+    return _noise(assessment().fingerprint, year)
+
+
 @st.cache_resource(max_entries=2, show_spinner="正在按修改后的指标体系试算…")
 def _proposed(fingerprint: str, _config: IndicatorSystem) -> Assessment:
     return assess(observations(), regions(), _config)
@@ -116,5 +137,5 @@ def invalidate() -> None:
     """Forget everything read from the store; call after every write."""
     for fn in (observations, meta):
         fn.clear()
-    for fn in (config, _fresh, _published, _assessment, _robust, _proposed):
+    for fn in (config, _fresh, _published, _assessment, _robust, _findings, _noise, _proposed):
         fn.clear()

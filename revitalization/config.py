@@ -54,6 +54,7 @@ class Indicator:
     decimals: int
     definition: str
     source: str
+    error: float | None = None  # relative data error for robustness (None: the method's)
 
     @property
     def higher_is_better(self) -> bool:
@@ -78,7 +79,13 @@ NORMALISATIONS = {"goalposts": "固定阈值", "minmax": "年度极差", "zscore
 
 @dataclass(frozen=True)
 class Method:
-    """Assessment rules and thresholds (the ``method`` section of the file)."""
+    """Assessment rules and thresholds (the ``method`` section of the file).
+
+    The default is one coherent rule set (see ``docs`` in the app's 方法说明): grades are
+    quota *caps* on the class rank, 优秀 also needs a place in the province's upper half,
+    排名落后 needs both a place in the class's bottom share and in the province's lower
+    half; a flagged unit is never praised; 较差 is used only when ``grade_quotas`` names it.
+    """
 
     normalisation: str = "goalposts"
     weighting: str = "policy"
@@ -87,21 +94,38 @@ class Method:
     gate_cap_grade: bool = True
     gate_deduction: float = 2.0
     grade_mode: str = "quota"
-    grade_quotas: tuple[tuple[str, float], ...] = (
-        ("优秀", 0.15), ("良好", 0.35), ("一般", 0.40), ("较差", 0.10))
+    grade_quotas: tuple[tuple[str, float], ...] = (("优秀", 0.15), ("良好", 0.35), ("一般", 0.50))
     grade_thresholds: tuple[tuple[str, float], ...] = (("优秀", 85), ("良好", 75), ("一般", 60))
-    progress_min_rank_gain: int = 3
-    progress_rank_gain_share: float = 0.10
-    progress_min_score_gain: float = 3.0
-    flag_bottom_n: int = 2
+    excellent_province_top_share: float = 0.5
+    progress_top_share: float = 0.10
+    progress_min_score_gain: float = 2.0
+    progress_min_rank_gain: int = 1
+    flag_bottom_share: float = 0.10
+    flag_province_bottom_share: float = 0.5
     flag_composite_below: float = 60.0
     flag_group_below: float = 50.0
     flag_declines_running: int = 2
+    flag_decline_min: float = 1.0
     flag_on_gate_failure: bool = True
     robust_draws: int = 1000
     robust_weight_spread: float = 0.2
+    robust_data_error: float = 0.03
+    robust_cutoff_spread: float = 1.0
     robust_share: float = 0.8
     robust_seed: int = 20250101
+
+    @property
+    def within_class_only(self) -> bool:
+        """Grades and 排名落后 decided on the class rank alone (no province guard)."""
+        return (self.grade_mode == "quota" and self.excellent_province_top_share >= 1
+                and self.flag_province_bottom_share >= 1)
+
+    @property
+    def grades(self) -> tuple[str, ...]:
+        """The grades in use, best first (较差 only when configured)."""
+        if self.grade_mode == "quota":
+            return tuple(g for g, _ in self.grade_quotas)
+        return tuple(g for g, _ in self.grade_thresholds) + (GRADES[len(self.grade_thresholds)],)
 
 
 @dataclass(frozen=True)
@@ -234,6 +258,13 @@ def _parse_method(raw: Any, source: str) -> Method:
     quota_total = sum(q for _, q in method.grade_quotas)
     if abs(quota_total - 1.0) > 1e-6:
         raise ConfigError(f"{where}.grade_quotas: 各等次比例之和应为 1，实际为 {quota_total:g}")
+    named = [g for g, _ in method.grade_quotas]
+    if named != list(GRADES[:len(named)]) and named != [*GRADES[:len(named) - 1], "较差"]:
+        raise ConfigError(f"{where}.grade_quotas: 应依次包含 优秀、良好、一般（较差可选）")
+    for key in ("excellent_province_top_share", "flag_province_bottom_share",
+                "progress_top_share", "flag_bottom_share", "robust_data_error"):
+        if not 0 <= getattr(method, key) <= 1:
+            raise ConfigError(f"{where}.{key}: 应在 0 到 1 之间")
     if not 0 <= method.max_imputed_share <= 1:
         raise ConfigError(f"{where}.max_imputed_share: 应在 0 到 1 之间")
     if not 0 <= method.robust_weight_spread < 1:
@@ -318,8 +349,13 @@ def _parse_indicators(items: Any, group_codes: set[str], source: str) -> tuple[I
         decimals = item.get("decimals", 1)
         if not isinstance(decimals, int) or isinstance(decimals, bool) or not 0 <= decimals <= 4:
             raise ConfigError(f"{where}.decimals: 应为 0–4 的整数")
+        error = item.get("error")
+        if error is not None:
+            error = _num(where, "error", error)
+            if not 0 <= error < 1:
+                raise ConfigError(f"{where}.error: 相对误差应不小于 0 且小于 1（如 0.03 表示 ±3%）")
         out.append(Indicator(
-            code=code, name=str(item["name"]), name_en=str(item["name_en"]),
+            error=error, code=code, name=str(item["name"]), name_en=str(item["name_en"]),
             group=item["group"], unit=str(item["unit"]), direction=item["direction"],
             weight=nums["weight"], lower=nums["lower"], upper=nums["upper"],
             valid_min=nums["valid_min"], valid_max=nums["valid_max"],

@@ -15,6 +15,7 @@ Conventions, stated once:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,11 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from revitalization.config import GRADES, IndicatorSystem, Method
-from revitalization.wording import NOT_ASSESSED
+from revitalization.config import IndicatorSystem, Method
+from revitalization.wording import NOT_ASSESSED, UNGRADED
 
 KEY = ["adcode", "year"]
-IMPUTE_LABELS = {"carried_forward": "沿用上年数据", "class_median": "采用同类单位中位数"}
+IMPUTE_LABELS = {"carried_forward": "沿用上年数据", "interpolate": "相邻年度插值",
+                 "class_median": "采用同类单位中位数"}
 
 
 @dataclass(frozen=True)
@@ -79,20 +81,37 @@ def to_panel(observations: pd.DataFrame, adcodes: list[str], years: list[int],
     return pd.DataFrame(grid, index=index, columns=pd.Index(codes, name="indicator"))
 
 
-def impute(panel: pd.DataFrame, classes: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fill gaps: last reported year first, else the class median of the same year.
+IMPUTATIONS = {"carry_forward": "沿用上年数据（默认）", "interpolate": "相邻年度线性插值",
+               "class_median": "同类单位当年中位数"}
 
+
+def impute(panel: pd.DataFrame, classes: pd.Series, method: str = "carry_forward"
+           ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill gaps, then fall back on the class median of the same year.
+
+    carry_forward (the published rule): the unit's last reported year;
+    interpolate: linear between the unit's reported years, nearest year at the ends;
+    class_median: the median of the unit's class in that year.
     Returns the filled panel and a same-shaped frame naming the method per imputed cell.
     """
-    carried = panel.groupby(level="adcode").ffill()
+    by_unit = panel.groupby(level="adcode")
+    if method == "carry_forward":
+        own = by_unit.ffill()
+    elif method == "interpolate":
+        own = by_unit.transform(lambda g: g.interpolate(limit_area="inside").ffill().bfill())
+    elif method == "class_median":
+        own = panel.copy()
+    else:
+        raise ValueError(f"unknown imputation {method!r}")
     cls = panel.index.get_level_values("adcode").map(classes).to_numpy()
     years = panel.index.get_level_values("year").to_numpy()
     medians = panel.groupby([cls, years]).transform("median")
-    filled = carried.fillna(medians)
+    filled = own.fillna(medians)
     how = pd.DataFrame("", index=panel.index, columns=panel.columns)
     missing = panel.isna()
-    how[missing & carried.notna()] = "carried_forward"
-    how[missing & carried.isna() & filled.notna()] = "class_median"
+    label = "carried_forward" if method == "carry_forward" else method
+    how[missing & own.notna()] = label
+    how[missing & own.isna() & filled.notna()] = "class_median"
     return filled, how
 
 
@@ -201,19 +220,38 @@ def rank_desc(scores: pd.Series, by: list[pd.Series] | None = None) -> pd.Series
 
 def assess(observations: pd.DataFrame, regions: pd.DataFrame, config: IndicatorSystem,
            years: list[int] | None = None) -> Assessment:
-    """Run the assessment over every year of the observations."""
-    method = config.method
+    """Run the assessment over every year of the observations.
+
+    When values are imputed, the whole assessment is also run under the other reasonable
+    imputations; a unit-year whose grade, 约谈 flag or 进步明显 changes under one of them
+    is marked ``data_check`` (数据待核实) with the alternative result in ``data_check_reason``.
+    """
     regions = regions.set_index("adcode")
     years = sorted(years or observations["year"].unique().tolist())
     codes = [i.code for i in config.indicators]
-    scored = [i.code for i in config.scored]
     panel = to_panel(observations, regions.index.tolist(), years, codes)
+    result = _assess_panel(panel, regions, config, "carry_forward")
+    scores = result.scores
+    scores["data_check"] = False
+    scores["data_check_reason"] = ""
+    if (result.imputed != "").to_numpy().any():
+        for method in ("interpolate", "class_median"):
+            _compare_imputation(scores, _assess_panel(panel, regions, config, method).scores,
+                                method)
+    fp = hashlib.sha256(f"{config.fingerprint()}:{data_version(observations)}".encode())
+    return dataclasses.replace(result, fingerprint=fp.hexdigest()[:12])
+
+
+def _assess_panel(panel: pd.DataFrame, regions: pd.DataFrame, config: IndicatorSystem,
+                  imputation: str) -> Assessment:
+    scored = [i.code for i in config.scored]
     # Impute within assessed classes; non-assessed units form their own pool.
     pools = regions["assessment_class"].where(regions["assessed"], NOT_ASSESSED)
-    values, how = impute(panel, pools)
+    values, how = impute(panel, pools, imputation)
     assessed = pd.Series(values.index.get_level_values("adcode").map(regions["assessed"]),
                          index=values.index).astype(bool)
-    normalised = normalise(values[scored], config, method.normalisation, reference=assessed)
+    normalised = normalise(values[scored], config, config.method.normalisation,
+                           reference=assessed)
     within = indicator_weights(config, normalised)
     cw = composite_weights(config, within)
     groups, shares = group_scores(normalised, config, within)
@@ -235,15 +273,46 @@ def assess(observations: pd.DataFrame, regions: pd.DataFrame, config: IndicatorS
     scores["composite"] = (scores["composite_raw"] - scores["deduction"]).clip(lower=0.0)
     _ranks(scores)
     scores = scores.sort_values(KEY).reset_index(drop=True)
-    _grades(scores, method)
-    progress(scores, method)
+    changes(scores)
+    decide(scores, config)
+    return Assessment(scores=scores, values=values, imputed=how, normalised=normalised,
+                      contributions=contributions, weights=cw, fingerprint="")
+
+
+def decide(scores: pd.DataFrame, config: IndicatorSystem) -> None:
+    """约谈 flags, grades and 进步明显 from scores, ranks and year-on-year changes.
+
+    The one place the rules are applied, in this order: flags do not depend on grades;
+    a flagged unit is never 优秀 and never 进步明显 (a unit is not praised and summoned in
+    the same year). Rows must be sorted by unit and year. Used again after published
+    years are swapped in (see ``publish.relink``).
+    """
     _flags(scores, config)
-    fp = hashlib.sha256(f"{config.fingerprint()}:{data_version(observations)}".encode())
-    return Assessment(
-        scores=scores,
-        values=values, imputed=how, normalised=normalised,
-        contributions=contributions, weights=cw, fingerprint=fp.hexdigest()[:12],
-    )
+    _grades(scores, config.method)
+    _progress(scores, config.method)
+
+
+def _compare_imputation(scores: pd.DataFrame, other: pd.DataFrame, method: str) -> None:
+    """Mark the unit-years whose decisions differ under the ``other`` imputation."""
+    label = IMPUTATIONS[method]
+    grade = scores["grade"].fillna(UNGRADED)
+    other_grade = other["grade"].fillna(UNGRADED)
+    for k in np.flatnonzero(scores["assessed"].to_numpy(bool)):
+        parts = []
+        if grade[k] != other_grade[k]:
+            parts.append(f"等次为{other_grade[k]}")
+        if scores.at[k, "flagged"] != other.at[k, "flagged"]:
+            parts.append("触发约谈预警" if other.at[k, "flagged"] else "不触发约谈预警")
+        if scores.at[k, "progress"] != other.at[k, "progress"]:
+            parts.append("认定进步明显" if other.at[k, "progress"] else "不认定进步明显")
+        if not parts:
+            continue
+        whose = ("本单位" if scores.at[k, "imputed_count"] else "其他单位") + "的插补值"
+        text = (f"数据待核实：{whose}改用{label}时，综合得分 {other.at[k, 'composite']:.1f} 分，"
+                + "，".join(parts))
+        scores.at[k, "data_check"] = True
+        previous = scores.at[k, "data_check_reason"]
+        scores.at[k, "data_check_reason"] = f"{previous}；{text[6:]}" if previous else text
 
 
 def _gates(scores: pd.DataFrame, values: pd.DataFrame, config: IndicatorSystem) -> None:
@@ -263,6 +332,8 @@ def _gates(scores: pd.DataFrame, values: pd.DataFrame, config: IndicatorSystem) 
 
 
 def _ranks(scores: pd.DataFrame) -> None:
+    """Ranks among the assessed units of a year: in the province, the class and the city.
+    Ties share the better rank; every rank text and table uses these (one denominator)."""
     a = scores["assessed"]
     comp = scores["composite"].where(a)
     scores["rank_province"] = rank_desc(comp, [scores["year"]])
@@ -273,78 +344,142 @@ def _ranks(scores: pd.DataFrame) -> None:
     scores["province_size"] = comp.groupby(scores["year"]).transform("count").where(a)
     scores["city_size"] = comp.groupby([scores["year"], scores["city_adcode"]]
                                        ).transform("count").where(a)
-    scores["rank_class_from_bottom"] = comp.groupby(keys).rank(ascending=True, method="min")
+
+
+def cut(share: float, n: pd.Series | np.ndarray | float) -> np.ndarray:
+    """How many places a share of ``n`` gives: rounded down, so a quota is a cap."""
+    return np.floor(share * np.asarray(n, dtype=float) + 1e-9)
+
+
+def bottom_places(method: Method, class_size) -> np.ndarray:
+    """Places at the bottom of a class that count as 排名落后 (at least one; none when
+    the share is 0, which switches the rule off)."""
+    if method.flag_bottom_share <= 0:
+        return np.zeros_like(np.asarray(class_size, dtype=float))
+    return np.maximum(1.0, cut(method.flag_bottom_share, class_size))
+
+
+def province_places(share: float, size) -> np.ndarray:
+    """Places of the province's upper (or lower) ``share`` (at least one)."""
+    return np.maximum(1.0, cut(share, size))
+
+
+def quota_places(method: Method, class_size) -> dict[str, np.ndarray]:
+    """The last class place of each quota grade, from the top (caps, rounded down);
+    较差, when configured, counts its places from the bottom."""
+    n = np.asarray(class_size, dtype=float)
+    out, cum = {}, 0.0
+    for g, share in method.grade_quotas:
+        cum += share
+        out[g] = n if cum >= 1 - 1e-9 else cut(cum, n)
+    if "较差" in out:
+        named = [g for g, _ in method.grade_quotas]
+        out[named[-2]] = n - cut(dict(method.grade_quotas)["较差"], n)
+        out["较差"] = n
+    return out
+
+
+def _pct(share: float) -> str:
+    return f"{share:.0%}"
 
 
 def _grades(scores: pd.DataFrame, method: Method) -> None:
-    gradable = scores["assessed"] & (scores["imputed_share"] <= method.max_imputed_share)
-    grade = pd.Series(pd.NA, index=scores.index, dtype="object")
-    reason = pd.Series("", index=scores.index, dtype="object")
+    gradable = (scores["assessed"] & (scores["imputed_share"] <= method.max_imputed_share)
+                ).to_numpy(bool)
+    grade = np.full(len(scores), None, dtype=object)
+    reason = np.full(len(scores), "", dtype=object)
+    rank, n = scores["rank_class"].to_numpy(), scores["class_size"].to_numpy()
+    prank, pn = scores["rank_province"].to_numpy(), scores["province_size"].to_numpy()
+    comp = scores["composite"].to_numpy()
     if method.grade_mode == "quota":
-        comp = scores["composite"].where(gradable)
-        keys = [scores["year"], scores["assessment_class"]]
-        rank = comp.groupby(keys).rank(ascending=False, method="min")
-        n = comp.groupby(keys).transform("count")
-        cum = 0.0
-        for g, share in method.grade_quotas:
-            lower = np.floor(cum * n + 0.5)
-            cum += share
-            upper = np.floor(cum * n + 0.5)
-            hit = gradable & (rank > lower) & (rank <= upper) & grade.isna()
+        places = quota_places(method, n)
+        named = [g for g, _ in method.grade_quotas]
+        start = np.zeros(len(scores))
+        for g in named:
+            hit = gradable & (grade == None) & (rank <= places[g])  # noqa: E711
+            for k in np.flatnonzero(hit):
+                band = (f"，{g}为类内第 {int(start[k]) + 1}–{int(places[g][k])} 名"
+                        if places[g][k] < n[k] or g == "较差" else "")
+                reason[k] = f"{g}：类内第 {int(rank[k])}/{int(n[k])} 名{band}"
             grade[hit] = g
-            reason[hit] = (f"{g}：类内第 " + rank[hit].astype(int).astype(str) + "/"
-                           + n[hit].astype(int).astype(str) + f" 名，位于{_quota_text(cum - share, cum)}")
-        grade[gradable & grade.isna()] = GRADES[-1]
+            start = np.maximum(start, places[g])
+        top = method.excellent_province_top_share
+        if top < 1:
+            limit = province_places(top, pn)
+            held = (grade == "优秀") & (prank > limit)
+            second = named[1]
+            for k in np.flatnonzero(held):
+                reason[k] = (f"{second}：类内第 {int(rank[k])}/{int(n[k])} 名，位于类内前列，但全省第 "
+                             f"{int(prank[k])}/{int(pn[k])} 名，未进入全省前 {_pct(top)}（评为优秀须同时满足）")
+            grade[held] = second
     else:
         thresholds = dict(method.grade_thresholds)
-        for g in GRADES:
-            if g in thresholds:
-                hit = gradable & grade.isna() & (scores["composite"] >= thresholds[g])
+        last = method.grades[-1]
+        for g in method.grades:
+            hit = gradable & (grade == None)  # noqa: E711
+            if g != last:
+                hit &= comp >= thresholds[g]
                 reason[hit] = f"{g}：综合得分不低于 {thresholds[g]:g} 分"
             else:
-                hit = gradable & grade.isna()
                 reason[hit] = f"{g}：综合得分低于 {min(thresholds.values()):g} 分"
             grade[hit] = g
-    if method.gate_cap_grade:
-        capped = (grade == "优秀") & scores["gate_failed"]
-        grade[capped] = "良好"
-        reason[capped] = "按排名应为优秀，因门槛指标未达标，等次最高为良好"
-    too_much = scores["assessed"] & ~gradable
-    reason[too_much] = (
-        "不评定等次：" + scores.loc[too_much, "imputed_count"].astype(str)
-        + f" 项指标为插补值，超过计分指标的 {method.max_imputed_share:.0%}")
-    reason[~scores["assessed"]] = NOT_ASSESSED
-    scores["grade"] = grade
+    flagged = scores["flagged"].to_numpy(bool)
+    gate = scores["gate_failed"].to_numpy(bool)
+    best = method.grades[1]
+    capped = (grade == "优秀") & (flagged | (gate & method.gate_cap_grade))
+    for k in np.flatnonzero(capped):
+        why = "触发约谈预警" if flagged[k] else "门槛指标未达标"
+        reason[k] = f"{best}：按排名应为优秀，因{why}，等次最高为{best}（同一年度不既表扬又约谈）"
+    grade[capped] = best
+    assessed = scores["assessed"].to_numpy(bool)
+    too_much = assessed & ~gradable
+    count = scores["imputed_count"].to_numpy()
+    for k in np.flatnonzero(too_much):
+        reason[k] = (f"不评定等次：{int(count[k])} 项指标为插补值，超过计分指标的 "
+                     f"{method.max_imputed_share:.0%}（仍计入排名）")
+    reason[~assessed] = NOT_ASSESSED
+    scores["grade"] = pd.Series(grade, index=scores.index, dtype=object).where(
+        pd.notna(grade), pd.NA)
     scores["grade_reason"] = reason
 
 
-def _quota_text(start: float, end: float) -> str:
-    if start <= 0:
-        return f"前 {end:.0%}"
-    if end >= 1 - 1e-9:
-        return f"后 {1 - start:.0%}"
-    return f"前 {start:.0%}–{end:.0%} 区间"
-
-
-def progress(scores: pd.DataFrame, method: Method) -> None:
+def changes(scores: pd.DataFrame) -> None:
     """Score and class-rank change from the previous year (rows sorted by unit, year)."""
     prev = scores.groupby("adcode")[["composite", "rank_class", "year"]].shift(1)
     consecutive = prev["year"] == scores["year"] - 1
     scores["score_change"] = (scores["composite"] - prev["composite"]).where(consecutive)
     scores["rank_change"] = (prev["rank_class"] - scores["rank_class"]).where(consecutive)
-    need = np.maximum(method.progress_min_rank_gain,
-                      np.ceil(method.progress_rank_gain_share * scores["class_size"]))
-    marked = (scores["assessed"] & (scores["rank_change"] >= need)
-              & (scores["score_change"] >= method.progress_min_score_gain)
-              & (scores["grade"] != "优秀"))
+
+
+def _progress(scores: pd.DataFrame, method: Method) -> None:
+    """进步明显: a gain among the top ``progress_top_share`` of the class's gains that
+    year (at least one place), of at least ``progress_min_score_gain`` points, with the
+    class rank up by ``progress_min_rank_gain``; not for units already 优秀 or flagged."""
+    gain = scores["score_change"].where(scores["assessed"])
+    keys = [scores["year"], scores["assessment_class"]]
+    gain_rank = gain.groupby(keys).rank(ascending=False, method="min")
+    places = province_places(method.progress_top_share, scores["class_size"].fillna(0))
+    eligible = (scores["assessed"] & (gain_rank <= places)
+                & (gain >= method.progress_min_score_gain)
+                & (scores["rank_change"] >= method.progress_min_rank_gain))
+    marked = eligible & (scores["grade"] != "优秀").fillna(True) & ~scores["flagged"]
     scores["progress"] = marked.fillna(False).astype(bool)
     scores["progress_reason"] = ""
     rows = scores["progress"]
     if not rows.any():
         return
-    scores.loc[rows, "progress_reason"] = (
-        "进步明显：类内名次上升 " + scores.loc[rows, "rank_change"].astype(int).astype(str)
-        + " 位，综合得分提高 " + scores.loc[rows, "score_change"].map("{:.1f}".format) + " 分")
+    t = scores[rows]
+    scores.loc[rows, "progress_reason"] = [
+        f"进步明显：综合得分提高 {g:.1f} 分，增幅居{c}第 {int(r)}/{int(n)} 位"
+        f"（前 {_pct(method.progress_top_share)}），类内名次上升 {int(rc)} 位"
+        for g, c, r, n, rc in zip(t["score_change"], t["assessment_class"], gain_rank[rows],
+                                  t["class_size"], t["rank_change"], strict=True)]
+
+
+def decline_streak(scores: pd.DataFrame, minimum: float) -> pd.Series:
+    """Running count of consecutive years whose score fell by at least ``minimum``."""
+    down = scores["score_change"] <= -minimum
+    return down.astype(int).groupby([scores["adcode"], (~down).cumsum()]).cumsum()
 
 
 def _flags(scores: pd.DataFrame, config: IndicatorSystem) -> None:
@@ -358,10 +493,20 @@ def _flags(scores: pd.DataFrame, config: IndicatorSystem) -> None:
             reasons[k].append(text(k))
 
     col = {c: scores[c].to_numpy() for c in ("assessment_class", "class_size", "composite",
-                                              "rank_class_from_bottom", "score_change")}
-    bottom, cls, size = col["rank_class_from_bottom"], col["assessment_class"], col["class_size"]
-    add(bottom <= m.flag_bottom_n,
-        lambda k: f"排名落后：类内倒数第 {int(bottom[k])} 位（{cls[k]} 共 {int(size[k])} 个单位）")
+                                              "rank_class", "rank_province", "province_size",
+                                              "score_change")}
+    rank, cls, size = col["rank_class"], col["assessment_class"], col["class_size"]
+    prank, psize = col["rank_province"], col["province_size"]
+    k_bottom = bottom_places(m, size)
+    in_bottom = rank > size - k_bottom
+    if m.flag_province_bottom_share < 1:
+        in_bottom &= prank > psize - province_places(m.flag_province_bottom_share, psize)
+        add(in_bottom, lambda k: (
+            f"排名落后：类内第 {int(rank[k])}/{int(size[k])} 名（{cls[k]}末 {int(k_bottom[k])} 名），"
+            f"且全省第 {int(prank[k])}/{int(psize[k])} 名（后 {_pct(m.flag_province_bottom_share)}）"))
+    else:
+        add(in_bottom, lambda k: (
+            f"排名落后：类内第 {int(rank[k])}/{int(size[k])} 名（{cls[k]}末 {int(k_bottom[k])} 名）"))
     comp = col["composite"]
     add(comp < m.flag_composite_below,
         lambda k: f"综合得分 {comp[k]:.1f} 分，低于 {m.flag_composite_below:g} 分")
@@ -371,10 +516,14 @@ def _flags(scores: pd.DataFrame, config: IndicatorSystem) -> None:
             lambda k, g=g, value=value: f"{g.name}得分 {value[k]:.1f} 分，低于 {m.flag_group_below:g} 分")
     if m.flag_declines_running > 0:
         change = col["score_change"]
-        down = scores["score_change"] < 0
-        streak = down.astype(int).groupby([scores["adcode"], (~down).cumsum()]).cumsum()
-        add(streak.to_numpy() >= m.flag_declines_running,
-            lambda k: f"综合得分连续 {m.flag_declines_running} 年下降（本年 {change[k]:+.1f} 分）")
+        streak = decline_streak(scores, m.flag_decline_min).to_numpy()
+        run = m.flag_declines_running
+
+        def declines(k: int) -> str:
+            each = "、".join(f"{change[j]:+.1f}" for j in range(k - run + 1, k + 1))
+            return (f"综合得分连续 {run} 年下降，每年降幅均不小于 {m.flag_decline_min:g} 分"
+                    f"（依次 {each} 分）")
+        add(streak >= run, declines)
     if m.flag_on_gate_failure:
         for k, failures in enumerate(scores["gate_failures"]):
             if a[k]:

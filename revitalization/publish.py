@@ -20,8 +20,9 @@ from sqlmodel import Session, select
 
 from revitalization.access import Actor, require
 from revitalization.audit import audit
-from revitalization.config import Method
-from revitalization.engine import KEY, Assessment, progress
+from revitalization.config import IndicatorSystem
+from revitalization.consistency import Finding, check, needs_acknowledgement, summary
+from revitalization.engine import KEY, Assessment, changes, decide
 from revitalization.store import Publication, PublishedResult
 from revitalization.wording import grade_label
 
@@ -107,14 +108,20 @@ def _frames(payloads: dict[str, str], year: int, template: Assessment) -> tuple[
 
 
 def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
-            reason: str = "") -> int:
+            config: IndicatorSystem, reason: str = "", acknowledged: bool = False) -> int:
     """Freeze ``year``'s results; returns the revision number.
 
-    Publishing a year again is a correction: it needs a reason and is refused when
-    nothing would change.
+    The consistency check runs first: a year with findings to confirm is published only
+    when ``acknowledged``, and the findings go into the audit row. Publishing a year
+    again is a correction: it needs a reason and is refused when nothing would change.
     """
     require(actor, "publish")
     payloads = snapshot(assessment, year)
+    findings = findings_for(assessment, config, year)
+    confirm = needs_acknowledgement(findings)
+    if confirm and not acknowledged:
+        raise PublishError(f"{year} 年一致性检查有 {len(confirm)} 类发现需要确认："
+                           + "、".join(f.title for f in confirm) + "。请阅读后勾选确认再发布")
     with Session(engine) as session:
         last = session.exec(select(Publication).where(Publication.year == year)
                             .order_by(Publication.revision.desc())).first()
@@ -134,13 +141,22 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
         session.flush()
         session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
                         for a, p in payloads.items())
-        audit(session, str(actor), "publication", pub.id, "publish", None, pub.model_dump())
+        record = {**pub.model_dump(), "consistency": summary(findings)}
+        audit(session, str(actor), "publication", pub.id, "publish", None, record)
         try:
             session.commit()
         except IntegrityError:
             session.rollback()
             raise PublishError(f"{year} 年结果刚刚由他人发布，请刷新页面后查看") from None
         return pub.revision
+
+
+def findings_for(assessment: Assessment, config: IndicatorSystem, year: int) -> list[Finding]:
+    """The consistency check of ``year`` (with its robustness draws)."""
+    from revitalization.robust import robust_ranks
+
+    robust = robust_ranks(assessment, config, year).table
+    return check(assessment.scores, config, year, robust)
 
 
 def publications(engine: Engine) -> pd.DataFrame:
@@ -167,41 +183,48 @@ def read_published(engine: Engine, template: Assessment) -> dict[int, Frozen]:
     return out
 
 
-def relink(scores: pd.DataFrame, method: Method, *, frozen_years: set[int]) -> None:
-    """Recompute the year-on-year columns of the years that follow a frozen one, so that
-    "较上年", 进步明显 and 连续两年预警 compare with what is displayed for the year before.
-    Frozen years keep everything as published."""
-    live = ~scores["year"].isin(frozen_years) & scores["year"].sub(1).isin(frozen_years)
-    if not live.any():
+DECISIONS = ("score_change", "rank_change", "flag_reasons", "flagged", "grade", "grade_reason",
+             "progress", "progress_reason", "escalated")
+
+
+def relink(scores: pd.DataFrame, config: IndicatorSystem, *, frozen_years: set[int]) -> None:
+    """Decide the years that are not frozen again against what is displayed for the frozen
+    ones: "较上年", the declines rule (which reads several years' changes), the grade cap,
+    进步明显 and 升级处理. Frozen years keep everything as published."""
+    frozen = scores["year"].isin(frozen_years)
+    if frozen.all() or not frozen.any():
         return
     linked = scores.copy()
-    progress(linked, method)
-    prev = linked.groupby("adcode")[["flagged", "year"]].shift(1)
-    was = (prev["flagged"] == True) & (prev["year"] == linked["year"] - 1)  # noqa: E712
-    linked["escalated"] = (linked["flagged"] & was).astype(bool)
-    for col in ("score_change", "rank_change", "progress", "progress_reason", "escalated"):
+    changes(linked)
+    for col in ("score_change", "rank_change"):
+        linked.loc[frozen, col] = scores.loc[frozen, col]
+    decide(linked, config)
+    live = ~frozen
+    for col in DECISIONS:
         scores.loc[live, col] = linked.loc[live, col]
+    prev = scores.groupby("adcode")[["flagged", "year"]].shift(1)
+    was = (prev["flagged"] == True) & (prev["year"] == scores["year"] - 1)  # noqa: E712
+    scores.loc[live, "escalated"] = (scores["flagged"] & was)[live].astype(bool)
 
 
 def with_published(assessment: Assessment, frozen: dict[int, Frozen],
-                   method: Method | None = None) -> Assessment:
+                   config: IndicatorSystem | None = None) -> Assessment:
     """The assessment with every published year replaced by its frozen result (and, given
-    the method, the following years' changes measured from the frozen result)."""
+    the configuration, the other years decided again against the frozen result)."""
     years = [y for y in frozen if y in assessment.years]
     if not years:
         return assessment
     keep = ~assessment.scores["year"].isin(years)
     scores = pd.concat([assessment.scores[keep]] + [frozen[y].scores for y in years])
     scores = scores.sort_values(KEY).reset_index(drop=True)
-    if method is not None:
-        relink(scores, method, frozen_years=set(years))
-    changes = {"scores": scores,
-               "published": {y: frozen[y].label() for y in years}}
-    for name in ("values", "imputed", "normalised", "contributions"):
+    if config is not None:
+        relink(scores, config, frozen_years=set(years))
+    replaced = {"scores": scores, "published": {y: frozen[y].label() for y in years}}
+    for name in WIDE:
         frame = getattr(assessment, name)
         kept = frame[~frame.index.get_level_values("year").isin(years)]
-        changes[name] = pd.concat([kept] + [frozen[y].wide[name] for y in years]).sort_index()
-    return dataclasses.replace(assessment, **changes)
+        replaced[name] = pd.concat([kept] + [frozen[y].wide[name] for y in years]).sort_index()
+    return dataclasses.replace(assessment, **replaced)
 
 
 DIFF_LABELS = {"adcode": "区划代码", "name": "名称", "composite_published": "已发布综合得分",

@@ -13,7 +13,15 @@ from revitalization.config import DIRECTIONS, IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.regions import city_short_name
 from revitalization.style import GRID
-from revitalization.wording import AUDIT_ACTIONS, AUDIT_ENTITIES, arrow, grade_labels, year_label
+from revitalization.wording import (
+    AUDIT_ACTIONS,
+    AUDIT_ENTITIES,
+    arrow,
+    data_notes,
+    grade_labels,
+    grade_title,
+    year_label,
+)
 
 
 def html_table(table: pd.DataFrame, formats: dict[str, str] | None = None, *,
@@ -62,9 +70,10 @@ def ranking_table(assessment: Assessment, config: IndicatorSystem, year: int) ->
     })
     for g in config.groups:
         table[g.short] = rows[g.code].round(1)
-    table["等次"] = grade_labels(rows["grade"])
+    table[grade_title(config.method.within_class_only)] = grade_labels(rows["grade"])
     table["名次变化"] = rows["rank_change"].map(arrow)
     table["约谈预警"] = np.where(rows["flagged"], "是", "")
+    table["数据说明"] = data_notes(rows)
     table.index = rows.index
     return table
 
@@ -82,6 +91,7 @@ def flagged_table(assessment: Assessment, year: int) -> pd.DataFrame:
         + rows["class_size"].astype(int).astype(str),
         "预警原因": rows["flag_reasons"].map("；".join),
         "连续两年预警": np.where(rows["escalated"], "是（升级处理）", "否"),
+        "数据说明": data_notes(rows),
     }, index=rows.index)
 
 
@@ -89,13 +99,16 @@ def praise_list(assessment: Assessment, year: int) -> pd.DataFrame:
     """优秀 and 进步明显 units of a year, each with the reason (best rank first)."""
     rows = assessment.year(year)
     rows = rows[rows["assessed"]].sort_values("rank_province")
+    notes = data_notes(rows)
     out = [{"adcode": a, "表扬类别": "优秀", "县（市、区）": r["name"], "市州": r["city_name"],
             "考核类别": r["assessment_class"], "综合得分": round(r["composite"], 1),
-            "理由": r["grade_reason"]} for a, r in rows[rows["grade"] == "优秀"].iterrows()]
+            "理由": r["grade_reason"], "数据说明": notes[a]}
+           for a, r in rows[rows["grade"] == "优秀"].iterrows()]
     out += [{"adcode": a, "表扬类别": "进步明显", "县（市、区）": r["name"], "市州": r["city_name"],
              "考核类别": r["assessment_class"], "综合得分": round(r["composite"], 1),
-             "理由": r["progress_reason"]} for a, r in rows[rows["progress"]].iterrows()]
-    columns = ["adcode", "表扬类别", "县（市、区）", "市州", "考核类别", "综合得分", "理由"]
+             "理由": r["progress_reason"], "数据说明": notes[a]}
+            for a, r in rows[rows["progress"]].iterrows()]
+    columns = ["adcode", "表扬类别", "县（市、区）", "市州", "考核类别", "综合得分", "理由", "数据说明"]
     return pd.DataFrame(out, columns=columns).set_index("adcode")
 
 

@@ -53,6 +53,27 @@ def grade_labels(grades: pd.Series) -> pd.Series:
     return grades.fillna(UNGRADED)
 
 
+def grade_title(within_class_only: bool) -> str:
+    """The heading of a grade column: a pure within-class grade says so."""
+    return "等次（类内）" if within_class_only else "等次"
+
+
+def data_note(imputed_count: object, data_check: object = False) -> str:
+    """What a result rests on: "含 3 项插补值", "数据待核实", both, or ""."""
+    parts = []
+    if pd.notna(imputed_count) and imputed_count > 0:
+        parts.append(f"含 {int(imputed_count)} 项插补值")
+    if pd.notna(data_check) and bool(data_check):
+        parts.append("数据待核实")
+    return "，".join(parts)
+
+
+def data_notes(rows: pd.DataFrame) -> pd.Series:
+    check = rows["data_check"] if "data_check" in rows else pd.Series(False, index=rows.index)
+    return pd.Series([data_note(n, c) for n, c in zip(rows["imputed_count"], check.fillna(False),
+                                                      strict=True)], index=rows.index)
+
+
 def arrow(change: float) -> str:
     """↑ 3 / ↓ 2 / → 0 / — (no comparison)."""
     if change is None or change != change:

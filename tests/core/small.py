@@ -27,7 +27,8 @@ SMALL = {
         {"code": "f", "group": "organization", "direction": "higher", "weight": 1,
          "lower": 0, "upper": 1, "unit": "%"},
     ],
-    "method": {"flag_bottom_n": 1, "flag_composite_below": 40, "flag_group_below": 0,
+    "method": {"flag_bottom_share": 0.34, "flag_province_bottom_share": 1.0,
+               "flag_composite_below": 40, "flag_group_below": 0,
                "flag_declines_running": 0},
 }
 for i in SMALL["indicators"]:

@@ -59,7 +59,7 @@ def test_a_clerk_cannot_write_another_county_even_calling_the_core(seeded_observ
                             config=config, existing=existing)
 
 
-def test_city_users_keep_to_their_counties(seeded_observations, assessment):
+def test_city_users_keep_to_their_counties(seeded_observations, assessment, config):
     assert open_interview(seeded_observations, assessment, SUIXIAN, 2025, actor=CITY)
     with pytest.raises(PermissionDenied, match="无权修改约谈记录"):
         open_interview(seeded_observations, assessment, "420529", 2025, actor=CITY)  # 五峰, 宜昌市
@@ -67,7 +67,7 @@ def test_city_users_keep_to_their_counties(seeded_observations, assessment):
     with pytest.raises(PermissionDenied, match="无权修改工作备注"):
         add_note(seeded_observations, LAIFENG, 2025, "越权", actor=CITY)
     with pytest.raises(PermissionDenied, match="无权发布考核结果"):
-        publish(seeded_observations, assessment, 2025, actor=CITY)
+        publish(seeded_observations, assessment, 2025, actor=CITY, config=config, acknowledged=True)
     raw, name = load_raw()
     with pytest.raises(PermissionDenied, match="无权修改指标体系"):
         methods.save(seeded_observations, raw, name, {"groups": {"talent": 2}}, actor=VIEWER, note="x")

@@ -35,7 +35,7 @@ def test_hand_computed_example():
     assert result["rank_province"].tolist() == [1, 2, 3]
     assert result.at["420003", "flagged"]
     assert result.at["420003", "flag_reasons"] == [
-        "排名落后：类内倒数第 1 位（平原型 共 3 个单位）", "综合得分 25.0 分，低于 40 分"]
+        "排名落后：类内第 3/3 名（平原型末 1 名）", "综合得分 25.0 分，低于 40 分"]
     assert not result.at["420001", "flagged"]
 
 

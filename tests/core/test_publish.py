@@ -17,6 +17,8 @@ from revitalization.publish import (
     with_published,
 )
 
+OK = {"acknowledged": True}  # the consistency findings of the demo data, acknowledged
+
 
 def corrected(observations):
     """The demo data with 随县's 2024 figures revised upwards by 30 %."""
@@ -28,7 +30,7 @@ def corrected(observations):
 
 def test_published_year_survives_a_data_correction(seeded, assessment, observations, regions,
                                                     config):
-    assert publish(seeded, assessment, 2024, actor=admin("张三")) == 1
+    assert publish(seeded, assessment, 2024, actor=admin("张三"), config=config, **OK) == 1
     fresh = assess(corrected(observations), regions, config)
     frozen = read_published(seeded, fresh)
     view = with_published(fresh, frozen)
@@ -46,13 +48,14 @@ def test_published_year_survives_a_data_correction(seeded, assessment, observati
 
 def test_a_correction_is_a_new_revision_with_a_reason(seeded, assessment, observations, regions,
                                                       config):
-    publish(seeded, assessment, 2024, actor=admin("张三"))
+    publish(seeded, assessment, 2024, actor=admin("张三"), config=config, **OK)
     with pytest.raises(PublishError, match="请填写更正原因"):
-        publish(seeded, assessment, 2024, actor=admin("张三"))
+        publish(seeded, assessment, 2024, actor=admin("张三"), config=config, **OK)
     with pytest.raises(PublishError, match="完全相同"):
-        publish(seeded, assessment, 2024, actor=admin("张三"), reason="复核")
+        publish(seeded, assessment, 2024, actor=admin("张三"), reason="复核", config=config, **OK)
     fresh = assess(corrected(observations), regions, config)
-    assert publish(seeded, fresh, 2024, actor=admin("李四"), reason="随县数据更正") == 2
+    assert publish(seeded, fresh, 2024, actor=admin("李四"), reason="随县数据更正", config=config,
+                   **OK) == 2
     history = publications(seeded)
     assert history["revision"].tolist() == [2, 1]  # the first version is kept
     assert history["reason"].tolist() == ["随县数据更正", ""]
@@ -62,19 +65,19 @@ def test_a_correction_is_a_new_revision_with_a_reason(seeded, assessment, observ
                                   fresh.year(2024))
 
 
-def test_unknown_year_cannot_be_published(seeded, assessment):
+def test_unknown_year_cannot_be_published(seeded, assessment, config):
     with pytest.raises(PublishError, match="1999 年没有考核结果"):
-        publish(seeded, assessment, 1999, actor=admin("张三"))
+        publish(seeded, assessment, 1999, actor=admin("张三"), config=config, **OK)
     assert publications(seeded).empty
 
 
 def test_the_year_after_a_frozen_year_compares_with_what_is_shown(seeded, assessment,
                                                                   observations, regions, config):
-    publish(seeded, assessment, 2024, actor=admin("张三"))
+    publish(seeded, assessment, 2024, actor=admin("张三"), config=config, **OK)
     obs = observations.copy()
     obs.loc[obs["year"] == 2024, "value"] *= 0.97  # a broad correction of 2024's data
     fresh = assess(obs, regions, config)
-    view = with_published(fresh, read_published(seeded, fresh), config.method)
+    view = with_published(fresh, read_published(seeded, fresh), config)
     shown = view.scores.set_index(["adcode", "year"])
     change = shown.xs(2025, level="year")["score_change"]
     expected = shown.xs(2025, level="year")["composite"] - shown.xs(2024, level="year")["composite"]
@@ -86,9 +89,26 @@ def test_the_year_after_a_frozen_year_compares_with_what_is_shown(seeded, assess
     pd.testing.assert_frame_equal(view.year(2024), assessment.year(2024))
 
 
+def test_flags_that_read_changes_follow_the_published_year(seeded, assessment, observations,
+                                                           regions, config):
+    """Regression: after a correction to a published year, the following year's flags are
+    decided on the changes that are displayed (two declines shown → flagged for them)."""
+    slider = "421321"  # 随县: falls in 2024 and 2025 (demo story)
+    publish(seeded, assessment, 2024, actor=admin("张三"), config=config, **OK)
+    fresh = assess(corrected(observations), regions, config)  # 2024 revised upwards
+    fresh_2025 = fresh.year(2025).loc[slider]
+    assert not any("连续" in r for r in fresh_2025["flag_reasons"])  # fresh 2024 rose
+    view = with_published(fresh, read_published(seeded, fresh), config)
+    shown = view.scores.set_index(["adcode", "year"]).loc[slider]
+    limit = -config.method.flag_decline_min
+    assert shown.at[2024, "score_change"] <= limit and shown.at[2025, "score_change"] <= limit
+    assert any("连续 2 年下降" in r for r in shown.at[2025, "flag_reasons"])
+    assert shown.at[2025, "flagged"] and shown.at[2025, "grade"] != "优秀"
+
+
 def test_recompute_diff_survives_a_unit_leaving_the_assessment(seeded, assessment, observations,
                                                               config):
-    publish(seeded, assessment, 2024, actor=admin("张三"))
+    publish(seeded, assessment, 2024, actor=admin("张三"), config=config, **OK)
     from revitalization.regions import load_regions
 
     changed = load_regions()
@@ -96,3 +116,14 @@ def test_recompute_diff_survives_a_unit_leaving_the_assessment(seeded, assessmen
     fresh = assess(observations, changed, config)
     diff = recompute_diff(read_published(seeded, fresh)[2024], fresh).set_index("adcode")
     assert "不再纳入考核" in diff.at["421321", "changes"]
+
+
+def test_findings_must_be_acknowledged_and_are_audited(seeded, assessment, config):
+    from revitalization.audit import audit_rows
+
+    with pytest.raises(PublishError, match="一致性检查有 .* 类发现需要确认"):
+        publish(seeded, assessment, 2025, actor=admin("张三"), config=config)
+    assert publications(seeded).empty  # nothing written
+    publish(seeded, assessment, 2025, actor=admin("张三"), config=config, acknowledged=True)
+    row = audit_rows(seeded).query("entity == 'publication'").iloc[0]
+    assert "一致性检查已确认" in row["after"]
