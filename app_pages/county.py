@@ -13,7 +13,7 @@ from revitalization.access import refusal, visible_counties
 from revitalization.gap import gap
 from revitalization.interviews import interviews, outcome, tasks
 from revitalization.maps.bins import fixed_score_bins
-from revitalization.maps.measures import map_frame, measures
+from revitalization.maps.measures import map_frame, measure, measures
 from revitalization.notes import add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
 from revitalization.wording import data_note, grade_label, md
@@ -165,7 +165,7 @@ left, right = st.columns([2, 3])
 with left:
     chart(charts.county_locator(assessment, adcode, year), key="county_locator")
 with right:
-    frame = map_frame(assessment, measures(config)[0], year)
+    frame = map_frame(assessment, measure(config, "composite"), year)
     show_zoom_map(frame, fixed_score_bins(), legend_title="综合得分（分）", key="county_zoom",
                   highlight=adcode, height=380)
 

@@ -50,7 +50,7 @@ view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: st.seg
 
 if view in ("county", "zoom"):
     left, mid, right = st.columns([3, 2, 1])
-    measure = by_key[url_widget("measure", "overview_measure", list(by_key), "composite",
+    measure = by_key[url_widget("measure", "overview_measure", list(by_key), measures.DEFAULT_MEASURE,
                                 lambda: left.selectbox("着色指标", list(by_key), key="overview_measure",
                                                        format_func=lambda key: by_key[key].option()))]
     if measure.kind == "category":
@@ -63,7 +63,8 @@ if view in ("county", "zoom"):
         scheme = url_widget("classes", "overview_classes", schemes, measures.default_scheme(measure),
                             lambda: mid.selectbox(
             "分级方式", schemes, format_func=SCHEMES.get, key="overview_classes",
-            help="得分默认按等次分数线 60/75/85 固定分段，各年份颜色一致；指标默认按分位数分级。"
+            help="得分默认按固定分数段 60/75/85 分着色，各年份颜色一致；这是分数段，不是等次"
+                 "（等次按类内名次评定，请选“考核等次”）。指标默认按分位数分级。"
                  "数据驱动的分级只按纳入考核的单位计算。"))
     st.session_state["overview_last_measure"] = measure.key
     labels = url_widget("labels", "overview_labels", [False, True], False, lambda: right.toggle(
@@ -73,7 +74,7 @@ if view in ("county", "zoom"):
     if view == "county":
         fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
                                   labels=labels, demo=is_demo(),
-                                  hint="点击县域查看县域画像；粗线为市州界")
+                                  hint="点击县域查看县域画像；橙色粗边框为约谈预警单位，深灰粗线为市州界")
         clicked = chart(fig, key="overview_map", clickable=True)
         if clicked:
             st.switch_page(page_path("county"), query_params={"county": clicked, "year": str(year)})

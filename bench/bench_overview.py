@@ -30,14 +30,14 @@ from revitalization.config import load_config  # noqa: E402
 from revitalization.engine import assess  # noqa: E402
 from revitalization.maps.bins import fixed_score_bins  # noqa: E402
 from revitalization.maps.choropleth import choropleth  # noqa: E402
-from revitalization.maps.measures import map_frame, measures  # noqa: E402
+from revitalization.maps.measures import map_frame, measure  # noqa: E402
 from revitalization.regions import load_regions  # noqa: E402
 
 
 def payload_kb() -> float:
     config, regions = load_config(), load_regions()
     a = assess(demo.generate(regions, config), regions, config)
-    fig = choropleth(map_frame(a, measures(config)[0], 2025), fixed_score_bins(),
+    fig = choropleth(map_frame(a, measure(config, "composite"), 2025), fixed_score_bins(),
                      title="t", show_labels=True)
     return len(fig.to_json().encode()) / 1024
 

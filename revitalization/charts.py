@@ -51,7 +51,7 @@ def group_multiples(assessment: Assessment, config: IndicatorSystem, year: int, 
               for g in config.groups]
     return small_multiples(frames, fixed_score_bins(),
                            title=f"湖北省县域五大振兴得分（{year} 年度）",
-                           subtitle=_sub(demo, "五幅地图分级相同（与等次分数线一致），可直接比较"),
+                           subtitle=_sub(demo, "五幅地图的分数段相同（60/75/85 分，不是等次），可直接比较"),
                            legend_title="得分（分）", inline=inline)
 
 

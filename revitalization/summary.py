@@ -23,7 +23,8 @@ def kpis(assessment: Assessment, year: int) -> dict:
         "assessed": int(len(now)),
         "mean": mean_now,
         "mean_change": None if mean_prev is None else mean_now - mean_prev,
-        "grades": {g: int((now["grade"] == g).sum()) for g in GRADES},
+        "grades": {g: n for g in GRADES  # 较差 is used only when configured
+                   if (n := int((now["grade"] == g).sum())) or g != "较差"},
         "ungraded": int(now["grade"].isna().sum()),
         "flagged": int(now["flagged"].sum()),
         "escalated": int(now["escalated"].sum()),
@@ -65,7 +66,9 @@ def praise_text(assessment: Assessment, year: int) -> str:
             f"一、考核等次为优秀的县（市、区）（{len(excellent)} 个）：{names(excellent)}。\n\n"
             f"二、进步明显的县（市、区）（{len(progress)} 个）：{names(progress)}。"
             + ("".join(f"\n{r['县（市、区）']}：{r['理由'].removeprefix('进步明显：')}。"
-                       for _, r in progress.iterrows())))
+                       for _, r in progress.iterrows()))
+            + "".join(f"\n\n（注：{r['县（市、区）']}的结果{r['数据说明']}，印发前请核实。）"
+                      for _, r in table.drop_duplicates("县（市、区）").iterrows() if r["数据说明"]))
 
 
 def briefing_summary(assessment: Assessment, config: IndicatorSystem, year: int) -> str:

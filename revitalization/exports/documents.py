@@ -15,12 +15,13 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from revitalization import charts, compare, summary, tables
+from revitalization import charts, compare, rulebook, summary, tables
 from revitalization.config import IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.exports.images import plain_title, render, source_line
+from revitalization.gap import gap
 from revitalization.profile import indicator_table
-from revitalization.wording import date_text, grade_label
+from revitalization.wording import data_note, date_text, grade_label
 
 BODY_FONT, HEAD_FONT, SLIDE_FONT, LATIN = "宋体", "黑体", "微软雅黑", "Arial"
 
@@ -94,7 +95,9 @@ def praise(ctx: Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
     def pairs(kind: str) -> list[tuple[str, str]]:
         part = table[table["表扬类别"] == kind]
-        return list(zip(part["县（市、区）"], part["理由"], strict=True))
+        reasons = [r + (f"（数据说明：{n}）" if n else "")
+                   for r, n in zip(part["理由"], part["数据说明"], strict=True)]
+        return list(zip(part["县（市、区）"], reasons, strict=True))
 
     return pairs("优秀"), pairs("进步明显")
 
@@ -110,6 +113,10 @@ def flagged(ctx: Context) -> list[tuple[str, list[str], str]]:
         reasons = list(r["flag_reasons"])
         if r["escalated"]:
             reasons.append("连续两年列入约谈预警，升级处理")
+        note = data_note(r["imputed_count"], r.get("data_check", False))
+        if note:
+            reasons.append(f"数据说明：{note}" + (f"（{r['data_check_reason']}）"
+                                                if r.get("data_check", False) else ""))
         robust = ""
         if ctx.robust is not None and adcode in ctx.robust.index:
             robust = robust_label(ctx.robust.loc[adcode], ctx.config.method.robust_share)
@@ -247,7 +254,8 @@ def provincial_docx(ctx: Context, images: list[Image] | None = None) -> bytes:
     _docx_image(doc, by_name["01"])
     _orientation(doc, landscape=True)  # the wide ranking table reads best across the page
     doc.add_heading("二、考核排名", level=1)
-    doc.add_paragraph("按综合得分排序；得分相同者名次并列；等次在考核类别内评定。")
+    doc.add_paragraph("按综合得分排序；得分相同者名次并列。" + rulebook.grade_rules(ctx.config.method)[0]
+                      + "“数据说明”列注明结果所用的插补值和需核实的数据。")
     table = ranking(ctx)
     _docx_table(doc, table, {c: "{:.1f}" for c in table.columns
                              if c in ["综合得分"] + [g.short for g in ctx.config.groups]})
@@ -289,8 +297,27 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
             f"等次：{grade_label(row['grade'])}（{row['grade_reason']}）。")
         if row["flagged"]:
             doc.add_paragraph("约谈预警原因：", style="List Bullet")
-            for reason in row["flag_reasons"]:
+            reasons = list(row["flag_reasons"])
+            if row["escalated"]:
+                reasons.append("连续两年列入约谈预警，升级处理")
+            if ctx.robust is not None and adcode in ctx.robust.index:
+                from revitalization.robust import robust_label
+
+                reasons.append("稳健性：" + robust_label(ctx.robust.loc[adcode],
+                                                       ctx.config.method.robust_share))
+            for reason in reasons:
                 doc.add_paragraph(reason, style="List Bullet 2")
+        note = data_note(row["imputed_count"], row.get("data_check", False))
+        if note:
+            doc.add_paragraph(f"数据说明：{note}" + (f"（{row['data_check_reason']}）"
+                                                  if row.get("data_check", False) else ""),
+                              style="List Bullet")
+        needed = gap(a, ctx.config, adcode, y)
+        if needed is not None:
+            lines = needed.lines()
+            doc.add_paragraph(f"差距测算：{lines[0]}", style="List Bullet")
+            for line in lines[1:]:
+                doc.add_paragraph(line, style="List Bullet 2")
         if row["progress"]:
             doc.add_paragraph(row["progress_reason"], style="List Bullet")
     else:

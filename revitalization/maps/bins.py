@@ -26,7 +26,7 @@ from revitalization.wording import unit_suffix
 NOT_ASSESSED = (wording.NOT_ASSESSED, NOT_ASSESSED_COLOR)
 MISSING = (wording.MISSING, MISSING_COLOR)
 SCORE_BANDS = (0.0, 60.0, 75.0, 85.0, 100.0)
-SCHEMES = {"fixed": "固定分段（与等次分数线一致）", "quantile": "分位数",
+SCHEMES = {"fixed": "固定分数段（60/75/85 分，不是等次）", "quantile": "分位数",
            "jenks": "自然断点", "equal": "等间距"}
 
 
@@ -82,7 +82,8 @@ def _from_edges(edges: list[float], decimals: int, unit: str) -> Bins:
 
 
 def fixed_score_bins() -> Bins:
-    """The default for scores: bands at the grade lines 60 / 75 / 85."""
+    """The default for scores: fixed score bands 0–60–75–85–100 (the same in every year;
+    bands of points, not grades, which are decided on the class rank)."""
     edges = list(SCORE_BANDS)
     return Bins(tuple(edges), tuple(YLGNBU[len(edges) - 1]), _labels(edges, 0, " 分"))
 

@@ -17,11 +17,12 @@ from shapely.geometry import shape
 
 from revitalization.maps.bins import MISSING, NOT_ASSESSED, Bins
 from revitalization.maps.layers import load_city_geojson, load_county_geojson, map_geojson, map_layer_url
-from revitalization.style import BORDER, CITY_BORDER, LABEL, LEGEND_BG, LOCATOR, base_layout
+from revitalization.style import BORDER, CITY_BORDER, LABEL, LEGEND_BG, LOCATOR, WARNING, base_layout
 
 TOPOJSON_URL = "/app/static/vendor/topojson/"
 HUBEI_LON = (108.3, 116.2)  # framing of the provincial map (GCJ-02 degrees)
 HUBEI_LAT = (29.0, 33.3)
+FLAG_OUTLINE_WIDTH = 2.6  # px: thick enough to see on every fill colour
 
 
 @lru_cache(maxsize=1)
@@ -98,18 +99,37 @@ def legend_items(frame: pd.DataFrame, bins: Bins) -> list[tuple[str, str]]:
     return items
 
 
-def _map_trace(frame: pd.DataFrame, bins: Bins, geojson: dict | str, geo: str = "geo"
-               ) -> go.Choropleth:
-    """One choropleth trace for all units (the legend is drawn by ``_legend_entry`` swatches)."""
+def _map_trace(frame: pd.DataFrame, bins: Bins, geojson: dict | str, geo: str = "geo",
+               outline: float = 1.0) -> go.Choropleth:
+    """One choropleth trace for all units (the legend is drawn by ``_legend_entry`` swatches).
+
+    Flagged units (a ``flagged`` column) get a thick orange border, whatever the measure:
+    drawn last, so neighbours' thin borders do not cover it, in the same trace, so the
+    geometry is sent once. ``outline`` scales that border (thumbnails: thinner).
+    """
     colors = palette(bins)
+    line = {"color": BORDER, "width": 0.5}
+    if "flagged" in frame and frame["flagged"].any():
+        frame = frame.sort_values("flagged", kind="stable")
+        flagged = frame["flagged"].to_numpy(bool)
+        line = {"color": np.where(flagged, WARNING, BORDER).tolist(),
+                "width": np.where(flagged, FLAG_OUTLINE_WIDTH * outline, 0.5).tolist()}
     return go.Choropleth(
         geojson=geojson, featureidkey="properties.adcode", locations=frame["adcode"],
         z=bin_index(frame, bins), zmin=-0.5, zmax=len(colors) - 0.5,
         colorscale=_stepped(colors), showscale=False,
-        marker={"line": {"color": BORDER, "width": 0.5}}, geo=geo, showlegend=False,
+        marker={"line": line}, geo=geo, showlegend=False,
         customdata=frame[["label"]].to_numpy(), text=frame["hover"],
         hovertemplate="%{text}<extra></extra>", name="",
     )
+
+
+def _flag_legend(count: int | None = None) -> go.Scattergeo:
+    name = "橙色粗边框为约谈预警" + (f"（{count}）" if count is not None else "")
+    return go.Scattergeo(lon=[None], lat=[None], mode="markers", geo="geo", name=name,
+                         showlegend=True, hoverinfo="skip",
+                         marker={"symbol": "square-open", "size": 13, "color": WARNING,
+                                 "line": {"width": 3, "color": WARNING}})
 
 
 def choropleth(frame: pd.DataFrame, bins: Bins, *, title: str, subtitle: str = "",
@@ -127,6 +147,8 @@ def choropleth(frame: pd.DataFrame, bins: Bins, *, title: str, subtitle: str = "
     fig = go.Figure(_map_trace(frame, bins, geometry))
     for color, name in legend_items(frame, bins):
         fig.add_trace(_legend_entry(color, name))
+    if "flagged" in frame and frame["flagged"].any():
+        fig.add_trace(_flag_legend(int(frame["flagged"].sum())))
     if show_cities:
         lons, lats = _city_lines()
         fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", hoverinfo="skip",
@@ -176,11 +198,13 @@ def small_multiples(frames: list[tuple[str, pd.DataFrame]], bins: Bins, *, title
     geojson = map_geojson("county", coarse=True) if inline else map_layer_url("county", coarse=True)
     for n, (_, frame) in enumerate(frames):
         geo = "geo" if n == 0 else f"geo{n + 1}"
-        fig.add_trace(_map_trace(frame, bins, geojson, geo=geo))
+        fig.add_trace(_map_trace(frame, bins, geojson, geo=geo, outline=0.6))
     # The shared legend: the bins (counts differ per map, so they are left out).
     for color, label in zip(bins.colors[::-1], bins.labels[::-1], strict=True):
         fig.add_trace(_legend_entry(color, label))
     fig.add_trace(_legend_entry(NOT_ASSESSED[1], NOT_ASSESSED[0]))
+    if any("flagged" in f and f["flagged"].any() for _, f in frames):
+        fig.add_trace(_flag_legend())
     _frame_geo(fig)
     base_layout(fig, title, subtitle, height=height)
     fig.update_layout(margin={"t": 110})

@@ -20,7 +20,7 @@ from revitalization.maps.bins import MISSING, Bins
 from revitalization.maps.choropleth import HUBEI_LAT, HUBEI_LON, bin_index, palette
 from revitalization.maps.layers import map_geojson
 from revitalization.settings import setting
-from revitalization.style import BORDER, CITY_BORDER, LABEL, OUTLINE
+from revitalization.style import BORDER, CITY_BORDER, LABEL, OUTLINE, WARNING
 
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
@@ -68,6 +68,14 @@ def zoom_map(frame: pd.DataFrame, bins: Bins, *, highlight: str | None = None,
         highlight_function=lambda f: {"weight": 2.5, "color": LABEL},
         tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
     ).add_to(m)
+    flagged = set(frame.loc[frame["flagged"], "adcode"]) if "flagged" in frame else set()
+    if flagged:  # 约谈 units stand out on every measure: a thick orange outline
+        folium.GeoJson(
+            {"type": "FeatureCollection",
+             "features": [f for f in geojson["features"] if f["properties"]["adcode"] in flagged]},
+            name="约谈预警", interactive=False,
+            style_function=lambda f: {"fill": False, "color": WARNING, "weight": 3},
+        ).add_to(m)
     folium.GeoJson(map_geojson("city"), name="市州界", interactive=False,
                    style_function=lambda f: {"fill": False, "color": CITY_BORDER, "weight": 1.6},
                    ).add_to(m)

@@ -27,6 +27,7 @@ class Measure:
     unit: str
     decimals: int
     kind: str = "score"  # score | indicator | category
+    categories: tuple[str, ...] = ()  # a categorical measure's categories in use, in order
 
     @property
     def is_score(self) -> bool:
@@ -40,17 +41,26 @@ class Measure:
         return self.option()
 
 
-GRADE_MEASURE = Measure("grade", "考核等次", "", 0, "category")
+DEFAULT_MEASURE = "grade"  # what leaders act on; 约谈 units are outlined on every measure
 FLAG_MEASURE = Measure("flag", "约谈预警状态", "", 0, "category")
 
 
 def measures(config: IndicatorSystem) -> list[Measure]:
-    """The composite, the five revitalizations, grade, flag status, then every indicator."""
-    out = [Measure("composite", "综合得分", "分", 1)]
+    """Grade, flag status, the composite, the five revitalizations, then every indicator."""
+    label = "考核等次（类内）" if config.method.within_class_only else "考核等次"
+    grade = Measure("grade", label, "", 0, "category", (*config.method.grades, wording.UNGRADED))
+    out = [grade, FLAG_MEASURE, Measure("composite", "综合得分", "分", 1)]
     out += [Measure(g.code, f"{g.name}得分", "分", 1) for g in config.groups]
-    out += [GRADE_MEASURE, FLAG_MEASURE]
     out += [Measure(i.code, i.name, i.unit, i.decimals, "indicator") for i in config.indicators]
     return out
+
+
+def measure(config: IndicatorSystem, key: str) -> Measure:
+    """The measure of that key (KeyError when there is none)."""
+    for m in measures(config):
+        if m.key == key:
+            return m
+    raise KeyError(key)
 
 
 def flag_status(rows: pd.DataFrame) -> pd.Series:
@@ -80,7 +90,7 @@ def measure_bins(measure: Measure, values: pd.Series, scheme: str | None = None)
     """The one way a measure's bins are made (``values``: the assessed units' values;
     pass several years' values together to share bins between years)."""
     if measure.key == "grade":
-        return category_bins(GRADE_COLORS)
+        return category_bins({g: GRADE_COLORS[g] for g in measure.categories or GRADE_COLORS})
     if measure.key == "flag":
         return category_bins(FLAG_COLORS)
     return make_bins(scheme or default_scheme(measure), values, is_score=measure.is_score,
@@ -119,7 +129,7 @@ def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFra
     return pd.DataFrame({
         "adcode": rows.index, "value": values.to_numpy(),
         "assessed": rows["assessed"].to_numpy(), "label": rows["short_name"].to_numpy(),
-        "hover": hover,
+        "hover": hover, "flagged": (rows["assessed"] & rows["flagged"]).to_numpy(bool),
     })
 
 

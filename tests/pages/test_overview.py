@@ -8,7 +8,9 @@ from .helpers import figure, legend, open_page, z_of
 def test_overview_map_follows_year_and_measure(app):
     at = open_page(app, "overview")
     fig = figure(at)
-    assert "湖北省县域综合得分（2025 年度）" in fig["layout"]["title"]["text"]
+    # The default map colours what leaders act on (the grade); 约谈 units are outlined.
+    assert "湖北省县域考核等次（2025 年度）" in fig["layout"]["title"]["text"]
+    assert "橙色粗边框为约谈预警（7）" in legend(fig)
     located = {c for trace in fig["data"] if trace["type"] == "choropleth"
                for c in trace["locations"]}
     assert len(located) == 103
@@ -34,7 +36,8 @@ def test_overview_classes_change_the_map(app):
     assert z_of(equal) != z_of(quantile)
     assert at.query_params["classes"] == "equal"
     # Counts in the legend add up to the 103 units.
-    counts = [int(name.rsplit("（", 1)[1].rstrip("）")) for name in legend(equal) if "（" in name]
+    counts = [int(name.rsplit("（", 1)[1].rstrip("）")) for name in legend(equal)
+              if "（" in name and not name.startswith("橙色粗边框")]
     assert sum(counts) == 103
 
 
@@ -59,7 +62,8 @@ def test_overview_grade_and_flag_maps_are_categorical(app):
     flagged = sum(int(n.rsplit("（", 1)[1].rstrip("）")) for n in names if n.startswith("约谈预警"))
     assert flagged == int(at.get("metric")[4].value.split()[0])
     at.selectbox[0].set_value("grade").run()
-    assert [n.split("（")[0] for n in legend(figure(at))][:4] == ["优秀", "良好", "一般", "较差"]
+    grades = [n.split("（")[0] for n in legend(figure(at))]
+    assert grades[:4] == ["优秀", "良好", "一般", "不评定"]  # 较差 only when configured
 
 
 def test_overview_small_multiples_city_and_zoom_views(app):
@@ -67,6 +71,7 @@ def test_overview_small_multiples_city_and_zoom_views(app):
     at.segmented_control(key="overview_view").set_value("small").run()
     fig = figure(at)
     assert sum(t["type"] == "choropleth" for t in fig["data"]) == 5
+    assert "橙色粗边框为约谈预警" in legend(fig)
     assert [a["text"] for a in fig["layout"]["annotations"]] == \
         ["产业振兴", "人才振兴", "文化振兴", "生态振兴", "组织振兴"]
     at.segmented_control(key="overview_view").set_value("city").run()

@@ -12,7 +12,7 @@ from revitalization.maps.leaflet import zoom_map
 
 
 def test_zoom_map_is_offline_and_escapes_names(assessment, config):
-    frame = views.map_frame(assessment, views.measures(config)[0], 2025)
+    frame = views.map_frame(assessment, views.measure(config, "composite"), 2025)
     frame.loc[0, "hover"] = "&lt;script&gt;alert(1)&lt;/script&gt;"
     html = zoom_map(frame, fixed_score_bins(), highlight="421321").get_root().render()
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", html))
@@ -26,7 +26,7 @@ def test_zoom_map_uses_the_configured_tile_server(monkeypatch, assessment, confi
 
     monkeypatch.setenv("REVITALIZATION_TILE_URL", "http://10.0.0.5/tiles/{z}/{x}/{y}.png")
     tiles = tile_settings()
-    frame = views.map_frame(assessment, views.measures(config)[0], 2025)
+    frame = views.map_frame(assessment, views.measure(config, "composite"), 2025)
     html = zoom_map(frame, fixed_score_bins(), tiles=tiles).get_root().render()
     assert "http://10.0.0.5/tiles/{z}/{x}/{y}.png" in html
     monkeypatch.delenv("REVITALIZATION_TILE_URL")

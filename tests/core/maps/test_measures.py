@@ -20,7 +20,7 @@ def test_same_measure_same_classes_everywhere(assessment, config):
     indicator = next(x for x in m if x.key == "labour_productivity")
     values = views.measure_values(assessment, indicator.key, 2025)
     assert views.measure_bins(indicator, values) == views.measure_bins(indicator, values)
-    assert views.measure_bins(m[0], values) == fixed_score_bins()
+    assert views.measure_bins(views.measure(config, "composite"), values) == fixed_score_bins()
     frame = views.map_frame(assessment, indicator, 2025)
     classes = quantile_bins(frame.loc[frame["assessed"], "value"], 5, indicator.decimals,
                                indicator.unit)
@@ -66,7 +66,7 @@ def test_a_script_in_a_name_shows_as_text(observations, config, regions):
     evil = regions.copy()
     evil.loc[evil["adcode"] == SUIXIAN, "name"] = "<script>alert(1)</script>随县"
     result = assess(observations, evil, config)
-    frame = measures.map_frame(result, measures.measures(config)[0], 2025).set_index("adcode")
+    frame = measures.map_frame(result, measures.measure(config, "composite"), 2025).set_index("adcode")
     assert "<script>" not in frame.at[SUIXIAN, "hover"]
     assert "&lt;script&gt;" in frame.at[SUIXIAN, "hover"]
     assert "<script>" not in md(evil.set_index("adcode").at[SUIXIAN, "name"])
