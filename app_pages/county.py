@@ -13,7 +13,7 @@ from revitalization.access import refusal, visible_counties
 from revitalization.gap import gap
 from revitalization.interviews import interviews, outcome, tasks
 from revitalization.maps.bins import fixed_score_bins
-from revitalization.maps.measures import map_frame, measure, measures
+from revitalization.maps.measures import map_frame, measure
 from revitalization.notes import add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
 from revitalization.wording import data_note, grade_label, md
