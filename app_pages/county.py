@@ -16,7 +16,7 @@ from revitalization.maps.bins import fixed_score_bins
 from revitalization.maps.measures import map_frame, measure
 from revitalization.notes import add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
-from revitalization.wording import data_note, grade_label, md
+from revitalization.wording import data_note, grade_label, grade_title, md
 
 config = cached.config()
 assessment = cached.assessment()
@@ -50,7 +50,7 @@ else:
     c[2].metric(f"类内排名（{row['assessment_class']}）",
                 f"{int(row['rank_class'])}/{int(row['class_size'])}")
     c[3].metric("市州内排名", f"{int(row['rank_city'])}/{int(row['city_size'])}")
-    c[4].metric("等次", grade_label(row["grade"]))
+    c[4].metric(grade_title(config.method.within_class_only), grade_label(row["grade"]))
     rr = cached.robust(year).table.loc[adcode]
     st.markdown(f"**等次依据：** {row['grade_reason']}\n\n"
                 f"**稳健排名：** 方法和权重变化下，类内排名中位数第 {rr['class_median']:.0f} 名，"

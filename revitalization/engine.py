@@ -94,11 +94,10 @@ def impute(panel: pd.DataFrame, classes: pd.Series, method: str = "carry_forward
     class_median: the median of the unit's class in that year.
     Returns the filled panel and a same-shaped frame naming the method per imputed cell.
     """
-    by_unit = panel.groupby(level="adcode")
     if method == "carry_forward":
-        own = by_unit.ffill()
+        own = panel.groupby(level="adcode").ffill()
     elif method == "interpolate":
-        own = by_unit.transform(lambda g: g.interpolate(limit_area="inside").ffill().bfill())
+        own = _interpolate(panel)
     elif method == "class_median":
         own = panel.copy()
     else:
@@ -113,6 +112,33 @@ def impute(panel: pd.DataFrame, classes: pd.Series, method: str = "carry_forward
     how[missing & own.notna()] = label
     how[missing & own.isna() & filled.notna()] = "class_median"
     return filled, how
+
+
+def _interpolate(panel: pd.DataFrame) -> pd.DataFrame:
+    """Linear interpolation along the years of each unit (the nearest reported year at the
+    ends), vectorised over the full unit × year grid that ``to_panel`` builds."""
+    units = panel.index.get_level_values("adcode").unique()
+    years = panel.index.get_level_values("year").unique()
+    if len(panel) != len(units) * len(years):
+        raise ValueError("interpolation needs the full unit × year grid")
+    x = panel.to_numpy(float).reshape(len(units), len(years), -1)
+    year = np.asarray(years, dtype=float)
+    t = year[None, :, None]
+    position = np.arange(len(years))[None, :, None]
+    valid = ~np.isnan(x)
+    before = np.maximum.accumulate(np.where(valid, position, -1), axis=1)
+    after = np.flip(np.minimum.accumulate(np.flip(np.where(valid, position, len(years)), axis=1),
+                                          axis=1), axis=1)
+    has_before, has_after = before >= 0, after < len(years)
+    b = np.clip(before, 0, len(years) - 1)
+    a = np.clip(after, 0, len(years) - 1)
+    xb, xa = np.take_along_axis(x, b, axis=1), np.take_along_axis(x, a, axis=1)
+    tb, ta = year[b], year[a]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        linear = xb + (xa - xb) * (t - tb) / np.where(ta > tb, ta - tb, 1.0)
+    out = np.where(valid, x, np.where(has_before & has_after, linear,
+                                      np.where(has_before, xb, np.where(has_after, xa, np.nan))))
+    return pd.DataFrame(out.reshape(len(panel), -1), index=panel.index, columns=panel.columns)
 
 
 def normalise(values: pd.DataFrame, config: IndicatorSystem, method: str,
@@ -274,12 +300,12 @@ def _assess_panel(panel: pd.DataFrame, regions: pd.DataFrame, config: IndicatorS
     _ranks(scores)
     scores = scores.sort_values(KEY).reset_index(drop=True)
     changes(scores)
-    decide(scores, config)
+    decide(scores, config, texts=imputation == "carry_forward")
     return Assessment(scores=scores, values=values, imputed=how, normalised=normalised,
                       contributions=contributions, weights=cw, fingerprint="")
 
 
-def decide(scores: pd.DataFrame, config: IndicatorSystem) -> None:
+def decide(scores: pd.DataFrame, config: IndicatorSystem, texts: bool = True) -> None:
     """约谈 flags, grades and 进步明显 from scores, ranks and year-on-year changes.
 
     The one place the rules are applied, in this order: flags do not depend on grades;
@@ -287,32 +313,36 @@ def decide(scores: pd.DataFrame, config: IndicatorSystem) -> None:
     the same year). Rows must be sorted by unit and year. Used again after published
     years are swapped in (see ``publish.relink``).
     """
-    _flags(scores, config)
-    _grades(scores, config.method)
+    _flags(scores, config, texts)
+    _grades(scores, config.method, texts)
     _progress(scores, config.method)
 
 
 def _compare_imputation(scores: pd.DataFrame, other: pd.DataFrame, method: str) -> None:
     """Mark the unit-years whose decisions differ under the ``other`` imputation."""
     label = IMPUTATIONS[method]
-    grade = scores["grade"].fillna(UNGRADED)
-    other_grade = other["grade"].fillna(UNGRADED)
-    for k in np.flatnonzero(scores["assessed"].to_numpy(bool)):
+    grade = scores["grade"].fillna(UNGRADED).to_numpy(object)
+    other_grade = other["grade"].fillna(UNGRADED).to_numpy(object)
+    flagged, other_flagged = scores["flagged"].to_numpy(bool), other["flagged"].to_numpy(bool)
+    progress, other_progress = scores["progress"].to_numpy(bool), other["progress"].to_numpy(bool)
+    differs = (grade != other_grade) | (flagged != other_flagged) | (progress != other_progress)
+    own = scores["imputed_count"].to_numpy() > 0
+    composite = other["composite"].to_numpy()
+    reasons = scores["data_check_reason"].to_numpy(object)
+    for k in np.flatnonzero(differs & scores["assessed"].to_numpy(bool)):
         parts = []
         if grade[k] != other_grade[k]:
             parts.append(f"等次为{other_grade[k]}")
-        if scores.at[k, "flagged"] != other.at[k, "flagged"]:
-            parts.append("触发约谈预警" if other.at[k, "flagged"] else "不触发约谈预警")
-        if scores.at[k, "progress"] != other.at[k, "progress"]:
-            parts.append("认定进步明显" if other.at[k, "progress"] else "不认定进步明显")
-        if not parts:
-            continue
-        whose = ("本单位" if scores.at[k, "imputed_count"] else "其他单位") + "的插补值"
-        text = (f"数据待核实：{whose}改用{label}时，综合得分 {other.at[k, 'composite']:.1f} 分，"
-                + "，".join(parts))
-        scores.at[k, "data_check"] = True
-        previous = scores.at[k, "data_check_reason"]
-        scores.at[k, "data_check_reason"] = f"{previous}；{text[6:]}" if previous else text
+        if flagged[k] != other_flagged[k]:
+            parts.append("触发约谈预警" if other_flagged[k] else "不触发约谈预警")
+        if progress[k] != other_progress[k]:
+            parts.append("认定进步明显" if other_progress[k] else "不认定进步明显")
+        whose = "本单位" if own[k] else "其他单位"
+        text = f"{whose}的插补值改用{label}时，综合得分 {composite[k]:.1f} 分，" + "，".join(parts)
+        reasons[k] = f"{reasons[k]}；{text}" if reasons[k] else f"数据待核实：{text}"
+    scores["data_check_reason"] = reasons
+    scores["data_check"] = scores["data_check"].to_numpy(bool) | (
+        differs & scores["assessed"].to_numpy(bool))
 
 
 def _gates(scores: pd.DataFrame, values: pd.DataFrame, config: IndicatorSystem) -> None:
@@ -383,7 +413,7 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def _grades(scores: pd.DataFrame, method: Method) -> None:
+def _grades(scores: pd.DataFrame, method: Method, texts: bool = True) -> None:
     gradable = (scores["assessed"] & (scores["imputed_share"] <= method.max_imputed_share)
                 ).to_numpy(bool)
     grade = np.full(len(scores), None, dtype=object)
@@ -397,7 +427,7 @@ def _grades(scores: pd.DataFrame, method: Method) -> None:
         start = np.zeros(len(scores))
         for g in named:
             hit = gradable & (grade == None) & (rank <= places[g])  # noqa: E711
-            for k in np.flatnonzero(hit):
+            for k in np.flatnonzero(hit) if texts else ():
                 band = (f"，{g}为类内第 {int(start[k]) + 1}–{int(places[g][k])} 名"
                         if places[g][k] < n[k] or g == "较差" else "")
                 reason[k] = f"{g}：类内第 {int(rank[k])}/{int(n[k])} 名{band}"
@@ -408,7 +438,7 @@ def _grades(scores: pd.DataFrame, method: Method) -> None:
             limit = province_places(top, pn)
             held = (grade == "优秀") & (prank > limit)
             second = named[1]
-            for k in np.flatnonzero(held):
+            for k in np.flatnonzero(held) if texts else ():
                 reason[k] = (f"{second}：类内第 {int(rank[k])}/{int(n[k])} 名，位于类内前列，但全省第 "
                              f"{int(prank[k])}/{int(pn[k])} 名，未进入全省前 {_pct(top)}（评为优秀须同时满足）")
             grade[held] = second
@@ -427,14 +457,14 @@ def _grades(scores: pd.DataFrame, method: Method) -> None:
     gate = scores["gate_failed"].to_numpy(bool)
     best = method.grades[1]
     capped = (grade == "优秀") & (flagged | (gate & method.gate_cap_grade))
-    for k in np.flatnonzero(capped):
+    for k in np.flatnonzero(capped) if texts else ():
         why = "触发约谈预警" if flagged[k] else "门槛指标未达标"
         reason[k] = f"{best}：按排名应为优秀，因{why}，等次最高为{best}（同一年度不既表扬又约谈）"
     grade[capped] = best
     assessed = scores["assessed"].to_numpy(bool)
     too_much = assessed & ~gradable
     count = scores["imputed_count"].to_numpy()
-    for k in np.flatnonzero(too_much):
+    for k in np.flatnonzero(too_much) if texts else ():
         reason[k] = (f"不评定等次：{int(count[k])} 项指标为插补值，超过计分指标的 "
                      f"{method.max_imputed_share:.0%}（仍计入排名）")
     reason[~assessed] = NOT_ASSESSED
@@ -482,15 +512,20 @@ def decline_streak(scores: pd.DataFrame, minimum: float) -> pd.Series:
     return down.astype(int).groupby([scores["adcode"], (~down).cumsum()]).cumsum()
 
 
-def _flags(scores: pd.DataFrame, config: IndicatorSystem) -> None:
+def _flags(scores: pd.DataFrame, config: IndicatorSystem, texts: bool = True) -> None:
     m = config.method
     reasons: list[list[str]] = [[] for _ in range(len(scores))]
     a = scores["assessed"].to_numpy(bool)
+    fired = np.zeros(len(scores), dtype=bool)
 
     def add(mask: np.ndarray, text: Callable[[int], str]) -> None:
-        """Append ``text(k)`` to the reasons of every assessed row k where ``mask`` holds."""
-        for k in np.flatnonzero(np.asarray(mask, dtype=bool) & a):
-            reasons[k].append(text(k))
+        """Append ``text(k)`` to the reasons of every assessed row k where ``mask`` holds
+        (only the flag itself when ``texts`` is off: the imputation re-runs)."""
+        hit = np.asarray(mask, dtype=bool) & a
+        fired[hit] = True
+        if texts:
+            for k in np.flatnonzero(hit):
+                reasons[k].append(text(k))
 
     col = {c: scores[c].to_numpy() for c in ("assessment_class", "class_size", "composite",
                                               "rank_class", "rank_province", "province_size",
@@ -525,11 +560,12 @@ def _flags(scores: pd.DataFrame, config: IndicatorSystem) -> None:
                     f"（依次 {each} 分）")
         add(streak >= run, declines)
     if m.flag_on_gate_failure:
-        for k, failures in enumerate(scores["gate_failures"]):
-            if a[k]:
-                reasons[k].extend(failures)
+        gate = scores["gate_failed"].to_numpy(bool) & a
+        fired |= gate
+        for k in np.flatnonzero(gate) if texts else ():
+            reasons[k].extend(scores["gate_failures"].iat[k])
     scores["flag_reasons"] = reasons
-    scores["flagged"] = [bool(r) for r in reasons]
+    scores["flagged"] = fired
     prev = scores.groupby("adcode")[["flagged", "year"]].shift(1)
     was = (prev["flagged"] == True) & (prev["year"] == scores["year"] - 1)  # noqa: E712
     scores["escalated"] = (scores["flagged"] & was).astype(bool)

@@ -21,7 +21,7 @@ from revitalization.engine import Assessment
 from revitalization.exports.images import plain_title, render, source_line
 from revitalization.gap import gap
 from revitalization.profile import indicator_table
-from revitalization.wording import data_note, date_text, grade_label
+from revitalization.wording import data_note, date_text, grade_label, grade_title
 
 BODY_FONT, HEAD_FONT, SLIDE_FONT, LATIN = "宋体", "黑体", "微软雅黑", "Arial"
 
@@ -294,7 +294,8 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
         doc.add_paragraph(
             f"{y} 年度综合得分 {row['composite']:.1f} 分，全省第 {int(row['rank_province'])} 名，"
             f"{row['assessment_class']}类内第 {int(row['rank_class'])}/{int(row['class_size'])} 名，"
-            f"等次：{grade_label(row['grade'])}（{row['grade_reason']}）。")
+            f"{grade_title(ctx.config.method.within_class_only)}：{grade_label(row['grade'])}"
+            f"（{row['grade_reason']}）。")
         if row["flagged"]:
             doc.add_paragraph("约谈预警原因：", style="List Bullet")
             reasons = list(row["flag_reasons"])

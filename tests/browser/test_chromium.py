@@ -149,6 +149,9 @@ def test_overview_map_is_drawn(server, browser):
     filled = page.evaluate("""() => [...document.querySelectorAll('.choroplethlocation')]
         .map(p => getComputedStyle(p).fill)""")
     assert len(set(filled)) >= 3, "the map is coloured by value, not blank"
+    strokes = page.evaluate("""() => [...document.querySelectorAll('.choroplethlocation')]
+        .map(p => getComputedStyle(p).stroke)""")
+    assert strokes.count("rgb(194, 65, 12)") == 6, "the 6 约谈 units of 2024 are outlined"
     assert "2024 年度" in page.inner_text("body")
     assert_healthy(page)
     assert outside == []
@@ -171,6 +174,22 @@ def test_map_follows_its_container_and_only_the_overview_map_navigates(server, b
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_timeout(1500)
     assert "/compare" in page.url and "county=" not in page.url
+    assert_healthy(page)
+    assert outside == []
+    page.close()
+
+
+def test_method_view_states_every_rule_with_its_numbers(server, browser):
+    """方法说明 read as a county secretary reads it: in Chinese, each rule with its numbers."""
+    page, outside = open_page(browser, f"{server}/method")
+    page.get_by_text("一、怎样算出综合得分").wait_for(timeout=60_000)
+    page.get_by_text("七、差距测算").wait_for(timeout=30_000)
+    text = page.inner_text("body")
+    for rule in ("优秀：类内前 15% 以内", "评为优秀还须位于全省前 50%", "位于类内末 10%",
+                 "且位于全省后 50%", "综合得分低于 60 分", "任一振兴得分低于 50 分",
+                 "每年降幅不少于 1 分", "1.645", "不设“较差”等次", "同一年度不既表扬又约谈",
+                 "增幅居本类别前 10%", "取较好名次", "数据待核实", "不在检验范围内"):
+        assert rule in text, rule
     assert_healthy(page)
     assert outside == []
     page.close()

@@ -132,3 +132,17 @@ def test_robustness_normalisations_stay_in_range(observations, regions, config, 
     other = result.year(2025)
     both = base[base["assessed"]]["composite"].rank().corr(other[other["assessed"]]["composite"].rank())
     assert both > 0.8  # a robustness variant, not a different story
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(-100, 100)), min_size=12, max_size=12))
+def test_interpolation_matches_pandas(cells):
+    """Our vectorised interpolation (for 数据待核实 re-runs) against pandas' own."""
+    from revitalization.engine import _interpolate
+
+    index = pd.MultiIndex.from_product([["a", "b"], [2020, 2021, 2022]], names=["adcode", "year"])
+    frame = pd.DataFrame(np.array(cells, dtype=float).reshape(6, 2), index=index,
+                         columns=["x", "y"])
+    expected = frame.groupby(level="adcode").transform(
+        lambda g: g.interpolate(limit_area="inside").ffill().bfill())
+    pd.testing.assert_frame_equal(_interpolate(frame), expected)

@@ -13,6 +13,7 @@ def test_county_profile_of_the_planted_slider(app):
     text = " ".join(m.value for m in at.markdown)
     assert "稳健排名" in text and "90% 的情形落在第" in text
     assert any("约谈预警" in w.value and "稳健性" in w.value for w in at.warning)
+    assert "差距测算：怎样走出预警" in text and "本年降幅小于 1 分" in text
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert any("得分变化分解" in t for t in titles)
     assert any("短板" in t for t in titles)

@@ -18,7 +18,12 @@ def test_laggards_list_reasons(app):
     yangxin = table[table["县（市、区）"] == "阳新县"].iloc[0]
     assert yangxin["稳健性"].startswith("稳健")  # a gate failure holds in every draw
     assert yangxin["排名区间（5%–95%）"].startswith("类内 ")
-    assert any("蒙特卡洛抽样" in c.value for c in at.caption)
+    assert any("蒙特卡洛抽样" in c.value and "插补方法" in c.value for c in at.caption)
+    rules = next(e for e in at.expander if e.label.startswith("预警规则"))
+    assert "且位于全省后 50%" in " ".join(m.value for m in rules.markdown)
+    gaps = [e.label for e in at.expander if e.label.startswith("差距测算")]
+    assert len(gaps) == len(table)  # what it would take, for every flagged unit
+    assert any("门槛指标达标" in g for g in gaps)  # 阳新县
 
 
 def test_laggards_interview_workflow(app):

@@ -22,3 +22,18 @@ def test_method_page_shows_the_method_in_force_and_its_versions(app):
     assert not at.exception, [e.value for e in at.exception]
     assert [e.label for e in at.expander if e.label.startswith("方法版本记录")] == ["方法版本记录（1 个）"]
     assert any("方法版本 1" in c.value for c in at.caption)
+
+
+def test_method_page_explains_the_rules_and_the_effective_weights(app):
+    at = open_page(app, "method")
+    assert [t.label for t in at.tabs] == ["方法说明", "有效权重", "修改权重和阈值"]
+    text = " ".join(m.value for m in at.markdown)
+    for heading in ("一、怎样算出综合得分", "二、等次", "三、通报表扬", "四、约谈预警", "五、为什么这样定",
+                    "六、稳健性检验说什么", "七、差距测算"):
+        assert heading in text
+    assert "现行下限与测算值相符" in text  # the decline minimum matches the measured noise
+    weights = at.dataframe[0].value
+    assert abs(weights["有效权重"].sum() - 100) < 0.1
+    industry = weights[weights["振兴类别"] == "产业振兴"]["有效权重"]
+    culture = weights[weights["振兴类别"] == "文化振兴"]["有效权重"]
+    assert industry.max() < culture.min()  # uneven, and now visible: 2.5 % against 5 %
