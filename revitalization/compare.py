@@ -76,7 +76,10 @@ def biggest(frame: pd.DataFrame, n: int) -> pd.DataFrame:
 def grade_transitions(frame: pd.DataFrame) -> pd.DataFrame:
     """Counts of units by grade in year A (rows) and year B (columns)."""
     table = pd.crosstab(frame["grade_a"], frame["grade_b"])
-    return table.reindex(index=list(GRADE_ORDER), columns=list(GRADE_ORDER), fill_value=0)
+    table = table.reindex(index=list(GRADE_ORDER), columns=list(GRADE_ORDER), fill_value=0)
+    if not table.loc["较差"].any() and not table["较差"].any():  # 较差 only when it is used
+        table = table.drop(index="较差", columns="较差")
+    return table
 
 
 def units_in_transition(frame: pd.DataFrame, grade_a: str, grade_b: str) -> pd.DataFrame:

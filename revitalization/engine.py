@@ -116,12 +116,11 @@ def impute(panel: pd.DataFrame, classes: pd.Series, method: str = "carry_forward
 
 def _interpolate(panel: pd.DataFrame) -> pd.DataFrame:
     """Linear interpolation along the years of each unit (the nearest reported year at the
-    ends), vectorised over the full unit × year grid that ``to_panel`` builds."""
-    units = panel.index.get_level_values("adcode").unique()
-    years = panel.index.get_level_values("year").unique()
-    if len(panel) != len(units) * len(years):
-        raise ValueError("interpolation needs the full unit × year grid")
-    x = panel.to_numpy(float).reshape(len(units), len(years), -1)
+    ends), vectorised over the unit × year grid (rows missing from it count as gaps)."""
+    units = panel.index.get_level_values("adcode").unique().sort_values()
+    years = panel.index.get_level_values("year").unique().sort_values()
+    grid = pd.MultiIndex.from_product([units, years], names=KEY)
+    x = panel.reindex(grid).to_numpy(float).reshape(len(units), len(years), -1)
     year = np.asarray(years, dtype=float)
     t = year[None, :, None]
     position = np.arange(len(years))[None, :, None]
@@ -138,7 +137,8 @@ def _interpolate(panel: pd.DataFrame) -> pd.DataFrame:
         linear = xb + (xa - xb) * (t - tb) / np.where(ta > tb, ta - tb, 1.0)
     out = np.where(valid, x, np.where(has_before & has_after, linear,
                                       np.where(has_before, xb, np.where(has_after, xa, np.nan))))
-    return pd.DataFrame(out.reshape(len(panel), -1), index=panel.index, columns=panel.columns)
+    full = pd.DataFrame(out.reshape(len(grid), -1), index=grid, columns=panel.columns)
+    return full.reindex(panel.index)
 
 
 def normalise(values: pd.DataFrame, config: IndicatorSystem, method: str,
