@@ -53,7 +53,8 @@ else:
     c[4].metric(grade_title(config.method.within_class_only), grade_label(row["grade"]))
     rr = cached.robust(year).table.loc[adcode]
     st.markdown(f"**等次依据：** {row['grade_reason']}\n\n"
-                f"**稳健排名：** 方法、权重、插补方法、数据误差和分数线变化下，类内排名中位数第 {rr['class_median']:.0f} 名，"
+                "**稳健排名：** 方法、权重、插补方法、数据误差和分数线变化下，"
+                f"类内排名中位数第 {rr['class_median']:.0f} 名，"
                 f"90% 的情形落在第 {int(rr['class_p05'])}–{int(rr['class_p95'])} 名"
                 f"（全省第 {int(rr['province_p05'])}–{int(rr['province_p95'])} 名）。")
     if row["progress"]:

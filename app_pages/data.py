@@ -10,9 +10,10 @@ from components.writes import submit_write, write_button
 from revitalization import importer, tables
 from revitalization.access import refusal, refusal_in_scope
 from revitalization.exports import spreadsheets
-from revitalization.wording import year_label
+from revitalization.wording import md, year_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PROBLEMS_LISTED = 40  # more than this: the first ones listed, all in a table
 
 config = cached.config()
 regions = cached.regions()
@@ -34,7 +35,7 @@ st.dataframe(tables.coverage_table(obs, regions, config), width="content")
 
 # Import ---------------------------------------------------------------------------------
 st.subheader("导入数据")
-st.caption("支持 .xlsx 和 .csv（UTF-8 或 GBK 编码自动识别），宽表（每行一个县、每列一个指标）或长表"
+st.caption("支持 .xlsx 和 .csv / .txt（UTF-8、GBK、UTF-16 编码自动识别），宽表（每行一个县、每列一个指标）或长表"
            "（县、年度、指标、数值）。上传后先检查并预览，确认无误才写入；每次导入都可撤销。")
 t1, t2, t3 = st.columns([1, 1, 2])
 template_year = t3.selectbox("模板年度", list(range(obs["year"].max() + 1, obs["year"].min() - 1, -1)),
@@ -45,25 +46,49 @@ for column, kind, label, icon in ((t1, "wide", "宽表", "grid_on"), (t2, "long"
         data=lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
             importer.template(kind, config, regions, template_year), label),
         file_name=f"数据导入模板_{label}_{template_year}年.xlsx")
-upload = st.file_uploader("选择文件", type=["xlsx", "csv"],
+upload = st.file_uploader(f"选择文件（.xlsx / .csv / .txt，单个文件不超过 {importer.MAX_BYTES // 2**20} MB）",
+                          type=["xlsx", "csv", "txt", "xls"],
                           key=f"upload_{st.session_state.get('upload_n', 0)}",
-                          help=f"单个文件不超过 {importer.MAX_BYTES // 2**20} MB；"
-                               "公式按 Excel 保存的结果读取，不会执行")
+                          help="表格可带标题行、填表说明、合计行和两行（合并）表头；区划代码或县（市、区）列"
+                               "可用常见的各种列名；公式按 Excel/WPS 保存的结果读取，不会执行")
 show_flash()
 
 
 def next_upload(_=None) -> None:
     """A committed file leaves the uploader: the next upload starts empty."""
     st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
+    for key in ("import_sheet", "import_year", "import_file"):
+        st.session_state.pop(key, None)
 
 
 if upload is not None:
+    if st.session_state.get("import_file") != upload.file_id:  # a new file: its own choices
+        st.session_state["import_file"] = upload.file_id
+        st.session_state.pop("import_sheet", None)
+    s1, s2 = st.columns(2)
+    years = [None, *range(obs["year"].max() + 1, obs["year"].min() - 2, -1)]
+    chosen_year = s2.selectbox("考核年度（文件中没有“年度”列时使用）", years, key="import_year",
+                               format_func=lambda y: "按文件（年度列、标题或文件名）" if y is None
+                               else year_label(y))
     report = importer.validate(upload.name, upload.getvalue(), regions=regions, config=config,
-                               existing=obs)
+                               existing=obs, default_year=chosen_year,
+                               sheet=st.session_state.get("import_sheet"))
+    if len(report.sheets) > 1:
+        s1.selectbox("工作表", report.sheets, key="import_sheet",
+                     index=report.sheets.index(report.sheet) if report.sheet in report.sheets else 0)
     if report.problems:
-        st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告"
-                    + (f"（{report.form}，{report.encoding}）" if report.form else ""))
-        st.dataframe(report.table(), hide_index=True, width="stretch")
+        where = "，".join(x for x in (report.form, report.encoding,
+                                      f"工作表“{report.sheet}”" if report.sheet else "") if x)
+        st.markdown(f"**检查结果**：{len(report.errors)} 个错误，{len(report.warnings)} 个警告，"
+                    f"{len(report.notes)} 条提示" + (f"（{where}）" if where else ""))
+        shown_problems = sorted(report.problems, key=lambda p: importer.LEVELS.index(p.level))
+        icons = {"错误": ":red[:material/block:]", "警告": ":orange[:material/warning:]",
+                 "提示": ":blue[:material/info:]"}
+        st.markdown("\n".join(f"- {icons[p.level]} {p.level}：{md(p.text())}"
+                               for p in shown_problems[:PROBLEMS_LISTED]))
+        if len(report.problems) > PROBLEMS_LISTED:
+            with st.expander(f"全部 {len(report.problems)} 条（表格）"):
+                st.dataframe(report.table(), hide_index=True, width="stretch")
     if report.errors:
         st.error("文件有错误，**未写入任何数据**。请按上表修改后重新上传。", icon=":material/block:")
     elif report.ok:

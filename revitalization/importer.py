@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -24,28 +23,21 @@ from sqlmodel import Session, select
 from revitalization.access import Actor, PermissionDenied, require, require_for
 from revitalization.audit import audit, now
 from revitalization.config import IndicatorSystem
+from revitalization.intake import files, table, values
+from revitalization.intake.names import CountyMatcher
 from revitalization.store import ImportBatch, Observation, ObservationChange
 
-MAX_BYTES = 5 * 2**20
-BLANKS = {"", "—", "－", "-", "--", "——", "空", "无", "NA", "N/A", "NAN", "NULL", "/", "／"}
+MAX_BYTES = files.MAX_BYTES
+
 JUMP_RATIO = 3.0  # a value more than 3× (or under ⅓ of) last year's is worth a second look
-ENCODINGS = ("utf-8-sig", "gb18030")  # UTF-8 (with or without BOM), then GBK/GB18030
-KEY_COLUMNS = {"adcode": ("区划代码", "代码", "adcode"),
-               "county": ("县（市、区）", "县(市、区)", "县市区", "单位", "县", "名称", "county"),
-               "year": ("年度", "考核年度", "年份", "year"),
-               "indicator": ("指标", "指标名称", "指标代码", "indicator"),
-               "value": ("数值", "值", "value")}
-
-
-class FileReadError(ValueError):
-    """The file cannot be read at all (size, type, encoding); the message says why."""
+LEVELS = ("错误", "警告", "提示")
 
 
 @dataclass(frozen=True)
 class Problem:
     row: int | None  # spreadsheet row number (header = 1), None for the whole file
     column: str
-    level: str  # 错误 / 警告
+    level: str  # 错误 / 警告 / 提示
     message: str
 
     def text(self) -> str:
@@ -57,11 +49,14 @@ class Problem:
 class Report:
     """Validation result: clean values ready to write, and every problem found."""
 
-    values: pd.DataFrame  # adcode, year, indicator, value, row
+    values: pd.DataFrame  # adcode, year, indicator, value, row, column
     problems: list[Problem] = field(default_factory=list)
     file_hash: str = ""
     form: str = ""  # 宽表 / 长表
     encoding: str = ""
+    sheet: str = ""  # the sheet read
+    sheets: tuple[str, ...] = ()  # sheets that hold a table (more than one: the user may choose)
+    year_source: str = ""  # 年度列 / 标题 / 文件名 / 页面选择
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,230 +67,230 @@ class Report:
         return [p for p in self.problems if p.level == "警告"]
 
     @property
+    def notes(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "提示"]
+
+    @property
     def ok(self) -> bool:
         return not self.errors and not self.values.empty
 
     def table(self) -> pd.DataFrame:
+        order = sorted(self.problems, key=lambda p: (LEVELS.index(p.level), p.row or 0))
         return pd.DataFrame([{"行": p.row or "", "列": p.column, "级别": p.level, "说明": p.message}
-                             for p in self.problems], columns=["行", "列", "级别", "说明"])
+                             for p in order], columns=["行", "列", "级别", "说明"])
 
 
-# Reading ---------------------------------------------------------------------------------
-
-def read_table(name: str, data: bytes) -> tuple[pd.DataFrame, str]:
-    """A file's first sheet as text cells (header row = spreadsheet row 1) and its encoding."""
-    if len(data) > MAX_BYTES:
-        raise FileReadError(f"文件大小 {len(data) / 2**20:.1f} MB，超过上限 {MAX_BYTES / 2**20:.0f} MB；"
-                           "请按市州或年度拆分后分别导入")
-    lower = name.lower()
-    if lower.endswith((".xlsm", ".xls")):
-        raise FileReadError("不接受 .xls / .xlsm 文件：请在 Excel 中另存为 .xlsx（不含宏）或 CSV")
-    if lower.endswith(".xlsx"):
-        if not data.startswith(b"PK"):
-            raise FileReadError("文件扩展名为 .xlsx，但内容不是 Excel 文件；请重新导出")
-        try:
-            # data_only: formulas are read as the values Excel cached, never evaluated.
-            frame = pd.read_excel(io.BytesIO(data), sheet_name=0, dtype=str, header=0,
-                                  engine="openpyxl", engine_kwargs={"data_only": True})
-        except Exception as exc:  # noqa: BLE001 - any parser failure is the file's fault
-            raise FileReadError(f"无法读取 Excel 文件：{exc}") from None
-        return frame, "xlsx"
-    if lower.endswith((".csv", ".txt")):
-        for encoding in ENCODINGS:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            try:
-                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                                    skip_blank_lines=True)
-            except Exception as exc:  # noqa: BLE001
-                raise FileReadError(f"无法读取 CSV 文件：{exc}") from None
-            return frame, "UTF-8" if encoding == "utf-8-sig" else "GBK/GB18030"
-        raise FileReadError("无法识别 CSV 文件的编码：请另存为 UTF-8 或 GBK 编码")
-    raise FileReadError(f"不支持的文件类型：{name}；请上传 .xlsx 或 .csv 文件")
-
-
-def _filled(value: object) -> bool:
-    return value is not None and str(value).strip() not in ("", "nan", "None")
-
+# Matching indicators ---------------------------------------------------------------------
 
 def clean_header(text: object) -> str:
     return unicodedata.normalize("NFKC", str(text)).strip()
-
-
-def _find(columns: list[str], role: str) -> str | None:
-    wanted = {clean_header(c).lower() for c in KEY_COLUMNS[role]}
-    return next((c for c in columns if clean_header(c).lower() in wanted), None)
-
-
-# Matching counties and indicators --------------------------------------------------------
-
-def _county_keys(regions: pd.DataFrame) -> dict[str, str]:
-    """Every accepted spelling of a county → adcode (full name, short name, adcode)."""
-    keys: dict[str, str] = {}
-    for r in regions.itertuples():
-        for k in {r.adcode, r.name, r.short_name, re.sub(r"(土家族|苗族|自治县|自治州)", "", r.name)}:
-            keys.setdefault(k, r.adcode)
-        keys.setdefault(f"{r.city_name}{r.name}", r.adcode)
-    return keys
-
-
-def match_county(text: str, regions: pd.DataFrame) -> tuple[str | None, str]:
-    """(adcode, "") or (None, a suggestion message)."""
-    key = clean_header(text).replace(" ", "")
-    keys = _county_keys(regions)
-    if key in keys:
-        return keys[key], ""
-    close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.5)
-    if close:
-        code = keys[close[0]]
-        name = regions.set_index("adcode").at[code, "name"]
-        return None, f"未知的县（市、区）“{text}”；是否为“{name}”（{code}）？"
-    return None, f"未知的县（市、区）“{text}”；请使用区划名录中的 6 位区划代码或名称"
 
 
 def _indicator_keys(config: IndicatorSystem) -> dict[str, str]:
     keys = {}
     for i in config.indicators:
         for k in (i.code, i.name, f"{i.name}（{i.unit}）", f"{i.name}({i.unit})"):
-            keys[clean_header(k)] = i.code
+            keys[re.sub(r"\s+", "", clean_header(k))] = i.code
     return keys
 
 
-def match_indicator(text: str, config: IndicatorSystem) -> tuple[str | None, str]:
-    key = clean_header(text)
-    keys = _indicator_keys(config)
-    if key in keys:
-        return keys[key], ""
-    close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+def match_indicator(text: str, config: IndicatorSystem,
+                    keys: dict[str, str] | None = None) -> tuple[str | None, str]:
+    keys = keys if keys is not None else _indicator_keys(config)
+    key = re.sub(r"\s+", "", clean_header(text))
+    bare = re.sub(r"[（(][^（）()]*[）)]$", "", key)  # "…率（%）" or "…率(单位:%)"
+    for k in (key, bare):
+        if k in keys:
+            return keys[k], ""
+    close = difflib.get_close_matches(bare, list(keys), n=1, cutoff=0.6)
     hint = f"；是否为“{config.indicator(keys[close[0]]).name}”？" if close else ""
     return None, f"未知的指标“{text}”{hint}"
-
-
-# Values ----------------------------------------------------------------------------------
-
-def parse_value(text: object, unit: str) -> tuple[float | None, str]:
-    """(number, "") / (None, "") for a blank / (None, message) for something not a number."""
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return None, ""
-    raw = unicodedata.normalize("NFKC", str(text)).strip()
-    if raw.upper() in BLANKS:
-        return None, ""
-    cleaned = raw.replace(",", "").replace(" ", "")
-    percent = cleaned.endswith("%")
-    if percent:
-        cleaned = cleaned[:-1]
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None, f"“{raw}”不是数字"
-    if not np.isfinite(value):
-        return None, f"“{raw}”不是有效数字"
-    if percent and unit != "%":
-        return None, f"“{raw}”带百分号，但该指标单位是 {unit}"
-    return value, ""
 
 
 # Validation ------------------------------------------------------------------------------
 
 def validate(name: str, data: bytes, *, regions: pd.DataFrame, config: IndicatorSystem,
-             existing: pd.DataFrame, default_year: int | None = None) -> Report:
-    """Read and check a file; nothing is written. ``existing``: the store's observations."""
+             existing: pd.DataFrame, default_year: int | None = None,
+             sheet: str | None = None) -> Report:
+    """Read and check a file; nothing is written. ``existing``: the store's observations;
+    ``default_year``: the year chosen on the page, used when the file names none;
+    ``sheet``: the sheet to read when the workbook holds several tables."""
     digest = hashlib.sha256(data).hexdigest()
     try:
-        frame, encoding = read_table(name, data)
-    except FileReadError as exc:
+        book = files.read(name, data)
+    except files.FileReadError as exc:
         return Report(pd.DataFrame(), [Problem(None, "", "错误", str(exc))], digest)
-    frame.columns = [str(c).strip() for c in frame.columns]  # shown as the user wrote them
-    columns = list(frame.columns)
+    matcher = CountyMatcher(regions)
+    ind_keys = _indicator_keys(config)
+
+    def indicator(text: str) -> tuple[str | None, str]:
+        return match_indicator(text, config, ind_keys)
+
+    found = []
+    for candidate in book.sheets:
+        located, why = table.locate(candidate, config, matcher, file_name=name,
+                                    match_indicator=indicator, year=default_year)
+        found.append((candidate, located, why))
+    usable = [(s, loc) for s, loc, _ in found if loc is not None and (loc.value_columns or loc.long_form)]
+    names = tuple(s.name for s, _ in usable)
+    if sheet is not None:
+        chosen = next(((s, loc) for s, loc in usable if s.name == sheet), None)
+        if chosen is None:
+            why = next((w for s, _, w in found if s.name == sheet), "") or "没有可导入的表格"
+            return Report(pd.DataFrame(), [Problem(None, "", "错误", f"工作表“{sheet}”：{why}")],
+                          digest, encoding=book.encoding, sheets=names)
+    elif usable:
+        chosen = max(usable, key=lambda sl: len(sl[1].data_rows) * max(len(sl[1].value_columns), 1))
+    else:
+        why = next((w for _, loc, w in found if loc is None and w), "")
+        if not why:
+            why = "没有找到任何指标列（列名须与指标名称一致，可带单位，如“农村卫生厕所普及率（%）”）"
+        prefix = f"工作表“{found[0][0].name}”：" if book.kind == "xlsx" and len(found) == 1 else ""
+        return Report(pd.DataFrame(), [Problem(None, "", "错误", prefix + why)]
+                      + [Problem(r, c, lv, t) for _, loc, _ in found if loc for r, c, lv, t in loc.notes
+                         if lv == "错误"], digest, encoding=book.encoding)
+    the_sheet, loc = chosen
+    problems = [Problem(r, c, lv, t) for r, c, lv, t in loc.notes]
+    if len(usable) > 1 and sheet is None:
+        problems.append(Problem(None, "", "提示", f"工作簿中有 {len(usable)} 个工作表含数据表，"
+                                                  f"已读取“{the_sheet.name}”；可在页面上选择其他工作表"))
+    if loc.year_source and loc.year_source != "页面选择":
+        problems.append(Problem(None, "", "提示", f"文件中没有“年度”列，按{loc.year_source}中的 {loc.year} 年导入"))
+    if not loc.data_rows:
+        problems.append(Problem(None, "", "错误", "只有表头，没有数据行"))
+        return _report(problems, digest, loc, book, the_sheet, names)
+    values, more = _records(the_sheet, loc, matcher, config, existing)
+    problems += more
+    report = _report(problems, digest, loc, book, the_sheet, names, values)
+    if values.empty and not report.errors:
+        report.problems.append(Problem(None, "", "错误", "文件中没有可导入的数值（数值单元格都是空的）"))
+    return report
+
+
+def _report(problems, digest, loc, book, sheet, names, frame=None) -> Report:
+    frame = frame if frame is not None else pd.DataFrame(
+        columns=["adcode", "year", "indicator", "value", "row", "column"])
+    return Report(frame, problems, digest, "长表" if loc.long_form else "宽表", book.encoding,
+                  sheet.name if book.kind == "xlsx" else "", names,
+                  "年度列" if loc.year_col is not None else loc.year_source)
+
+
+def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
+             config: IndicatorSystem, existing: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every value of the table, checked: county, year, unit, range, duplicates, formulas."""
     problems: list[Problem] = []
-    county_col = _find(columns, "adcode") or _find(columns, "county")
-    year_col = _find(columns, "year")
-    if county_col is None:
-        problems.append(Problem(1, "", "错误", "缺少“区划代码”或“县（市、区）”列"))
-    if year_col is None and default_year is None:
-        problems.append(Problem(1, "", "错误", "缺少“年度”列（或在导入时指定年度）"))
-    indicator_col, value_col = _find(columns, "indicator"), _find(columns, "value")
-    long_form = indicator_col is not None and value_col is not None
-    if problems:
-        return Report(pd.DataFrame(), problems, digest, encoding=encoding)
-
-    records = []  # (row, column, adcode, year, indicator, text)
-    name_col = _find(columns, "county")
-    value_columns: dict[str, str] = {}
-    if not long_form:
-        skip = {county_col, year_col, name_col, _find(columns, "adcode")}
-        for col in columns:
-            if col in skip or col.startswith("Unnamed"):
-                continue
-            code, message = match_indicator(col, config)
-            if code is None:
-                problems.append(Problem(1, col, "错误", message))
-            else:
-                value_columns[col] = code
-    for n, row in enumerate(frame.to_dict("records"), start=2):
-        if all(str(v).strip() in ("", "nan", "None") for v in row.values()):
-            continue  # an empty line
-        used = county_col
-        if not _filled(row[county_col]) and name_col and name_col != county_col:
-            used = name_col  # no code written: go by the name
-        adcode, message = match_county(str(row[used]), regions)
-        if adcode is None and used == county_col and name_col and name_col != county_col \
-                and _filled(row.get(name_col)):
-            adcode, message = match_county(str(row[name_col]), regions)
-        if adcode is None:
-            problems.append(Problem(n, used, "错误", message if _filled(row[used])
-                                    else "县（市、区）为空"))
-            continue
-        year_text = str(row[year_col]).strip() if year_col else str(default_year)
-        year_match = re.fullmatch(r"(\d{4})(\.0)?\s*年?(度)?", unicodedata.normalize("NFKC", year_text))
-        if not year_match:
-            problems.append(Problem(n, year_col or "年度", "错误",
-                                    "年度为空或不是四位年份" if year_text in ("", "nan")
-                                    else f"“{year_text}”不是四位年份"))
-            continue
-        year = int(year_match.group(1))
-        if long_form:
-            code, message = match_indicator(str(row[indicator_col]), config)
-            if code is None:
-                problems.append(Problem(n, indicator_col, "错误", message))
-                continue
-            records.append((n, value_col, adcode, year, code, row[value_col]))
-        else:
-            records += [(n, col, adcode, year, code, row[col]) for col, code in value_columns.items()]
-
-    # What a percentage usually looks like for each indicator, to catch 0.85 written for 85 %.
+    headers = loc.headers
     typical = existing.groupby("indicator")["value"].median() if len(existing) else pd.Series()
-    values, seen = [], {}
-    for n, col, adcode, year, code, text in records:
-        ind = config.indicator(code)
-        value, message = parse_value(text, ind.unit)
-        if message:
-            problems.append(Problem(n, col, "错误", message))
+    converted: dict[str, int] = {}
+    seen: dict[tuple[str, int, str], tuple[int, float]] = {}
+    out = []
+    ind_keys = _indicator_keys(config)
+    rows = sheet.rows
+
+    def cell(r: int, c: int | None) -> object:
+        return rows[r][c] if c is not None and c < len(rows[r]) else None
+
+    def label(c: int | None) -> str:
+        return headers.get(c, "") if c is not None else ""
+
+    for r in loc.data_rows:
+        n = r + 1
+        used = loc.county_col
+        text = cell(r, used)
+        if (r, used) in sheet.formulas:
+            formula = sheet.formulas[(r, used)][:40]
+            problems.append(Problem(n, label(used), "错误", f"县（市、区）单元格是公式（{formula}），"
+                                                           "请复制后“粘贴为数值”再导入"))
             continue
-        if value is None:
-            continue  # a blank: nothing to write, nothing imputed from the file
-        if ind.unit == "%" and 0 < value <= 1 and typical.get(code, ind.valid_min) > 5:
-            problems.append(Problem(n, col, "错误", f"{value:g} 像是小数形式的比例；该指标以百分数填写，"
-                                                   f"应为 {value * 100:g}？"))
+        if text is None and loc.name_col is not None:
+            used, text = loc.name_col, cell(r, loc.name_col)
+        if text is None and all(cell(r, c) is None for c in loc.value_columns):
+            continue  # nothing on this line for us (e.g. a note in another column)
+        match = matcher.match(text) if text is not None else None
+        if match is not None and match.adcode is None and not match.total and loc.name_col is not None \
+                and used != loc.name_col and cell(r, loc.name_col) is not None:
+            other = matcher.match(cell(r, loc.name_col))  # a wrong code but a known name
+            if other.adcode is not None:
+                problems.append(Problem(n, label(used), "警告",
+                                        f"{match.error}；按同一行的名称“{cell(r, loc.name_col)}”"
+                                        f"（{other.adcode}）导入，请核对"))
+                match, used = other, loc.name_col
+        if match is None:
+            problems.append(Problem(n, label(used), "错误", "县（市、区）为空"))
             continue
-        if not ind.valid_min <= value <= ind.valid_max:
-            problems.append(Problem(n, col, "错误", f"{value:g} 超出合理范围 "
-                                                   f"{ind.valid_min:g}–{ind.valid_max:g} {ind.unit}"))
+        if match.total:
+            problems.append(Problem(n, label(used), "提示", f"“{text}”为合计、平均或市州汇总行，已忽略"))
             continue
-        key = (adcode, year, code)
-        if key in seen:
-            problems.append(Problem(n, col, "错误", f"与第 {seen[key]} 行重复（同一县、年度、指标）"))
+        if match.adcode is None:
+            problems.append(Problem(n, label(used), "错误", match.error))
             continue
-        seen[key] = n
-        values.append({"adcode": adcode, "year": year, "indicator": code, "value": value, "row": n,
-                       "column": col})
-    clean = pd.DataFrame(values, columns=["adcode", "year", "indicator", "value", "row", "column"])
-    problems += _jumps(clean, existing, config)
-    if clean.empty and not any(p.level == "错误" for p in problems):
-        problems.append(Problem(None, "", "错误", "文件中没有可导入的数值"))
-    return Report(clean, problems, digest, "长表" if long_form else "宽表", encoding)
+        if match.note:
+            problems.append(Problem(n, label(used), "警告", match.note))
+        year = loc.year
+        if loc.year_col is not None:
+            year_text = unicodedata.normalize("NFKC", str(cell(r, loc.year_col) or "")).strip()
+            found = re.fullmatch(r"(\d{4})(\.0)?\s*年?度?", year_text)
+            if not found:
+                problems.append(Problem(n, label(loc.year_col), "错误",
+                                        "年度为空或不是四位年份" if not year_text
+                                        else f"“{year_text}”不是四位年份"))
+                continue
+            year = int(found.group(1))
+            if year not in table.plausible_years():
+                problems.append(Problem(n, label(loc.year_col), "错误",
+                                        f"年度 {year} 不在合理范围 {table.plausible_years()[0]}–"
+                                        f"{table.plausible_years()[-1]} 年内"))
+                continue
+        if loc.long_form:
+            code, message = match_indicator(str(cell(r, loc.indicator_col) or ""), config, ind_keys)
+            if code is None:
+                problems.append(Problem(n, label(loc.indicator_col), "错误", message))
+                continue
+            targets = [(loc.value_col, code)]
+        else:
+            targets = list(loc.value_columns.items())
+        for c, code in targets:
+            ind = config.indicator(code)
+            if (r, c) in sheet.uncached:
+                problems.append(Problem(n, label(c), "错误", f"公式 {sheet.formulas[(r, c)][:40]} 没有保存计算结果"
+                                                          "（文件可能由程序生成）；请在 Excel 或 WPS 中打开、"
+                                                          "保存后重新导入"))
+                continue
+            parsed = values.parse(cell(r, c), ind.unit)
+            if parsed.error:
+                problems.append(Problem(n, label(c), "错误", parsed.error))
+                continue
+            if parsed.value is None:
+                continue  # a blank: nothing to write, nothing imputed from the file
+            value = parsed.value
+            if parsed.converted:
+                converted[label(c)] = converted.get(label(c), 0) + 1
+            if ind.unit == "%" and 0 < value <= 1 and typical.get(code, ind.valid_min) > 5:
+                problems.append(Problem(n, label(c), "错误", f"{value:g} 像是小数形式的比例；该指标以百分数填写，"
+                                                            f"应为 {value * 100:g}？"))
+                continue
+            if not ind.valid_min <= value <= ind.valid_max:
+                problems.append(Problem(n, label(c), "错误", f"{value:g} 超出合理范围 "
+                                                            f"{ind.valid_min:g}–{ind.valid_max:g} {ind.unit}"))
+                continue
+            at = (match.adcode, year, code)
+            if at in seen:
+                first, before = seen[at]
+                if np.isclose(before, value):
+                    problems.append(Problem(n, label(c), "警告",
+                                            f"与第 {first} 行完全相同（同一县、年度、指标），只导入一次"))
+                else:
+                    problems.append(Problem(n, label(c), "错误",
+                                            f"与第 {first} 行重复但数值不同：第 {first} 行为 {before:g}，"
+                                            f"本行为 {value:g}（同一县、年度、指标只能有一个值）"))
+                continue
+            seen[at] = (n, value)
+            out.append((match.adcode, year, code, value, n, label(c)))
+    for column, count in converted.items():
+        problems.append(Problem(None, column, "提示", f"{count} 个数值带单位或“万”“亿”等写法，已换算为指标单位"))
+    frame = pd.DataFrame(out, columns=["adcode", "year", "indicator", "value", "row", "column"])
+    problems += _jumps(frame, existing, config)
+    return frame, problems
 
 
 def _jumps(clean: pd.DataFrame, existing: pd.DataFrame, config: IndicatorSystem) -> list[Problem]:

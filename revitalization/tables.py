@@ -175,13 +175,19 @@ def coverage_table(observations: pd.DataFrame, regions: pd.DataFrame,
 
 def import_preview(preview: pd.DataFrame, regions: pd.DataFrame,
                    config: IndicatorSystem) -> pd.DataFrame:
-    """The values an import adds or changes (``importer.diff`` minus the unchanged)."""
+    """The values an import adds or changes (``importer.diff`` minus the unchanged), old →
+    new as text at the indicator's decimals, a blank where there was no value."""
     names = regions.set_index("adcode")["name"]
     shown = preview[preview["status"] != "不变"]
+
+    def text(values: pd.Series) -> list[str]:
+        return ["" if pd.isna(v) else f"{float(v):,.{config.indicator(c).decimals}f}"
+                for v, c in zip(values, shown["indicator"], strict=True)]
+
     return pd.DataFrame({
         "行": shown["row"], "县（市、区）": shown["adcode"].map(names), "年度": shown["year"],
-        "指标": shown["indicator"].map(lambda c: config.indicator(c).name),
-        "原值": shown["old"], "新值": shown["value"], "变化": shown["status"]})
+        "指标": shown["indicator"].map(lambda c: f"{config.indicator(c).name}（{config.indicator(c).unit}）"),
+        "原值": text(shown["old"]), "新值": text(shown["value"]), "变化": shown["status"]})
 
 
 def batch_table(history: pd.DataFrame) -> pd.DataFrame:

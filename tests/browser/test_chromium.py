@@ -193,3 +193,35 @@ def test_method_view_states_every_rule_with_its_numbers(server, browser):
     assert_healthy(page)
     assert outside == []
     page.close()
+
+
+def test_an_office_workbook_is_checked_imported_and_undone(server, browser, tmp_path):
+    """A WPS-style workbook (title, 填报单位 line, 合计 row, 填表说明) through the real upload
+    box: checked with its notes, imported on confirmation, then undone (the database is as
+    before for the other tests)."""
+    import xlsxwriter
+
+    path = tmp_path / "随州市报送.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Sheet1")
+    sheet.merge_range(0, 0, 0, 3, "随州市2025年度乡村振兴实绩考核指标数据表")
+    sheet.write(1, 0, "填报单位（盖章）：随州市农业农村局")
+    sheet.write_row(2, 0, ["区划代码", "县（市、区）", "农村卫生厕所普及率（%）", "备注"])
+    sheet.write_row(3, 0, ["421321", "随县", "96.9%", "快报数"])
+    sheet.write_row(4, 0, ["", "合计", 96.9])
+    sheet.write(6, 0, "填表说明：百分比可带 % 号。")
+    book.close()
+    page, outside = open_page(browser, f"{server}/data")
+    page.get_by_text("导入数据").first.wait_for(timeout=60_000)
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_text("检查结果").wait_for(timeout=60_000)
+    body = page.inner_text("body")
+    assert "按标题中的 2025 年导入" in body
+    assert "“合计”为合计、平均或市州汇总行，已忽略" in body
+    page.get_by_role("button", name="确认导入").click()
+    page.get_by_text("已导入（批次").wait_for(timeout=60_000)
+    page.get_by_role("button", name="撤销").click()
+    page.get_by_text("恢复了 1 个数值").wait_for(timeout=60_000)
+    assert_healthy(page)
+    assert outside == []
+    page.close()

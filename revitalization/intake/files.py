@@ -1,0 +1,167 @@
+"""Reading an uploaded file into sheets of raw cells, with every file-level failure said in
+plain Chinese (never a library's English message).
+
+Excel files are read as data only: a formula is read as the value Excel or WPS saved with
+it, and a formula saved without a value is reported, never evaluated. Merged cells are
+filled with their top-left value; hidden columns and formula cells are remembered, so the
+table finder can ignore or report them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from revitalization.paths import ROOT
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and encrypted (password) .xlsx
+ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
+
+
+def max_upload_mb() -> int:
+    """The upload limit in MB: Streamlit's ``server.maxUploadSize`` (one number for both
+    the upload box and this check)."""
+    text = (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    found = re.search(r"^maxUploadSize\s*=\s*(\d+)", text, re.M)
+    return int(found.group(1)) if found else 200
+
+
+MAX_BYTES = max_upload_mb() * 2**20
+
+
+class FileReadError(ValueError):
+    """The file cannot be read at all; the message says why and what to do."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[object]]  # cell values, row 0 = spreadsheet row 1; None for empty
+    hidden_columns: set[int] = field(default_factory=set)
+    hidden_rows: set[int] = field(default_factory=set)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "=…"
+    uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without a value
+
+
+@dataclass
+class Workbook:
+    sheets: list[Sheet]
+    kind: str  # xlsx / csv
+    encoding: str = ""
+
+
+def read(name: str, data: bytes) -> Workbook:
+    """Every sheet of an .xlsx file, or the one table of a CSV/TXT file."""
+    if not data:
+        raise FileReadError("文件是空的（0 字节）；请检查导出的文件后重新上传")
+    if len(data) > MAX_BYTES:
+        raise FileReadError(f"文件大小 {len(data) / 2**20:.1f} MB，超过上限 {MAX_BYTES // 2**20} MB；"
+                            "请按市州或年度拆分后分别导入")
+    lower = name.lower()
+    if data.startswith(OLE):
+        if lower.endswith((".xlsx", ".xlsm")):
+            raise FileReadError("文件设置了打开密码（已加密），无法读取；请在 Excel 或 WPS 中取消密码"
+                                "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存再上传")
+        raise FileReadError("这是旧版 Excel 97-2003 格式（.xls / .et），无法直接读取；请在 Excel 或 WPS 中"
+                            "“另存为” Excel 工作簿（.xlsx）后上传")
+    if data.startswith(b"PK"):  # an .xlsx, whatever its name says (offices rename files)
+        return Workbook(_read_xlsx(data), "xlsx")
+    if lower.endswith((".xlsx", ".xlsm", ".xls")):
+        raise FileReadError("文件扩展名是 Excel，但内容不是有效的 Excel 文件（可能已损坏或是网页另存的文件）；"
+                            "请在 Excel 或 WPS 中打开后另存为 .xlsx")
+    if lower.endswith((".csv", ".txt")):
+        rows, encoding = _read_text(data)
+        return Workbook([Sheet(name.rsplit("/", 1)[-1], rows)], "csv", encoding)
+    raise FileReadError(f"不支持的文件类型“{name}”；请上传 Excel 工作簿（.xlsx）或 CSV 文件")
+
+
+def _read_text(data: bytes) -> tuple[list[list[object]], str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tabs)
+        text, encoding = data.decode("utf-16"), "UTF-16"
+    else:
+        for codec, label in ENCODINGS:
+            try:
+                text, encoding = data.decode(codec), label
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise FileReadError("无法识别文件的文字编码（不是 UTF-8，也不是 GBK）；"
+                                "请在 Excel 或 WPS 中另存为“CSV UTF-8”或 Excel 工作簿（.xlsx）")
+    if "\x00" in text:
+        raise FileReadError("文件中含有不可读的二进制内容，不是文本 CSV；请另存为 CSV 或 .xlsx")
+    sample = text[:4096]
+    delimiter = max(",\t;，", key=sample.count) if sample.strip() else ","
+    if delimiter == "，":  # a full-width comma: most likely typed as text, not a separator
+        delimiter = ","
+    try:
+        rows = [[c.strip() or None for c in row]
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error:
+        raise FileReadError("CSV 文件格式有误（引号不成对或单个单元格过长），不是正常的表格；"
+                            "请在 Excel 或 WPS 中打开后重新另存为 CSV 或 .xlsx") from None
+    return rows, encoding
+
+
+def _read_xlsx(data: bytes) -> list[Sheet]:
+    import openpyxl
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            has_formulas = any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(n))
+                               for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        formulas_book = (openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+                         if has_formulas else None)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        if "encrypt" in str(exc).lower():
+            raise FileReadError("文件设置了打开密码（已加密），无法读取；请取消密码后另存再上传") from None
+        raise FileReadError("文件已损坏或不是有效的 Excel 工作簿（.xlsx）；请在 Excel 或 WPS 中打开后"
+                            "另存为 .xlsx 再上传") from None
+    sheets = []
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue  # hidden sheets are workings, not the table
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        for merged in ws.merged_cells.ranges:  # each cell of a merged range shows its value
+            top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else None
+            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+                    rows[r][c] = top
+        hidden_columns = set()
+        for key, dim in ws.column_dimensions.items():
+            if dim.hidden:
+                start = column_index_from_string(key) if dim.min is None else dim.min
+                end = start if dim.max is None else dim.max
+                hidden_columns.update(range(start - 1, end))
+        hidden_rows = {k - 1 for k, dim in ws.row_dimensions.items() if dim.hidden}
+        sheet = Sheet(ws.title, [[_clean(v) for v in row] for row in rows], hidden_columns,
+                      hidden_rows)
+        if formulas_book is not None:
+            raw = formulas_book[ws.title]
+            for row in raw.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        at = (cell.row - 1, cell.column - 1)
+                        sheet.formulas[at] = cell.value
+                        if at[0] >= len(sheet.rows) or sheet.rows[at[0]][at[1]] is None:
+                            sheet.uncached.add(at)
+        sheets.append(sheet)
+    if not sheets:
+        raise FileReadError("工作簿中没有可见的工作表")
+    return sheets
+
+
+def _clean(value: object) -> object:
+    """Cells as they read: text stripped (None when blank), numbers as numbers."""
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    if isinstance(value, bool):
+        return str(value)
+    return value

@@ -1,0 +1,237 @@
+"""Finding the table in a sheet as offices lay it out: title lines and notes above and
+below, one- or two-row (merged) headers with group names over indicator names, 合计 /
+平均 / 市州 rows, blank, hidden and 备注 columns, the county column under any of the names
+offices give it (or found by its content), and the year from a column, the title, the file
+name or the page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from revitalization.config import IndicatorSystem
+from revitalization.intake.files import Sheet
+from revitalization.intake.names import CountyMatcher
+
+HEADER_SCAN = 30  # rows searched for the header
+CODE_NAMES = ("区划代码", "行政区划代码", "行政区划编码", "区划编码", "统计用区划代码", "县市区代码",
+              "县区代码", "单位代码", "地区代码", "代码", "编码", "区划码", "adcode", "code")
+NAME_NAMES = ("县（市、区）", "县(市、区)", "县（市区）", "县市区", "县（区、市）", "县区", "县市", "区县",
+              "市县", "县（市、区）名称", "县市区名称", "县区名称", "区县名称", "县名", "单位", "单位名称",
+              "填报单位", "考核单位", "被考核单位", "地区", "地区名称", "地方", "行政区", "行政区划",
+              "行政区划名称", "区划名称", "名称", "县域", "区域", "county", "name")
+YEAR_NAMES = ("年度", "考核年度", "年份", "数据年度", "统计年度", "填报年度", "所属年度", "年", "year")
+INDICATOR_NAMES = ("指标", "指标名称", "指标代码", "考核指标", "indicator")
+VALUE_NAMES = ("数值", "值", "指标值", "完成值", "实际值", "数据", "value")
+NOTE_COLUMNS = re.compile(r"^(备注|说明|附注|填报说明|数据说明|口径说明|情况说明|备考)")
+IGNORED_COLUMNS = re.compile(r"^(序号|编号|排序|排名|名次|所属市州|市州|所属市|地市|市（州）|市\(州\)|"
+                             r"类别|考核类别|类型|单位类型|联系人|联系电话|填表人|填报人|审核人)$")
+NOTE_ROWS = re.compile(r"^(注|说明|填表说明|填报说明|备注|附注|数据来源|来源|资料来源|填表人|填报人|审核人|"
+                       r"制表|单位负责人|负责人|联系人|联系电话|填报日期|报送日期|\*|※)")
+GROUP_WORDS = ("产业振兴", "人才振兴", "文化振兴", "生态振兴", "组织振兴", "五大振兴", "生活富裕")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def key(text: object) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
+
+
+def _is(text: object, names: tuple[str, ...]) -> bool:
+    return text is not None and key(text) in {key(n) for n in names}
+
+
+def plausible_years() -> range:
+    return range(2000, date.today().year + 2)
+
+
+@dataclass
+class Located:
+    header_row: int  # 0-based
+    headers: dict[int, str]  # column → header text (combined from a two-row header)
+    county_col: int | None
+    name_col: int | None  # a second, name column when the county column holds codes
+    year_col: int | None
+    indicator_col: int | None
+    value_col: int | None
+    value_columns: dict[int, str] = field(default_factory=dict)  # column → indicator code
+    data_rows: list[int] = field(default_factory=list)
+    year: int | None = None  # from the title or the file name, when no year column
+    year_source: str = ""
+    notes: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # row, col, level, text
+
+    @property
+    def long_form(self) -> bool:
+        return self.indicator_col is not None and self.value_col is not None
+
+
+def header_score(row: list[object], config_keys: dict[str, str]) -> int:
+    score = 0
+    for cell in row:
+        if cell is None:
+            continue
+        k = key(cell)
+        if k in config_keys or key(_strip_unit(cell)) in config_keys:
+            score += 1
+        elif _is(cell, CODE_NAMES + NAME_NAMES):
+            score += 2
+        elif _is(cell, YEAR_NAMES + INDICATOR_NAMES + VALUE_NAMES):
+            score += 1
+    return score
+
+
+def _strip_unit(text: object) -> str:
+    """"农村卫生厕所普及率（%）" → "农村卫生厕所普及率"; "指标名称(单位)" likewise."""
+    return re.sub(r"\s*[（(][^（）()]*[）)]\s*$", "", unicodedata.normalize("NFKC", str(text)).strip())
+
+
+def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, file_name: str,
+           match_indicator, year: int | None = None) -> tuple[Located | None, str]:
+    """The table in ``sheet``, or (None, why not). ``match_indicator(text)`` → (code, msg)."""
+    rows = sheet.rows
+    if not any(any(c is not None for c in r) for r in rows):
+        return None, "工作表是空的，没有任何内容"
+    config_keys = {}
+    for i in config.indicators:
+        for k in (i.code, i.name, f"{i.name}（{i.unit}）", f"{i.name}({i.unit})"):
+            config_keys[key(k)] = i.code
+    # A header is one row, or two (key columns named in the upper row, indicators in the
+    # lower one): each row is scored alone and merged with the row above it.
+    scores = [max(header_score(r, config_keys),
+                  header_score(_merge(rows[i - 1], r), config_keys) if i else 0)
+              for i, r in enumerate(rows[:HEADER_SCAN])]
+    best = max(range(len(scores)), key=lambda r: (scores[r], -r)) if scores else 0
+    if not scores or scores[best] < 2:
+        content = _county_by_content(rows, matcher)
+        if content is None:
+            return None, ("找不到表头：前 30 行中没有“区划代码”或“县（市、区）”等列名，也没有本指标体系的指标名称；"
+                          "请使用导入模板的列名")
+        best = max(0, content[1] - 1)  # the row above the first county is the header
+    width = max(len(r) for r in rows)
+    above = rows[best - 1] if best > 0 else []
+    # A row above with at least two different texts is an upper header row (group names, or
+    # key columns merged over two rows); one text repeated across is a merged title.
+    group_row = best > 0 and len({str(c) for c in above if c is not None}) >= 2
+    headers: dict[int, str] = {}
+    for c in range(width):
+        cell = rows[best][c] if c < len(rows[best]) else None
+        top = above[c] if group_row and c < len(above) else None
+        if cell is None and top is not None and not _is(top, GROUP_WORDS):
+            cell = top  # a key column named only in the upper header row
+        if cell is not None:
+            headers[c] = str(cell).strip()
+    located = Located(best, headers, None, None, None, None, None)
+
+    def find(names: tuple[str, ...]) -> int | None:
+        return next((c for c, h in headers.items() if _is(h, names) or _is(_strip_unit(h), names)), None)
+
+    code_col, name_col = find(CODE_NAMES), find(NAME_NAMES)
+    located.county_col = code_col if code_col is not None else name_col
+    located.name_col = name_col if code_col is not None else None
+    if located.county_col is None:
+        content = _county_by_content(rows[best + 1:], matcher)
+        if content is not None:
+            located.county_col = content[0]
+            located.notes.append((best + 1, headers.get(content[0], _column_letter(content[0])), "提示",
+                                  "没有找到“区划代码”或“县（市、区）”列名，按内容识别此列为县（市、区）"))
+    if located.county_col is None:
+        return None, "缺少“区划代码”或“县（市、区）”列（列名可为“行政区划代码”“县市区”“单位名称”等）"
+    located.year_col = find(YEAR_NAMES)
+    located.indicator_col, located.value_col = find(INDICATOR_NAMES), find(VALUE_NAMES)
+
+    # Year when there is no year column: the title lines, then the file name, then the page.
+    if located.year_col is None:
+        title = " ".join(str(c) for r in rows[:best] for c in r if c is not None)
+        for text, source in ((title, "标题"), (file_name, "文件名")):
+            found = YEAR.search(text) or (re.search(r"((?:19|20)\d{2})", text) if source == "文件名"
+                                          else None)
+            if found:
+                located.year, located.year_source = int(found.group(1)), source
+                break
+        if located.year is None and year is not None:
+            located.year, located.year_source = year, "页面选择"
+        if located.year is None:
+            return None, ("没有找到考核年度：请加“年度”列，或在标题、文件名中写明（如“2025年度”），"
+                          "或在页面上选择年度")
+        if located.year not in plausible_years():
+            return None, (f"{located.year_source}中的年度 {located.year} 不在合理范围 "
+                          f"{plausible_years()[0]}–{plausible_years()[-1]} 年内")
+
+    # Columns: keys, indicators, and what is ignored (blank, hidden, notes, bookkeeping).
+    keys_used = {located.county_col, located.name_col, located.year_col, located.indicator_col,
+                 located.value_col, code_col, name_col}
+    for c in range(width):
+        if c in keys_used:
+            continue
+        header = headers.get(c)
+        column = [r[c] if c < len(r) else None for r in rows[best + 1:]]
+        label = header or _column_letter(c)
+        if c in sheet.hidden_columns:
+            if header is not None or any(v is not None for v in column):
+                located.notes.append((None, label, "提示", "隐藏列，已忽略"))
+            continue
+        if header is None:
+            if any(v is not None for v in column):
+                located.notes.append((None, label, "警告", "该列没有列名，已忽略其中的内容"))
+            continue
+        if NOTE_COLUMNS.match(key(header)):
+            located.notes.append((None, header, "提示", "备注/说明列，不导入"))
+            continue
+        if IGNORED_COLUMNS.match(key(header)):
+            continue
+        if located.long_form:
+            continue  # a long table's other columns (单位 …) are not values
+        code, message = match_indicator(header)
+        if code is None and not any(v is not None for v in column):
+            continue  # an empty, unknown column: nothing to import
+        if code is None:
+            located.notes.append((best + 1, header, "错误", message))
+        else:
+            located.value_columns[c] = code
+
+    # Rows: skip blanks, notes, hidden rows and 合计 / 平均 / 市州 rows.
+    for r in range(best + 1, len(rows)):
+        row = rows[r]
+        filled = [v for v in row if v is not None]
+        if not filled:
+            continue
+        first = key(filled[0])
+        if NOTE_ROWS.match(first) and (len(filled) <= 2 or len(first) > 20):
+            located.notes.append((r + 1, "", "提示", f"说明行“{str(filled[0])[:20]}”，已忽略"))
+            continue
+        if r in sheet.hidden_rows:
+            located.notes.append((r + 1, "", "提示", "隐藏行，已忽略"))
+            continue
+        located.data_rows.append(r)
+    return located, ""
+
+
+def _merge(upper: list[object], lower: list[object]) -> list[object]:
+    width = max(len(upper), len(lower))
+    return [(lower[c] if c < len(lower) and lower[c] is not None else
+             (upper[c] if c < len(upper) else None)) for c in range(width)]
+
+
+def _county_by_content(rows: list[list[object]], matcher: CountyMatcher) -> tuple[int, int] | None:
+    """(column, first row) of the column whose cells mostly name counties."""
+    width = max((len(r) for r in rows), default=0)
+    best = None
+    for c in range(width):
+        cells = [r[c] if c < len(r) else None for r in rows]
+        share = matcher.share_matched(cells)
+        if share >= 0.6 and sum(v is not None for v in cells) >= 1:
+            first = next(i for i, v in enumerate(cells) if v is not None and matcher.share_matched([v]))
+            if best is None or share > best[2]:
+                best = (c, first, share)
+    return None if best is None else (best[0], best[1])
+
+
+def _column_letter(c: int) -> str:
+    letters = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"第 {letters} 列"

@@ -1,0 +1,89 @@
+"""Real office files get in (issue 16, part 1): the corpus of messy spreadsheets, each with
+the messages it must produce, and nothing written by a check."""
+
+from __future__ import annotations
+
+import pytest
+
+from revitalization.importer import validate
+from revitalization.intake import values
+from revitalization.intake.files import MAX_BYTES, max_upload_mb
+from revitalization.intake.names import CountyMatcher
+
+from .intake_corpus import ANY, cases
+
+CORPUS = cases()
+
+
+def test_the_corpus_is_large_and_varied():
+    assert len(CORPUS) >= 40
+    assert len({c.name for c in CORPUS}) == len(CORPUS)
+    assert sum(c.ok for c in CORPUS) >= 15 and sum(not c.ok for c in CORPUS) >= 15
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c.name for c in CORPUS])
+def test_each_file_gets_its_messages(case, config, regions, observations):
+    report = validate(case.file_name, case.data, regions=regions, config=config,
+                      existing=observations, **case.kwargs)
+    shown = report.table().to_string()
+    assert report.ok == case.ok, shown
+    for level, row, column, words in case.expect:
+        hits = [p for p in report.problems if p.level == level and words in p.message
+                and (row is ANY or p.row == row) and (column is ANY or p.column == column)]
+        assert hits, f"expected {level} {row} {column} “{words}”:\n{shown}"
+    if case.values is not None:
+        assert len(report.values) == case.values, shown
+    for problem in report.problems:  # plain Chinese: no library text in English
+        assert not any(w in problem.message for w in ("Error", "error", "Traceback", "None", "nan",
+                                                       "openpyxl", "zip", "codec")), problem
+
+
+def test_checking_the_corpus_writes_nothing(seeded_observations, config, regions):
+    from revitalization import store
+
+    from .test_importer import snapshot
+
+    before = snapshot(seeded_observations)
+    existing = store.read_observations(seeded_observations)
+    for case in CORPUS:
+        validate(case.file_name, case.data, regions=regions, config=config, existing=existing,
+                 **case.kwargs)
+    assert snapshot(seeded_observations) == before
+
+
+def test_the_upload_box_and_the_check_share_one_limit():
+    assert MAX_BYTES == max_upload_mb() * 2**20 and max_upload_mb() == 20
+
+
+@pytest.mark.parametrize(("cell", "unit", "expected"), [
+    ("85.3%", "%", 85.3), ("853‰", "%", 85.3), ("3.2万元", "元", 32000), ("2.51万", "元", 25100),
+    ("1.2亿元", "元", 1.2e8), ("74200元/人", "万元/人", 7.42), ("7.42万元/人", "万元/人", 7.42),
+    ("0.317吨/公顷", "千克/公顷", 317), ("317公斤/公顷", "千克/公顷", 317), ("1,234人", "人", 1234),
+    ("1.2万人", "人", 12000), ("９６．４", "%", 96.4), ("16场", "场", 16), (96.4, "%", 96.4),
+    ("—", "%", None), ("无", "元", None), (None, "%", None),
+])
+def test_values_with_units(cell, unit, expected):
+    parsed = values.parse(cell, unit)
+    assert not parsed.error
+    assert parsed.value == pytest.approx(expected) if expected is not None else parsed.value is None
+
+
+@pytest.mark.parametrize(("cell", "unit", "words"), [
+    ("6%", "万元/人", "带百分号"), ("16吨", "场", "无法换算"), ("8.5万人次", "人次/人", "无法换算"),
+    ("九十", "%", "不是数字"), ("约85", "%", "不是数字"),
+])
+def test_values_refused_with_the_conversion_named(cell, unit, words):
+    parsed = values.parse(cell, unit)
+    assert parsed.value is None and words in parsed.error
+
+
+def test_renames_are_applied_and_reported_not_guessed(regions):
+    matcher = CountyMatcher(regions)
+    for old, new in (("郧县", "420304"), ("420321", "420304"), ("京山县", "420882"),
+                     ("监利县", "421088"), ("襄阳区", "420607"), ("宜昌县", "420506")):
+        match = matcher.match(old)
+        assert match.adcode == new and "依据" in match.note, old
+    zone = matcher.match("襄阳高新区")
+    assert zone.adcode is None and "功能区" in zone.error and "是否为" not in zone.error
+    assert matcher.match("合计").total and matcher.match("宜昌市").total
+    assert matcher.match("仙桃市").adcode == "429004"  # a city-level name that is a county unit
