@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
              "两个考核年度并列比较：进步与退步最大的单位", maps=True),
     PageSpec("export", "简报导出", "download", "app_pages/export.py", "工具",
              "简报要点文字与考核结果表下载"),
+    PageSpec("round", "年度填报", "assignment", "app_pages/round.py", "工具",
+             "年度数据填报：县级填报、市州审核、省级确认，进度看板", maps=True),
     PageSpec("data", "数据管理", "database", "app_pages/data.py", "工具",
              "数据集概况、导入与手工修改、区划名录"),
     PageSpec("publish", "结果发布", "lock", "app_pages/publish.py", "工具",

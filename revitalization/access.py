@@ -8,8 +8,8 @@ offered a write they would be refused.
 |---|---|---|
 | 省级管理员 | 全部 | 全部 |
 | 省级查看 | 全部 | 无 |
-| 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈记录和工作备注 |
-| 县级填报员 | 本县详情 | 本县的数据 |
+| 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈记录和工作备注；审核本市州各县的年度填报 |
+| 县级填报员 | 本县详情 | 本县的数据；填报本县的年度数据（填报开放期间） |
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ ACTIONS = {
     "method": "修改指标体系",
     "rollback": "撤销导入批次",
     "account": "管理账号",
+    "round": "组织年度填报（发起、截止、确认）",
+    "fill": "填报本县数据",
+    "review": "审核本市州各县的填报",
 }
 
 
@@ -74,8 +77,8 @@ def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | No
         return False
     in_scope = adcode is not None and actor.covers(adcode, city or "")
     if actor.role == "city":
-        return action in ("interview", "note") and in_scope
-    return action == "data" and in_scope  # county clerk
+        return action in ("interview", "note", "review") and in_scope
+    return action in ("data", "fill") and in_scope  # county clerk
 
 
 def require(actor: Actor, action: str, adcode: str | None = None, city: str | None = None,
@@ -118,7 +121,7 @@ def refusal_in_scope(actor: Actor, action: str) -> str:
 # Pages each role may open. A 县级填报员 works on its own county only (its profile, data
 # entry); everyone else sees the province (市州用户 in summary, its own counties in detail).
 # Account management exists only with log-in on, for 省级管理员.
-CLERK_PAGES = ("county", "data")
+CLERK_PAGES = ("county", "data", "round")
 ADMIN_PAGES = ("accounts",)
 
 

@@ -333,6 +333,18 @@ def commit(engine: Engine, report: Report, existing: pd.DataFrame, *, file_name:
     """
     if not report.ok:
         raise ValueError("文件有错误，未写入任何数据")
+    with Session(engine) as session:
+        batch_id = write_batch(session, report, existing, file_name=file_name, actor=actor,
+                               published_years=published_years, reason=reason)
+        session.commit()
+        return batch_id
+
+
+def write_batch(session: Session, report: Report, existing: pd.DataFrame, *, file_name: str,
+                actor: Actor, published_years: set[int] = frozenset(), reason: str = "",
+                action: str = "data") -> int | None:
+    """The writes of ``commit`` inside the caller's transaction (the caller commits): every
+    county checked for ``action``, one batch, the old values kept for rollback, audited."""
     changes = diff(report, existing)
     todo = changes[changes["status"] != "不变"]
     if todo.empty:
@@ -340,37 +352,35 @@ def commit(engine: Engine, report: Report, existing: pd.DataFrame, *, file_name:
     touched = sorted(set(todo["year"]) & set(published_years))
     if touched and not reason.strip():
         raise ValueError(f"本次导入修改了已发布年度 {'、'.join(map(str, touched))} 年的数据，属于更正，请填写更正原因")
-    with Session(engine) as session:
-        for adcode in sorted(set(todo["adcode"])):  # every county written must be the actor's
-            try:
-                require_for(session, actor, "data", adcode)
-            except PermissionDenied as exc:
-                rows = todo.loc[todo["adcode"] == adcode, "row"].tolist()
-                raise PermissionDenied(f"第 {rows[0]} 行：{exc}；整个文件未写入") from None
-        batch = ImportBatch(file_name=file_name, file_hash=report.file_hash, user=str(actor), at=now(),
-                            rows_new=int((todo["status"] == "新增").sum()),
-                            rows_changed=int((todo["status"] == "修改").sum()),
-                            rows_unchanged=int((changes["status"] == "不变").sum()),
-                            published_years=",".join(map(str, touched)), reason=reason.strip())
-        session.add(batch)
-        session.flush()
-        for r in todo.itertuples():
-            if r.status == "新增":
-                session.add(Observation(adcode=r.adcode, year=int(r.year), indicator=r.indicator,
-                                        value=float(r.value), source=f"导入批次 {batch.id}"))
-            else:
-                obs = session.exec(select(Observation).where(
-                    Observation.adcode == r.adcode, Observation.year == int(r.year),
-                    Observation.indicator == r.indicator)).one()
-                obs.value, obs.source, obs.status = float(r.value), f"导入批次 {batch.id}", "reported"
-                session.add(obs)
-            session.add(ObservationChange(batch_id=batch.id, adcode=r.adcode, year=int(r.year),
-                                          indicator=r.indicator,
-                                          old_value=None if r.status == "新增" else float(r.old),
-                                          new_value=float(r.value)))
-        audit(session, str(actor), "import_batch", batch.id, "import", None, batch.model_dump())
-        session.commit()
-        return batch.id
+    for adcode in sorted(set(todo["adcode"])):  # every county written must be the actor's
+        try:
+            require_for(session, actor, action, adcode)
+        except PermissionDenied as exc:
+            rows = todo.loc[todo["adcode"] == adcode, "row"].tolist()
+            raise PermissionDenied(f"第 {rows[0]} 行：{exc}；整个文件未写入") from None
+    batch = ImportBatch(file_name=file_name, file_hash=report.file_hash, user=str(actor), at=now(),
+                        rows_new=int((todo["status"] == "新增").sum()),
+                        rows_changed=int((todo["status"] == "修改").sum()),
+                        rows_unchanged=int((changes["status"] == "不变").sum()),
+                        published_years=",".join(map(str, touched)), reason=reason.strip())
+    session.add(batch)
+    session.flush()
+    for r in todo.itertuples():
+        if r.status == "新增":
+            session.add(Observation(adcode=r.adcode, year=int(r.year), indicator=r.indicator,
+                                    value=float(r.value), source=f"导入批次 {batch.id}"))
+        else:
+            obs = session.exec(select(Observation).where(
+                Observation.adcode == r.adcode, Observation.year == int(r.year),
+                Observation.indicator == r.indicator)).one()
+            obs.value, obs.source, obs.status = float(r.value), f"导入批次 {batch.id}", "reported"
+            session.add(obs)
+        session.add(ObservationChange(batch_id=batch.id, adcode=r.adcode, year=int(r.year),
+                                      indicator=r.indicator,
+                                      old_value=None if r.status == "新增" else float(r.old),
+                                      new_value=float(r.value)))
+    audit(session, str(actor), "import_batch", batch.id, "import", None, batch.model_dump())
+    return batch.id
 
 
 def rollback(engine: Engine, batch_id: int, *, actor: Actor) -> int:

@@ -152,6 +152,37 @@ class RectificationTask(SQLModel, table=True):
     deleted: bool = False
 
 
+class DataRound(SQLModel, table=True):
+    """The annual data round (年度填报) of one assessment year: opened by the province with a
+    deadline; the counties fill in, their 市州 review, the province accepts."""
+
+    __tablename__ = "data_round"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+    deadline: str  # ISO date
+    status: str = "open"  # open / closed
+    opened_by: str = ""
+    opened_at: str = ""
+    closed_at: str = ""
+
+
+class Submission(SQLModel, table=True):
+    """One county's submission in a round: its values, its state and the review comments."""
+
+    __table_args__ = (UniqueConstraint("round_id", "adcode"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="data_round.id", index=True)
+    adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
+    state: str = "未填报"  # 未填报 → 草稿 → 已提交 → 市州已审 → 省级已确认 (退回修改 → 草稿)
+    values: str = "{}"  # JSON {indicator: number}
+    explanations: str = "{}"  # JSON {indicator: the county's note on a value}
+    comments: str = "[]"  # JSON [{at, by, indicator, text, kind}] — review comments, returns
+    version: int = 1  # optimistic concurrency, as for interviews
+    updated_at: str = ""
+    updated_by: str = ""
+    batch_id: int | None = None  # the import batch that wrote the accepted values
+
+
 class ImportBatch(SQLModel, table=True):
     """One committed import (or manual edit): what file, who, when, how many values."""
 
