@@ -7,6 +7,8 @@ marks demo data.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -21,11 +23,11 @@ from revitalization.figures import (
     trend_with_rank,
     waterfall,
 )
-from revitalization.maps.bins import diverging_bins, fixed_score_bins
+from revitalization.maps.bins import category_bins, diverging_bins, fixed_score_bins
 from revitalization.maps.choropleth import choropleth, locator_map, small_multiples
 from revitalization.maps.measures import Measure, city_map_frame, map_frame, measure_bins, measures
 from revitalization.profile import group_table
-from revitalization.style import UNIT, base_layout
+from revitalization.style import ROUND_COLORS, UNIT, base_layout
 from revitalization.summary import city_scores
 from revitalization.wording import NOT_ASSESSED, grade_label
 from revitalization.wording import subtitle as _sub
@@ -53,6 +55,29 @@ def group_multiples(assessment: Assessment, config: IndicatorSystem, year: int, 
                            title=f"湖北省县域五大振兴得分（{year} 年度）",
                            subtitle=_sub(demo, "五幅地图的分数段相同（60/75/85 分，不是等次），可直接比较"),
                            legend_title="得分（分）", inline=inline)
+
+
+def round_map(board: pd.DataFrame, regions: pd.DataFrame, year: int, *, deadline: str,
+              inline: bool = False) -> go.Figure:
+    """The data round's progress: each county coloured by the state of its submission,
+    overdue ones (未填报 or 草稿 after the deadline) in orange."""
+    state = board["状态"].where(~board["逾期"], "逾期未交") if len(board) else pd.Series(dtype=object)
+    hover = []
+    for r in regions.itertuples():
+        parts = [f"<b>{html.escape(r.name)}</b>（{html.escape(r.city_name)}）"]
+        if r.adcode in board.index:
+            row = board.loc[r.adcode]
+            parts += [f"状态：{state[r.adcode]}", f"已填指标：{row['已填指标']}",
+                      f"最后修改：{row['最后修改'] or '—'}"]
+        else:
+            parts.append("不参加本年度填报（未纳入考核）")
+        hover.append("<br>".join(parts))
+    frame = pd.DataFrame({"adcode": regions["adcode"], "value": regions["adcode"].map(state),
+                          "assessed": regions["adcode"].isin(board.index),
+                          "label": regions["short_name"], "hover": hover})
+    return choropleth(frame, category_bins(ROUND_COLORS), title=f"{year} 年度填报进度",
+                      subtitle=f"截止日期 {deadline} · 橙色为逾期未交", legend_title="填报状态",
+                      inline=inline)
 
 
 def city_map(assessment: Assessment, config: IndicatorSystem, year: int, *,

@@ -231,6 +231,21 @@ def save_draft(engine: Engine, round_id: int, adcode: str, texts: dict[str, obje
                    permission="fill", allowed_from=FILLABLE, target="草稿", edit=edit)
 
 
+def values_from_file(report: Report, adcode: str, year: int, config: IndicatorSystem) -> dict[str, str]:
+    """The values of an uploaded file (``importer.validate``'d) for one county's draft: the
+    file must hold that county's values of that year only, and check without errors."""
+    if report.errors:
+        raise RoundError("文件有错误，未填入草稿：" + "；".join(p.text() for p in report.errors[:3]))
+    others = report.values[(report.values["adcode"] != adcode) | (report.values["year"] != year)]
+    if len(others):
+        row = others.iloc[0]
+        raise RoundError(f"第 {row['row']} 行是其他县或其他年度的数据（{row['adcode']}，{row['year']} 年）；"
+                         f"本县填报只能上传本县 {year} 年度的数据")
+    if report.values.empty:
+        raise RoundError("文件中没有本县的数值")
+    return {r.indicator: f"{r.value:g}" for r in report.values.itertuples()}
+
+
 def submit(engine: Engine, round_id: int, adcode: str, *, config: IndicatorSystem,
            version: int, actor: Actor) -> int:
     """草稿 → 已提交, once every indicator has a value."""

@@ -50,6 +50,9 @@ LOCATOR = ("#f3f4f6", "#c6dbef", "#08306b")
 # Categorical map measures. Grade colours follow YlGnBu (best darkest).
 GRADE_COLORS = {"优秀": "#253494", "良好": "#2c7fb8", "一般": "#a1dab4", "较差": "#ffffcc",
                 wording.UNGRADED: "#bdbdbd"}
+# The data round: blues deepen as a county's submission moves on; overdue is a warning.
+ROUND_COLORS = {"未填报": "#f7fbff", "草稿": "#c6dbef", "已提交": "#6baed6", "市州已审": "#2171b5",
+                "省级已确认": "#08306b", "逾期未交": "#fc8d59"}
 FLAG_COLORS = {wording.ESCALATED: "#b30000", wording.FLAGGED: "#fc8d59", wording.NOT_FLAGGED: "#c6dbef"}
 NOT_ASSESSED_COLOR = "#d9d9d9"
 MISSING_COLOR = "#ffffff"

@@ -40,37 +40,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, templates):
+def start_server(db_url: str, **env: str) -> tuple[str, subprocess.Popen]:
+    """A Streamlit server of the app on ``db_url`` (extra environment ``env``), once healthy."""
     port = free_port()
-    db_url = templates.sqlite_copy("demo", tmp_path_factory.mktemp("db") / "app.db")  # as seeded
-    env = {**os.environ, "DATABASE_URL": db_url}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true"], cwd=ROOT, env=env,
+         "--server.headless", "true"], cwd=ROOT, env={**os.environ, "DATABASE_URL": db_url, **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
     for _ in range(120):
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
+            return url, proc
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("Streamlit server did not start: " + proc.stdout.read().decode()[-2000:])
-    yield url
+    proc.kill()
+    pytest.fail("Streamlit server did not start: " + proc.stdout.read().decode()[-2000:])
+
+
+def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def server(tmp_path_factory, templates):
+    db_url = templates.sqlite_copy("demo", tmp_path_factory.mktemp("db") / "app.db")  # as seeded
+    url, proc = start_server(db_url)
+    yield url
+    stop_server(proc)
 
 
 def open_page(browser, url: str):

@@ -188,3 +188,17 @@ def test_the_board_shows_states_overdue_and_values_to_follow_up(opened, config, 
     assert len(on_time) == int(regions["assessed"].sum())
     done = rounds.completeness(rounds.submissions(engine, rid), config)
     assert (done["已开始填报县数"] == 1).all() and (done["完成率"] == 1.0).all()
+
+
+def test_a_clerk_may_upload_only_its_own_county_and_year(opened, config, regions):
+    from revitalization.importer import validate
+
+    engine, rid = opened
+    existing = store.read_observations(engine)
+    own = "区划代码,年度,农村卫生厕所普及率（%）\n421321,2025,96.4%\n".encode()
+    report = validate("随县.csv", own, regions=regions, config=config, existing=existing)
+    assert rounds.values_from_file(report, SUIXIAN, 2025, config) == {"sanitary_toilets": "96.4"}
+    other = "区划代码,年度,农村卫生厕所普及率（%）\n421321,2025,96.4\n422827,2025,95\n".encode()
+    report = validate("两县.csv", other, regions=regions, config=config, existing=existing)
+    with pytest.raises(rounds.RoundError, match="第 3 行是其他县或其他年度的数据"):
+        rounds.values_from_file(report, SUIXIAN, 2025, config)
