@@ -29,8 +29,8 @@ history = rounds.rounds(engine)
 if allowed(actor, "round"):
     with st.expander("发起年度填报", icon=":material/add_task:", expanded=history.empty):
         taken = set(history["year"])
-        choices = [y for y in range(int(obs["year"].max()) + 1, int(obs["year"].min()) - 1, -1)
-                   if y not in taken]
+        assessed_years = cached.assessment().years
+        choices = [y for y in (assessed_years[-1] + 1, assessed_years[-1] + 2) if y not in taken]
         with st.form("open_round"):
             o1, o2 = st.columns(2)
             new_year = o1.selectbox("考核年度", choices, format_func=year_label)
@@ -40,7 +40,7 @@ if allowed(actor, "round"):
                        "所属市州审核，省级确认后数值写入考核数据（作为一个导入批次，可撤销）。")
             submit_write("发起填报", lambda: rounds.open_round(engine, new_year, deadline, actor=actor),
                          done=lambda _: f"已发起 {new_year} 年度填报，截止日期 {deadline:%Y-%m-%d}。",
-                         refusal=refusal(actor, "round"), refresh=False, icon=":material/send:")
+                         refusal=refusal(actor, "round"), icon=":material/send:")
 if history.empty:
     st.info("尚未发起年度填报。" + ("" if allowed(actor, "round") else "由省级管理员发起。"))
     st.stop()
@@ -51,10 +51,13 @@ is_open = the_round.status == "open"
 late = date.today() > date.fromisoformat(the_round.deadline)
 st.markdown(f"截止日期 **{the_round.deadline}**" + ("（已过）" if late else "")
             + f" · {'开放填报中' if is_open else '已截止，县级不能再修改'} · 发起人 {md(the_round.opened_by)}")
+if is_open:
+    st.caption(f"填报开放期间，{year} 年度不计算考核结果（数据不完整）；省级截止填报后，已确认的数值进入考核，"
+               "未确认的县按缺失数据插补并注明。")
 if allowed(actor, "round"):
     write_button("截止填报" if is_open else "重新开放填报",
                  lambda: rounds.set_round_open(engine, the_round.id, not is_open, actor=actor),
-                 done="已截止填报。" if is_open else "已重新开放填报。", refresh=False,
+                 done="已截止填报。" if is_open else "已重新开放填报。",
                  key="round_toggle", icon=":material/lock_clock:" if is_open else ":material/lock_open:")
 
 board = rounds.board(engine, year, regions, config, obs)
@@ -132,7 +135,9 @@ if may_fill:
     edited = st.data_editor(form, key=edit.key("form"), hide_index=True, width="stretch",
                             disabled=["code", "指标", "口径", "上年数值"], column_order=[
                                 "指标", "上年数值", "本年数值", "说明", "口径"],
-                            column_config={"本年数值": st.column_config.TextColumn(width="small"),
+                            column_config={"指标": st.column_config.TextColumn(width="medium"),
+                                           "本年数值": st.column_config.TextColumn(width="small"),
+                                           "说明": st.column_config.TextColumn(width="medium"),
                                            "口径": st.column_config.TextColumn(width="large")})
     texts = dict(zip(edited["code"], edited["本年数值"], strict=True))
     notes = dict(zip(edited["code"], edited["说明"], strict=True))
@@ -162,7 +167,7 @@ if may_fill:
                      done=lambda v: f"已把文件中的数值填入草稿（第 {v} 版），请核对后提交。",
                      after=lambda v: edit.adopt(v, reset=("form", "upload")), key="round_from_file",
                      icon=":material/upload_file:")
-    b1, b2, _ = st.columns([1, 1, 3])
+    b1, b2 = st.columns(2)
     with b1:
         write_button("保存草稿", save, done=lambda v: f"已保存草稿（第 {v} 版）。", refresh=False,
                      after=lambda v: edit.adopt(v, reset=("form",)), key="round_save",

@@ -16,6 +16,7 @@ from revitalization.engine import Assessment, assess
 from revitalization.publish import Frozen, findings_for, read_published, with_published
 from revitalization.regions import load_regions
 from revitalization.robust import RobustRanks, robust_ranks, score_noise
+from revitalization.rounds import open_years
 
 
 @st.cache_resource
@@ -64,7 +65,8 @@ def meta() -> dict[str, str]:
 
 @st.cache_resource(max_entries=2, show_spinner="正在计算考核结果…")
 def _fresh(fingerprint: str) -> Assessment:
-    return assess(observations(), regions(), config())
+    obs = observations()
+    return assess(obs[~obs["year"].isin(open_years(engine()))], regions(), config())
 
 
 def fresh_assessment() -> Assessment:

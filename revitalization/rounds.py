@@ -112,6 +112,13 @@ def set_round_open(engine: Engine, round_id: int, is_open: bool, *, actor: Actor
         session.commit()
 
 
+def open_years(engine: Engine) -> set[int]:
+    """Years whose round is still open: their data are incomplete, so they are not assessed
+    (no ranks, grades or flags) until the province closes the round."""
+    with Session(engine) as session:
+        return set(session.exec(select(DataRound.year).where(DataRound.status == "open")).all())
+
+
 def rounds(engine: Engine) -> pd.DataFrame:
     with Session(engine) as session:
         rows = [r.model_dump() for r in session.exec(select(DataRound).order_by(DataRound.year.desc()))]

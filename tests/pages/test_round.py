@@ -111,3 +111,28 @@ def test_another_county_clerk_cannot_see_or_touch_suixian(deployment):
     at = open_page(at, "round")
     assert any("**来凤县**" in m.value for m in at.markdown)
     assert not [s for s in at.selectbox if s.key == "round_county"]  # no other county offered
+
+
+def test_an_open_round_year_is_assessed_only_once_closed(app):
+    from conftest import admin
+
+    from components import cached
+    from revitalization import rounds
+
+    at = open_round_as_admin(app)
+    engine, config = cached.engine(), cached.config()
+    rid = rounds.round_of(engine, 2026).id
+    form = {i.code: str(round((i.lower + i.upper) / 2, 2)) for i in config.indicators}
+    v = rounds.save_draft(engine, rid, "421321", form, config=config, version=1, actor=admin())
+    v = rounds.submit(engine, rid, "421321", config=config, version=v, actor=admin())
+    v = rounds.forward(engine, rid, "421321", version=v, actor=admin())
+    rounds.accept(engine, rid, "421321", version=v, actor=admin(), existing=cached.observations())
+    cached.invalidate()
+    at.run()
+    assert 2026 not in cached.assessment().years  # one county in: the year is not ranked yet
+    assert any("不计算考核结果" in c.value for c in at.caption)
+    button(at, "截止填报").click()
+    at.run()
+    assert any("已截止填报" in s.value for s in at.success)
+    assert cached.assessment().years[-1] == 2026
+    assert "2026 年" in at.selectbox(key="year_picker").options
