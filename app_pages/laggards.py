@@ -122,6 +122,9 @@ if not live.empty:
         if st.button("载入最新版本", key=f"reload_{chosen}", icon=":material/refresh:"):
             edit.reload()
             st.rerun()
+    closed = record["status"] == STATUSES[-1]
+    if closed:
+        st.success("该约谈已整改销号，记录只读。", icon=":material/task_alt:")
     with st.form(f"interview_{chosen}"):
         held = record["interview_date"]
         c1, c2 = st.columns(2)
@@ -139,7 +142,8 @@ if not live.empty:
         submit_write("保存", lambda: save_interview(
             engine, chosen, version=edit.read, actor=user, interview_date=when or "", level=level,
             interviewees=who, issues=issues_text.splitlines(), status=target),
-            done=f"{name}的约谈记录已保存。", refusal=refused, refresh=False,
+            done=f"{name}的约谈记录已保存。",
+            refusal=refused or ("已整改销号的约谈记录不能再修改" if closed else ""), refresh=False,
             after=lambda saved: edit.adopt(saved, reset=("status",)), icon=":material/save:")
 
     todo = todo_all[todo_all["interview_id"] == chosen]

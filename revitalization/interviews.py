@@ -120,6 +120,8 @@ def save_interview(engine: Engine, interview_id: int, *, version: int, actor: Ac
             raise ConcurrentEditError(
                 f"该约谈记录已被他人修改（您读取的是第 {version} 版，当前为第 {record.version} 版），"
                 "您的修改未保存。请刷新页面查看最新内容后再修改。")
+        if record.status == STATUSES[-1]:
+            raise InterviewError("约谈记录已整改销号，不能再修改；如需更正请删除后重新发起")
         session.expunge(record)  # edited detached: only the version-checked UPDATE writes it
         before = record.model_dump()
         if interview_date is not None:

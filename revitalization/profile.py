@@ -7,7 +7,7 @@ import pandas as pd
 
 from revitalization.config import IndicatorSystem
 from revitalization.engine import IMPUTE_LABELS, Assessment
-from revitalization.wording import NOT_ASSESSED, grade_labels, year_label
+from revitalization.wording import NOT_ASSESSED, data_notes, grade_labels, year_label
 
 
 def search_options(regions: pd.DataFrame) -> dict[str, str]:
@@ -85,7 +85,7 @@ def indicator_table(assessment: Assessment, config: IndicatorSystem, adcode: str
 def history(assessment: Assessment, adcode: str) -> pd.DataFrame:
     """The county's result in every year: score, ranks, grade, progress and flags."""
     rows = assessment.scores[assessment.scores["adcode"] == adcode].set_index("year")
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "综合得分": rows["composite"].round(1),
         "全省排名": rows["rank_province"].astype("Int64"),
         "类内排名": rows["rank_class"].astype("Int64"),
@@ -94,7 +94,10 @@ def history(assessment: Assessment, adcode: str) -> pd.DataFrame:
         "约谈预警": [("是（连续两年）" if e else "是") if f else "" for f, e in
                  zip(rows["flagged"], rows["escalated"], strict=True)],
         "预警原因": rows["flag_reasons"].map("；".join),
-    }, index=pd.Index([year_label(y) for y in rows.index], name="考核年度"))
+        "数据说明": data_notes(rows),
+    }, index=rows.index)  # built on the rows' own index (years), then labelled: no misalignment
+    table.index = pd.Index([year_label(y) for y in rows.index], name="考核年度")
+    return table
 
 
 def nearest_peers(assessment: Assessment, config: IndicatorSystem, adcode: str, year: int,

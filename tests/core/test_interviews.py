@@ -52,6 +52,8 @@ def test_the_whole_cycle_is_audited(seeded, assessment):
     assert record["status"] == "已整改/销号" and record["version"] == version == 6
     with pytest.raises(InterviewError, match="已销号，任务不能再改动"):
         complete_task(seeded, task, actor=admin("随州市"), done=False)
+    with pytest.raises(InterviewError, match="已整改销号，不能再修改"):  # a closed record is read-only
+        save_interview(seeded, iid, version=version, actor=admin("随州市"), interviewees="县长")
     assert record["issues"] == ["综合得分连续两年下降", "生活污水治理滞后"]
     log = audit_rows(seeded)
     assert log["action"].tolist() == ["create", "status", "create", "status", "complete", "status"]

@@ -32,3 +32,14 @@ def test_group_table_for_a_non_assessed_district(assessment, config):
     table = profile.group_table(assessment, config, "420102", 2025)
     assert (table["类内排名"] == "—").all()
     assert table["同类平均"].equals(table["全省平均"])
+
+
+def test_history_shows_real_values_every_year(assessment):
+    """Regression: the table was built on a relabelled index and showed None everywhere."""
+    from revitalization.profile import history
+
+    table = history(assessment, "421321")
+    assert table.index.tolist() == [f"{y} 年" for y in assessment.years]
+    assert table[["综合得分", "全省排名", "类内排名"]].notna().all().all()
+    assert table.at["2025 年", "约谈预警"] == "是（连续两年）" or table.at["2025 年", "约谈预警"] == "是"
+    assert table.at["2025 年", "预警原因"].startswith("排名落后")
