@@ -10,10 +10,14 @@ from components.pages import PAGES
 from revitalization.access import home_page, page_allowed
 from revitalization.config import ConfigError
 from revitalization.maps.layers import map_layer_url
+from revitalization.paths import ROOT
 from revitalization.regions import RegionError
+
+CHINESE_CSS = f"<style>{(ROOT / 'static' / 'chinese.css').read_text(encoding='utf-8')}</style>"
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",
                    layout="wide")
+st.html(CHINESE_CSS)  # Streamlit's own English words, in Chinese or hidden
 
 try:  # a bad configuration file stops here with the file and key named, not a traceback
     cached.config()

@@ -19,20 +19,20 @@ from revitalization.robust import RobustRanks, robust_ranks, score_noise
 from revitalization.rounds import open_years
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def raw_config() -> tuple:
     """``data/indicators.yaml`` parsed but not validated, and its name for messages."""
     return load_raw()
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def base_config() -> IndicatorSystem:
     """``data/indicators.yaml`` as written (codes and names; used to set up the store)."""
     raw, name = raw_config()
     return parse_config(raw, name)
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def config() -> IndicatorSystem:
     """The method in force: the file plus the latest version saved from the app."""
     base_config()  # a bad file stops here, before anything touches the database
@@ -40,12 +40,12 @@ def config() -> IndicatorSystem:
     return methods.current(raw, name, engine())
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def regions() -> pd.DataFrame:
     return load_regions()
 
 
-@st.cache_resource
+@st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """The database engine; creates and seeds the store on first run."""
     eng = store.make_engine()
@@ -58,7 +58,7 @@ def observations() -> pd.DataFrame:
     return store.read_observations(engine())
 
 
-@st.cache_data(max_entries=2)
+@st.cache_data(max_entries=2, show_spinner=False)
 def meta() -> dict[str, str]:
     return store.read_meta(engine())
 
@@ -74,7 +74,7 @@ def fresh_assessment() -> Assessment:
     return _fresh(config().fingerprint())
 
 
-@st.cache_resource(max_entries=1)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def _published(fingerprint: str) -> dict[int, Frozen]:
     return read_published(engine(), fresh_assessment())
 
@@ -84,7 +84,7 @@ def published() -> dict[int, Frozen]:
     return _published(config().fingerprint())
 
 
-@st.cache_resource(max_entries=2)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _assessment(fingerprint: str) -> Assessment:
     return with_published(fresh_assessment(), published(), config())
 
@@ -114,7 +114,7 @@ def findings(year: int) -> list[Finding]:
     return _findings(fresh_assessment().fingerprint, year)
 
 
-@st.cache_resource(max_entries=4)
+@st.cache_resource(max_entries=4, show_spinner=False)
 def _noise(fingerprint: str, year: int) -> float:
     return float(score_noise(assessment(), config(), year).median())
 

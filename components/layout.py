@@ -18,8 +18,9 @@ from revitalization.wording import md, year_label
 PLOTLY_CONFIG = {
     "topojsonURL": TOPOJSON_URL,  # served locally: the app must work offline
     "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+    # No plotly toolbar: its tooltips are English and every chart has its own Chinese
+    # export control below it.
+    "displayModeBar": False,
 }
 YEAR_KEY = "year_picker"  # the sidebar widget
 SELECTED_YEAR = "selected_year"  # plain copy that pages read

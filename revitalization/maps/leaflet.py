@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import folium
 import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
 
 from revitalization.maps.bins import MISSING, Bins
 from revitalization.maps.choropleth import HUBEI_LAT, HUBEI_LON, bin_index, palette
@@ -24,6 +26,14 @@ from revitalization.style import BORDER, CITY_BORDER, LABEL, OUTLINE, WARNING
 
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"
 LEAFLET_CSS = "/app/static/vendor/leaflet/leaflet.css"
+
+
+class MetricScale(MacroElement):
+    """A Leaflet scale bar in metres and kilometres only (no "mi")."""
+
+    _template = Template("""{% macro script(this, kwargs) %}
+        L.control.scale({imperial: false}).addTo({{ this._parent.get_name() }});
+    {% endmacro %}""")
 
 
 def tile_settings() -> tuple[str, str] | None:
@@ -48,8 +58,9 @@ def zoom_map(frame: pd.DataFrame, bins: Bins, *, highlight: str | None = None,
     ``highlight`` outlines one county (and fits the view to it and its neighbours).
     """
     m = folium.Map(location=[sum(HUBEI_LAT) / 2, sum(HUBEI_LON) / 2], zoom_start=7,
-                   tiles=None, control_scale=True, prefer_canvas=False,
+                   tiles=None, control_scale=False, prefer_canvas=False,
                    attribution_control=tiles is not None)
+    MetricScale().add_to(m)  # folium's own scale bar also shows miles
     m.default_js = [("leaflet", LEAFLET_JS)]
     m.default_css = [("leaflet_css", LEAFLET_CSS)]
     if tiles:

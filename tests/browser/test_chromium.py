@@ -81,6 +81,34 @@ def open_page(browser, url: str):
     return page, outside
 
 
+# Streamlit's and plotly's own English that must not reach a user (the interface is Chinese).
+ENGLISH = ("Running", "Upload", "Drag and drop", "per file", "Browse files", "Press Enter",
+           "No results", "Share", "Download as CSV", "Page not found", "Skip to main content",
+           "Fullscreen", "Show/hide", "Made with Streamlit", "Download plot", "Zoom", "Autoscale")
+VISIBLE_TEXT = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!el || el.closest('style, script, svg')) continue;
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden' || parseFloat(cs.fontSize) === 0
+        || cs.fontFamily.includes('Material')) continue;  // icons are ligatures, not words
+    if (!el.getClientRects().length) continue;
+    out.push(node.textContent);
+  }
+  return out.join('\\n');
+}"""
+
+
+def assert_chinese(page) -> None:
+    """No English words of Streamlit or plotly are visible (icons and our own terms such as
+    CSV, XLSX or Word are fine)."""
+    text = page.evaluate(VISIBLE_TEXT)
+    found = [w for w in ENGLISH if w in text]
+    assert not found, f"English left in the interface: {found}"
+
+
 def assert_healthy(page) -> None:
     assert page.locator("[data-testid='stException']").count() == 0, "error box on page"
     body = page.inner_text("body")
@@ -133,6 +161,7 @@ def test_page_loads_offline(server, browser, spec):
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
     page.wait_for_timeout(1500)
     assert_healthy(page)
+    assert_chinese(page)
     assert outside == [], f"requests left localhost: {outside}"
     page.close()
 
