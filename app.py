@@ -13,7 +13,7 @@ from revitalization.maps.layers import map_layer_url
 from revitalization.paths import ROOT
 from revitalization.regions import RegionError
 
-CHINESE_CSS = f"<style>{(ROOT / 'static' / 'chinese.css').read_text(encoding='utf-8')}</style>"
+CHINESE_CSS = f"<style>{(ROOT / 'static' / 'app.css').read_text(encoding='utf-8')}</style>"
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",
                    layout="wide")

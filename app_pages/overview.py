@@ -19,37 +19,30 @@ header("全省总览", f"{year} 年度乡村振兴实绩考核 · 全省 103 个
 
 
 def show_kpis() -> None:
-    """Units assessed, mean and its change, grades, flagged and improved with links."""
+    """Compact KPI cards beside the map: units assessed, mean and its change, 优秀, 进步明显
+    and 约谈预警 with links to their lists, and the grade distribution."""
     k = summary.kpis(assessment, year)
-    cols = st.columns(5)
-    cols[0].metric("纳入考核单位", f"{k['assessed']} 个", help="中心城区不纳入考核，地图上以灰色显示")
-    cols[1].metric("平均综合得分", f"{k['mean']:.1f} 分",
-                   None if k["mean_change"] is None else f"{k['mean_change']:+.1f} 分（较上年）")
-    cols[2].metric("优秀", f"{k['grades']['优秀']} 个")
-    cols[3].metric("进步明显", f"{k['progress']} 个")
-    cols[3].page_link(page_path("ranking"), label="进步明显名单", icon=":material/trending_up:",
-                      query_params={"year": str(year), "progress": "1"})
-    cols[4].metric("约谈预警", f"{k['flagged']} 个")
-    cols[4].page_link(page_path("laggards"), label="约谈预警名单", icon=":material/warning:",
-                      query_params={"year": str(year)})
+    st.html(tables.kpi_cards(k))
+    st.page_link(page_path("ranking"), label="进步明显名单", icon=":material/trending_up:",
+                 query_params={"year": str(year), "progress": "1"})
+    st.page_link(page_path("laggards"), label="约谈预警名单", icon=":material/warning:",
+                 query_params={"year": str(year)})
     st.caption("等次分布：" + " · ".join(f"{g} {n} 个" for g, n in k["grades"].items())
                + (f" · {UNGRADED} {k['ungraded']} 个" if k["ungraded"] else "")
                + f"。约谈预警中连续两年的 {k['escalated']} 个。")
 
 
-# KPI strip: its place is reserved at the top, but it is filled after the map so the
-# map's data reaches the browser first (the page leaders open should show the map fast).
-kpi_strip = st.container()
-
 # Controls (kept in the URL, so a view can be sent as a link) ------------------------------
-VIEWS = {"county": "县域地图", "small": "五大振兴小图", "city": "市州汇总", "zoom": "可缩放地图"}
+VIEWS = {"county": "县域地图", "small": "五大振兴", "city": "市州汇总", "zoom": "缩放地图"}
 options = measures.measures(config)
 by_key = {m.key: m for m in options}
-view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: st.segmented_control(
+# One row of controls, then the map with the KPI cards beside it: both on the first screen.
+c_view, left, mid, right = st.columns([3.7, 2, 1.4, 0.8], vertical_alignment="bottom")
+view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: c_view.segmented_control(
     "视图", list(VIEWS), format_func=VIEWS.get, key="overview_view"))
+map_area, kpi_area = st.columns([4, 1])
 
 if view in ("county", "zoom"):
-    left, mid, right = st.columns([3, 2, 1])
     measure = by_key[url_widget("measure", "overview_measure", list(by_key), measures.DEFAULT_MEASURE,
                                 lambda: left.selectbox("着色指标", list(by_key), key="overview_measure",
                                                        format_func=lambda key: by_key[key].option()))]
@@ -68,29 +61,34 @@ if view in ("county", "zoom"):
                  "数据驱动的分级只按纳入考核的单位计算。"))
     st.session_state["overview_last_measure"] = measure.key
     labels = url_widget("labels", "overview_labels", [False, True], False, lambda: right.toggle(
-        "显示县名", key="overview_labels", disabled=view == "zoom", help="可缩放地图中，悬停查看县名"),
+        "县名", key="overview_labels", disabled=view == "zoom",
+        help="在地图上显示县名（缩放地图中悬停查看）"),
         encode=url_flag)
 
     if view == "county":
         fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
                                   labels=labels, demo=is_demo(),
                                   hint="点击县域查看县域画像；橙色粗边框为约谈预警单位，深灰粗线为市州界")
-        clicked = chart(fig, key="overview_map", clickable=True)
+        with map_area:
+            clicked = chart(fig, key="overview_map", clickable=True)
         if clicked:
             st.switch_page(page_path("county"), query_params={"county": clicked, "year": str(year)})
     else:
         frame = measures.map_frame(assessment, measure, year)
         bins = measures.measure_bins(measure, frame.loc[frame["assessed"], "value"], scheme)
-        show_zoom_map(frame, bins, legend_title=measure.legend_title(), key="overview_zoom")
+        with map_area:
+            show_zoom_map(frame, bins, legend_title=measure.legend_title(), key="overview_zoom")
 elif view == "small":
-    chart(charts.group_multiples(assessment, config, year, demo=is_demo()), key="overview_small")
+    with map_area:
+        chart(charts.group_multiples(assessment, config, year, demo=is_demo()), key="overview_small")
 else:
     cities = summary.city_scores(assessment, config, year)
-    measure = by_key[st.selectbox(
+    measure = by_key[left.selectbox(
         "着色指标", ["composite"] + [g.code for g in config.groups],
         format_func=lambda key: by_key[key].option(), key="city_measure")]
-    chart(charts.city_map(assessment, config, year, measure=measure.key, demo=is_demo()),
-          key="overview_city")
+    with map_area:
+        chart(charts.city_map(assessment, config, year, measure=measure.key, demo=is_demo()),
+              key="overview_city")
     st.caption("汇总方法：每个市州取其所辖**纳入考核**的县（市、区）得分的简单算术平均，"
                "各县权重相同（不按人口或面积加权）；不纳入考核的中心城区不参与平均。"
                "仙桃、潜江、天门和神农架林区为省直管县级单位，其得分即本单位得分。")
@@ -104,7 +102,7 @@ else:
                  column_config={c: st.column_config.NumberColumn(format="%.1f")
                                 for c in ["平均综合得分"] + [g.short for g in config.groups]})
 
-with kpi_strip:
+with kpi_area:  # filled after the map, so the map's data reaches the browser first
     show_kpis()
 
 # Top and bottom (plain HTML tables: the lightest element for the browser to draw) ----------

@@ -44,6 +44,23 @@ def html_table(table: pd.DataFrame, formats: dict[str, str] | None = None, *,
             f"width:100%'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
+def kpi_cards(k: dict) -> str:
+    """The overview's KPI cards as compact HTML (``summary.kpis``); 约谈预警 in the warning
+    colour (with its word, not colour alone)."""
+    change = "" if k["mean_change"] is None else f"较上年 {k['mean_change']:+.1f} 分"
+    cards = [("纳入考核单位", f"{k['assessed']} 个", "中心城区不纳入考核", ""),
+             ("平均综合得分", f"{k['mean']:.1f} 分", change, ""),
+             ("优秀", f"{k['grades'].get('优秀', 0)} 个", "", ""),
+             ("进步明显", f"{k['progress']} 个", "", ""),
+             ("约谈预警", f"{k['flagged']} 个", f"其中连续两年 {k['escalated']} 个", "warn")]
+    body = "".join(
+        f"<div class='kpi {cls}'><div class='label'>{html.escape(label)}</div>"
+        f"<div class='value'>{html.escape(value)}</div>"
+        + (f"<div class='delta'>{html.escape(delta)}</div>" if delta else "") + "</div>"
+        for label, value, delta, cls in cards)
+    return f"<div class='kpi-stack'>{body}</div>"
+
+
 def top_bottom(assessment: Assessment, year: int, n: int = 10) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The n best and n lowest assessed units by composite (province rank)."""
     rows = assessment.year(year)

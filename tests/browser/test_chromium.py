@@ -252,3 +252,22 @@ def test_an_office_workbook_is_checked_imported_and_undone(server, browser, tmp_
     assert_healthy(page)
     assert outside == []
     page.close()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1280, 720), (1024, 768)])
+def test_map_and_kpis_are_on_the_first_screen(server, browser, width, height):
+    """Leaders' first screen (monitor, projector, tablet): the map starts in the upper half
+    and the 约谈预警 KPI is visible, without scrolling; no KPI value is cut off."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server + "/")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=60_000)
+    page.wait_for_timeout(800)
+    geo = page.locator(".js-plotly-plot").first.bounding_box()
+    assert geo["y"] < height / 2, f"map starts at {geo['y']} px"
+    flags = page.locator(".kpi.warn").bounding_box()
+    assert flags["y"] + flags["height"] <= height, "the 约谈预警 KPI is below the fold"
+    cut = page.evaluate("""() => [...document.querySelectorAll('.kpi .value')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    assert cut == [], f"KPI values cut off: {cut}"
+    page.close()
