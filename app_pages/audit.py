@@ -12,11 +12,12 @@ log = audit_rows(cached.engine())
 if log.empty:
     st.info("还没有任何写入记录。")
     st.stop()
-table = audit_table(log)
+regions = cached.regions()
+table = audit_table(log, dict(zip(regions["adcode"], regions["name"], strict=True)))
 c1, c2, c3 = st.columns(3)
 who = c1.multiselect("操作人", sorted(table["操作人"].unique()), placeholder="全部")
 what = c2.multiselect("对象", sorted(table["对象"].unique()), placeholder="全部")
-text = c3.text_input("搜索内容", placeholder="如区划代码、文件名")
+text = c3.text_input("搜索内容", placeholder="如县名、区划代码、文件名")
 shown = table
 if who:
     shown = shown[shown["操作人"].isin(who)]
@@ -24,8 +25,11 @@ if what:
     shown = shown[shown["对象"].isin(what)]
 if text.strip():
     word = text.strip()
-    shown = shown[shown["变化"].str.contains(word, regex=False)
+    shown = shown[shown["说明"].str.contains(word, regex=False)
+                  | shown["变化"].str.contains(word, regex=False)
                   | shown["编号"].str.contains(word, regex=False)]
-st.dataframe(shown, hide_index=True, width="stretch",
-             column_config={"变化": st.column_config.TextColumn(width="large")})
+st.dataframe(shown, hide_index=True, width="stretch", column_order=[
+    "时间（UTC）", "操作人", "说明", "对象", "编号", "变化"],
+             column_config={"说明": st.column_config.TextColumn(width="large"),
+                            "变化": st.column_config.TextColumn("原始字段变化", width="medium")})
 st.caption(f"共 {len(shown)} 条（全部 {len(table)} 条），最新的在前。")

@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import header, is_demo, selected_year
+from components.pages import page_path
 from components.state import url_flag, url_widget
 from revitalization import rulebook, summary, tables
 from revitalization.exports import images, spreadsheets
@@ -41,12 +42,23 @@ if progress:
 score_columns = {g.short: st.column_config.ProgressColumn(g.short, min_value=0, max_value=100,
                                                           format="%.1f")
                  for g in config.groups}
-st.dataframe(shown, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 760),
-             column_config={"综合得分": st.column_config.NumberColumn(format="%.1f"),
-                            "名次变化": st.column_config.TextColumn(help="类内名次较上年（↑ 上升 / ↓ 下降）"),
-                            **score_columns})
-st.caption(f"共 {len(shown)} 个单位。名次变化为类内名次较上年的变化（↑ 上升 / ↓ 下降）；"
-           "五大振兴得分条为 0–100 分。点击列名可排序。")
+# The columns staff act on first (grade, 约谈, change), then the ranks and the scores.
+grade_column = grade_title(config.method.within_class_only)
+first = ["全省排名", "县（市、区）", "综合得分", grade_column, "约谈预警", "名次变化", "类内排名",
+         "数据说明"]
+order = first + [c for c in shown.columns if c not in first]
+picked = st.dataframe(shown, hide_index=True, width="stretch", column_order=order,
+                      height=min(35 * (len(shown) + 1) + 3, 760), key="ranking_table",
+                      on_select="rerun", selection_mode="single-row",
+                      column_config={"综合得分": st.column_config.NumberColumn(format="%.1f"),
+                                     "名次变化": st.column_config.TextColumn(
+                                         help="类内名次较上年（↑ 上升 / ↓ 下降）"),
+                                     **score_columns})
+if picked.selection.rows:  # a row chosen: open that county's profile
+    st.switch_page(page_path("county"), query_params={
+        "county": shown.index[picked.selection.rows[0]], "year": str(year)})
+st.caption(f"共 {len(shown)} 个单位。点选一行打开该县的县域画像；名次变化为类内名次较上年的变化"
+           "（↑ 上升 / ↓ 下降）；五大振兴得分条为 0–100 分。点击列名可排序。")
 footer = images.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
 d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button("下载 Excel（XLSX）", data=lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer),

@@ -122,7 +122,7 @@ def change_map(assessment: Assessment, config: IndicatorSystem, year_a: int, yea
         legend = "类内名次变化（↑ 上升 / ↓ 下降）"
     return choropleth(data, bins, title=f"{label}变化（{year_a}→{year_b} 年度）",
                       subtitle=_sub(demo, "以 0 为中心的发散配色：紫色进步，橙褐色退步"),
-                      legend_title=legend, inline=inline)
+                      legend_title=legend, inline=inline, legend_below=True)  # not over the east
 
 
 def movers(assessment: Assessment, config: IndicatorSystem, year_a: int, year_b: int, *,

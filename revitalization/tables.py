@@ -138,13 +138,63 @@ def changed_fields(before: str, after: str) -> str:
     return "；".join(f"{k}: {b.get(k, '')} → {a.get(k, '')}" for k in keys)
 
 
-def audit_table(log: pd.DataFrame) -> pd.DataFrame:
-    """Audit rows (``audit.audit_rows``) for reading: Chinese labels, the changes spelled out,
-    newest first."""
+# Record fields as staff name them; bookkeeping fields (versions, ids, times) are left out.
+FIELD_LABELS = {
+    "status": "状态", "state": "状态", "interview_date": "约谈日期", "level": "约谈层级",
+    "interviewees": "被约谈人", "issues": "指出的问题", "description": "任务内容", "owner": "责任人",
+    "deadline": "期限", "done": "已完成", "deleted": "已删除", "text": "内容", "value": "数值",
+    "values": "填报数值", "explanations": "填报说明", "comments": "审核意见", "reason": "原因",
+    "note": "说明", "year": "年度", "revision": "版本", "file_name": "文件", "rows_new": "新增数值",
+    "rows_changed": "修改数值", "rolled_back_at": "撤销时间", "display": "姓名", "role": "角色",
+    "scope": "范围", "active": "启用", "consistency": "一致性检查", "closed_at": "截止时间",
+}
+QUIET = {"version", "updated_at", "updated_by", "id", "created_at", "created_by", "at",
+         "file_hash", "batch_id", "round_id", "submission_id", "password_hash", "done_at",
+         "published_at", "opened_at", "rows_unchanged", "published_by", "fingerprint",
+         "published_years", "user", "interview_id", "failed_logins", "locked_until"}
+
+
+def _shown(value: object) -> str:
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if value in (None, "", [], {}):
+        return "（空）"
+    if isinstance(value, list):
+        return "、".join(str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in value)
+    if isinstance(value, dict):
+        return f"{len(value)} 项"
+    return str(value)
+
+
+def audit_sentence(action: str, entity: str, before: str, after: str,
+                   names: dict[str, str]) -> str:
+    """One audit row as a sentence: what was done to which record of which county, and what
+    changed, in the words staff use (``names``: adcode → county name)."""
+    b, a = (json.loads(before) if before else {}), (json.loads(after) if after else {})
+    county = names.get(str(a.get("adcode") or b.get("adcode") or ""), "")
+    year = a.get("year") or b.get("year")
+    subject = (f"{county}" if county else "") + (f" {year} 年" if year and county else "")
+    what = f"{AUDIT_ACTIONS.get(action, action)}{AUDIT_ENTITIES.get(entity, entity)}"
+    changes = [f"{FIELD_LABELS.get(k, k)}由“{_shown(b.get(k))}”改为“{_shown(a.get(k))}”"
+               for k in dict.fromkeys([*b, *a]) if k not in QUIET and b and b.get(k) != a.get(k)]
+    if not b:  # a new record: say what it holds
+        changes = [f"{FIELD_LABELS[k]}“{_shown(a[k])}”" for k in ("text", "description", "file_name")
+                   if a.get(k)]
+    text = (f"{subject}：" if subject else "") + what
+    return text + ("，" + "；".join(changes) if changes else "") + "。"
+
+
+def audit_table(log: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Audit rows (``audit.audit_rows``) for reading, newest first: each entry as a sentence a
+    staff member understands, plus the raw changes for checking."""
+    names = names or {}
     return pd.DataFrame({
         "时间（UTC）": log["at"].str.replace("T", " ").str[:19], "操作人": log["user"],
         "对象": log["entity"].map(lambda e: AUDIT_ENTITIES.get(e, e)), "编号": log["entity_id"],
-        "操作": log["action"].map(lambda a: AUDIT_ACTIONS.get(a, a)),
+        "说明": [audit_sentence(*r, names) for r in zip(log["action"], log["entity"], log["before"],
+                                                       log["after"], strict=True)],
         "变化": [changed_fields(b, a) for b, a in zip(log["before"], log["after"], strict=True)],
     }).iloc[::-1]
 

@@ -15,3 +15,21 @@ def test_html_table_escapes_every_cell_and_formats_numbers():
     assert "91.3 分" in out
     assert out.count("<tr>") == 3  # header + two rows
     assert "text-align:right'>7.0 分" in out
+
+
+def test_audit_entries_read_as_sentences():
+    import json
+
+    from revitalization.tables import audit_sentence
+
+    before = {"id": 3, "adcode": "421321", "year": 2025, "status": "待约谈", "interview_date": "",
+              "version": 4, "updated_at": "2026-01-01T00:00:00"}
+    after = {**before, "status": "已约谈", "interview_date": "2025-12-01", "version": 5}
+    text = audit_sentence("status", "interview", json.dumps(before), json.dumps(after),
+                          {"421321": "随县"})
+    assert text == ("随县 2025 年：状态推进约谈记录，状态由“待约谈”改为“已约谈”；"
+                    "约谈日期由“（空）”改为“2025-12-01”。")
+    assert "version" not in text and "4" not in text  # bookkeeping left out
+    done = audit_sentence("complete", "rectification_task", json.dumps({"done": False}),
+                          json.dumps({"done": True}), {})
+    assert done == "完成整改任务，已完成由“否”改为“是”。"

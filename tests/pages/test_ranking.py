@@ -27,3 +27,15 @@ def test_ranking_search_praise_and_downloads(app):
     assert "来凤县" in praise.loc[praise["表扬类别"] == "进步明显", "县（市、区）"].tolist()
     text = next(t for t in at.text_area if t.label.startswith("通报表扬文字")).value
     assert text.startswith("根据 2025 年度乡村振兴实绩考核结果") and "来凤县" in text
+
+
+def test_acted_on_columns_come_first_and_a_row_opens_the_profile(app):
+    at = open_page(app, "ranking")
+    table = at.dataframe[0]
+    assert table.proto.column_order[:6] == ["全省排名", "县（市、区）", "综合得分", "等次", "约谈预警",
+                                            "名次变化"]
+    first = table.value.iloc[0]["县（市、区）"]
+    at.session_state["ranking_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == first  # the county profile of the chosen row
