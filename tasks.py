@@ -74,6 +74,8 @@ def main() -> None:
     if command == "run":
         ensure_environment()
         os.chdir(ROOT)
+        # The store is created and seeded before the server accepts its first session.
+        run(PY, "-m", "revitalization.store")
         os.execv(str(PY), [str(PY), "-m", "streamlit", "run", "app.py",
                            "--server.port", "8501", *sys.argv[2:]])
     elif command == "test":

@@ -333,3 +333,19 @@ def read_observations(engine: Engine) -> pd.DataFrame:
 def read_meta(engine: Engine) -> dict[str, str]:
     with Session(engine) as session:
         return {m.key: m.value for m in session.exec(select(Meta))}
+
+
+def prepare() -> None:
+    """Create and, on first run, seed the store named by ``DATABASE_URL`` (or the default
+    SQLite file): ``tasks.py run`` calls this before the server starts, so the first visitor
+    does not wait for the demo data to be generated."""
+    from revitalization.config import load_config
+    from revitalization.regions import load_regions
+
+    engine = make_engine()
+    init_db(engine, load_config(), load_regions())
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    prepare()

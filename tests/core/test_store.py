@@ -53,3 +53,16 @@ def test_database_url_from_environment(monkeypatch):
     assert store.database_url().startswith("sqlite:///") and "data" in store.database_url()
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@localhost/x")
     assert store.database_url() == "postgresql+psycopg://u@localhost/x"
+
+
+def test_prepare_seeds_the_store_before_the_server_starts(tmp_path, monkeypatch):
+    from revitalization import store
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    store.prepare()
+    engine = store.make_engine(url)
+    assert store.has_observations(engine) and store.read_meta(engine)["demo"] == "true"
+    store.prepare()  # again: nothing is seeded twice
+    assert len(store.read_observations(engine)) == 22258
+    engine.dispose()
