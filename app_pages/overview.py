@@ -10,7 +10,7 @@ from components.state import url_flag, url_widget
 from revitalization import charts, summary, tables
 from revitalization.maps import measures
 from revitalization.maps.bins import SCHEMES
-from revitalization.wording import UNGRADED
+from revitalization.wording import UNGRADED, md
 
 config = cached.config()
 assessment = cached.assessment()
@@ -30,6 +30,21 @@ def show_kpis() -> None:
     st.caption("等次分布：" + " · ".join(f"{g} {n} 个" for g, n in k["grades"].items())
                + (f" · {UNGRADED} {k['ungraded']} 个" if k["ungraded"] else "")
                + f"。约谈预警中连续两年的 {k['escalated']} 个。")
+
+
+def show_pick() -> None:
+    """The card of the county last tapped on the map: its key figures and a link to its
+    profile (a tap does not navigate away at once)."""
+    adcode = st.session_state.get("overview_pick")
+    rows = assessment.year(year)
+    if adcode not in rows.index:
+        return
+    row = rows.loc[adcode]
+    with st.container(border=True):
+        st.markdown(f"**{md(row['name'])}**（{md(row['city_name'])}）")
+        st.caption(md(charts.county_facts(row).replace("<br>", "\n\n")))
+        st.page_link(page_path("county"), label="打开县域画像", icon=":material/open_in_new:",
+                     query_params={"county": adcode, "year": str(year)})
 
 
 # Controls (kept in the URL, so a view can be sent as a link) ------------------------------
@@ -68,11 +83,11 @@ if view in ("county", "zoom"):
     if view == "county":
         fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
                                   labels=labels, demo=is_demo(),
-                                  hint="点击县域查看县域画像；橙色粗边框为约谈预警单位，深灰粗线为市州界")
+                                  hint="点击县域查看要点（右侧），再打开县域画像；橙色粗边框为约谈预警单位，深灰粗线为市州界")
         with map_area:
             clicked = chart(fig, key="overview_map", clickable=True)
-        if clicked:
-            st.switch_page(page_path("county"), query_params={"county": clicked, "year": str(year)})
+        if clicked:  # a tap shows the county's card first; its link opens the profile
+            st.session_state["overview_pick"] = clicked
     else:
         frame = measures.map_frame(assessment, measure, year)
         bins = measures.measure_bins(measure, frame.loc[frame["assessed"], "value"], scheme)
@@ -103,6 +118,7 @@ else:
                                 for c in ["平均综合得分"] + [g.short for g in config.groups]})
 
 with kpi_area:  # filled after the map, so the map's data reaches the browser first
+    show_pick()
     show_kpis()
 
 # Top and bottom (plain HTML tables: the lightest element for the browser to draw) ----------

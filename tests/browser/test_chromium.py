@@ -131,7 +131,7 @@ def assert_healthy(page) -> None:
     assert "Page not found" not in body
 
 
-def test_click_on_a_county_opens_its_profile(server, browser):
+def test_a_tap_on_a_county_shows_its_card_then_opens_its_profile(server, browser):
     page, outside = open_page(browser, f"{server}/?year=2024")
     page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
                            timeout=60_000)
@@ -148,6 +148,8 @@ def test_click_on_a_county_opens_its_profile(server, browser):
         return {x: r.x + r.width / 2, y: r.y + r.height / 2, id: best.__data__.id};
     }""")
     page.mouse.click(target["x"], target["y"])
+    # A tap shows the county's card first (no navigation yet), with a link to the profile.
+    page.get_by_role("link", name="打开县域画像").click(timeout=30_000)
     page.wait_for_url(lambda url: "/county" in url and "county=" in url, timeout=30_000)
     adcode = parse_qs(urlparse(page.url).query)["county"][0]
     name = load_regions().set_index("adcode").at[adcode, "name"]
