@@ -48,7 +48,8 @@ def show_pick() -> None:
 
 
 # Controls (kept in the URL, so a view can be sent as a link) ------------------------------
-VIEWS = {"county": "县域地图", "small": "五大振兴", "city": "市州汇总", "zoom": "缩放地图"}
+VIEWS = {"county": "县域地图", "small": "五大振兴", "city": "市州汇总", "zoom": "缩放地图",
+         "table": "表格"}
 options = measures.measures(config)
 by_key = {m.key: m for m in options}
 # One row of controls, then the map with the KPI cards beside it: both on the first screen.
@@ -57,13 +58,14 @@ view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: c_view
     "视图", list(VIEWS), format_func=VIEWS.get, key="overview_view"))
 map_area, kpi_area = st.columns([4, 1])
 
-if view in ("county", "zoom"):
+if view in ("county", "zoom", "table"):
     measure = by_key[url_widget("measure", "overview_measure", list(by_key), measures.DEFAULT_MEASURE,
                                 lambda: left.selectbox("着色指标", list(by_key), key="overview_measure",
                                                        format_func=lambda key: by_key[key].option()))]
-    if measure.kind == "category":
+    if measure.kind == "category" or view == "table":
         scheme = None
-        mid.selectbox("分级方式", ["分类显示"], disabled=True)
+        mid.selectbox("分级方式", ["分类显示" if measure.kind == "category" else "（表格不分级）"],
+                      disabled=True)
     else:
         schemes = list(SCHEMES) if measure.is_score else [s for s in SCHEMES if s != "fixed"]
         if st.session_state.get("overview_last_measure", measure.key) != measure.key:
@@ -88,6 +90,10 @@ if view in ("county", "zoom"):
             clicked = chart(fig, key="overview_map", clickable=True)
         if clicked:  # a tap shows the county's card first; its link opens the profile
             st.session_state["overview_pick"] = clicked
+    elif view == "table":  # the same view as a table: the accessible alternative to the map
+        with map_area:
+            st.dataframe(tables.measure_table(assessment, measure, year), hide_index=True,
+                         width="stretch", height=620)
     else:
         frame = measures.map_frame(assessment, measure, year)
         bins = measures.measure_bins(measure, frame.loc[frame["assessed"], "value"], scheme)

@@ -44,6 +44,27 @@ def html_table(table: pd.DataFrame, formats: dict[str, str] | None = None, *,
             f"width:100%'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>")
 
 
+def measure_table(assessment: Assessment, measure, year: int) -> pd.DataFrame:
+    """What the overview map shows, as a table (all 103 units): the measure's value as
+    displayed, grade and 约谈; numbers largest first, categories in ranking order (the
+    accessible alternative to the map)."""
+    from revitalization.maps.measures import display_value, measure_values
+
+    rows = assessment.year(year)
+    values = measure_values(assessment, measure.key, year).reindex(rows.index)
+    table = pd.DataFrame({
+        "县（市、区）": rows["name"], "市州": rows["city_name"],
+        measure.option(): [display_value(v, measure) for v in values],
+        "全省排名": rows["rank_province"].astype("Int64"),
+        "等次": grade_labels(rows["grade"]).where(rows["assessed"], "未纳入考核"),
+        "约谈预警": np.where(rows["flagged"], "是", ""), "数据说明": data_notes(rows)})
+    if measure.kind == "category":
+        order = rows["rank_province"].fillna(999)
+    else:
+        order = -pd.to_numeric(values, errors="coerce").fillna(-np.inf)
+    return table.assign(_o=order.to_numpy()).sort_values(["_o", "县（市、区）"]).drop(columns="_o")
+
+
 def kpi_cards(k: dict) -> str:
     """The overview's KPI cards as compact HTML (``summary.kpis``); 约谈预警 in the warning
     colour (with its word, not colour alone)."""

@@ -84,3 +84,15 @@ def test_overview_small_multiples_city_and_zoom_views(app):
     assert not at.exception
     assert any("未配置底图" in c.value for c in at.caption)
     assert at.query_params["view"] == "zoom"
+
+
+def test_the_table_view_is_the_map_as_a_table(app):
+    at = open_page(app, "overview")
+    at.segmented_control(key="overview_view").set_value("table").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 103 and "考核等次" in table.columns
+    assert table.iloc[0]["全省排名"] == 1  # grades: in ranking order
+    at.selectbox(key="overview_measure").set_value("composite").run()
+    scores = at.dataframe[0].value["综合得分（分）"]
+    assert scores.iloc[0].endswith("分") and float(scores.iloc[0].split()[0]) >= float(scores.iloc[1].split()[0])
