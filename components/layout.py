@@ -4,6 +4,7 @@ control."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -48,8 +49,13 @@ def is_demo() -> bool:
 
 
 def header(title: str, caption: str = "") -> None:
-    """Page title with the demo label wherever demo data is shown."""
-    st.title(title)
+    """Page title with the demo label wherever demo data is shown, and a link to this very
+    view (year, measure, county… are kept in the address) to copy and send."""
+    head, share = st.columns([6, 1], vertical_alignment="bottom")
+    head.title(title)
+    with share.popover("复制链接", icon=":material/link:", width="stretch"):
+        st.caption("当前视图的链接（含年度、指标、县等选择），点右上角按钮复制后发送：")
+        st.code(view_link(), language=None, wrap_lines=True)
     line = []
     if is_demo():
         line.append(":blue-badge[:material/science: 示例数据]")
@@ -61,6 +67,13 @@ def header(title: str, caption: str = "") -> None:
     if frozen:
         st.caption(f":material/lock: {md(frozen)}。此后的数据更正不改变已发布结果，"
                    "重新计算的差异见「数据管理」。")
+
+
+def view_link() -> str:
+    """The address of the current view: the page's URL with its kept choices."""
+    base = str(st.context.url or "").split("?")[0]
+    query = urlencode(st.query_params.to_dict())
+    return base + (f"?{query}" if query else "")
 
 
 GEO_TRACES = {"choropleth", "scattergeo"}

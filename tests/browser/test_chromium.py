@@ -286,3 +286,14 @@ def test_map_and_kpis_are_on_the_first_screen(server, browser, width, height):
         .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
     assert cut == [], f"KPI values cut off: {cut}"
     page.close()
+
+
+def test_copy_link_gives_the_current_view(server, browser):
+    page, outside = open_page(browser, f"{server}/?year=2024&measure=ecology")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=60_000)
+    page.get_by_role("button", name="复制链接").click()
+    link = page.locator('[data-testid="stCode"]').inner_text(timeout=30_000).strip()
+    assert link.startswith(server) and "year=2024" in link and "measure=ecology" in link
+    assert outside == []
+    page.close()
