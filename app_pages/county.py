@@ -84,137 +84,136 @@ with st.expander("导出一页画像（图片 / Word）", icon=":material/pictur
     export_controls(lambda: charts.county_card(assessment, config, adcode, year, demo=demo),
                     f"{row['name']}县域画像_{year}年度", "county_card")
 
-# Five revitalizations ------------------------------------------------------------------
-st.subheader("五大振兴")
-table = profile.group_table(assessment, config, adcode, year)
-ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
-left, right = st.columns([3, 2])
-with left:
-    chart(charts.county_radar(assessment, config, adcode, year, demo=is_demo()), key="county_radar")
-with right:
-    st.dataframe(table.rename(columns={"同类平均": ref}), hide_index=True, width="stretch",
+# The profile in tabs: the header, flags and 差距测算 above stay on the first screen;
+# the indicator table (the most used) is the first tab.
+(indicators_tab, groups_tab, trends_tab, peers_tab, place_tab, history_tab,
+ notes_tab) = st.tabs(["指标明细", "五大振兴", "走势与原因", "同类比较", "位置", "历年与约谈", "工作备注"])
+
+with indicators_tab:  # 指标明细
+    indicators = profile.indicator_table(assessment, config, adcode, year)
+    first, last = assessment.years[0], assessment.years[-1]
+    st.dataframe(indicators, hide_index=True, width="stretch", height=35 * (len(indicators) + 1) + 3,
+                 column_config={
+                     "标准化得分": st.column_config.ProgressColumn(min_value=0, max_value=100,
+                                                               format="%.1f"),
+                     "历年": st.column_config.LineChartColumn(f"历年数值（{first}–{last}）"),
+                     "指标": st.column_config.TextColumn(width="medium")})
+    if row["imputed_count"]:
+        st.caption(f"{int(row['imputed_count'])} 项指标为插补值（见“插补”列），插补值不会被静默使用。")
+
+with groups_tab:  # 五大振兴
+    table = profile.group_table(assessment, config, adcode, year)
+    ref = f"{row['assessment_class']}平均" if row["assessed"] else "纳入考核单位平均"
+    left, right = st.columns([3, 2])
+    with left:
+        chart(charts.county_radar(assessment, config, adcode, year, demo=is_demo()), key="county_radar")
+    with right:
+        st.dataframe(table.rename(columns={"同类平均": ref}), hide_index=True, width="stretch",
+                     column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                    for c in ("得分", ref, "全省平均")})
+
+with trends_tab:  # 走势与原因
+    left, right = st.columns(2)
+    with left:
+        chart(charts.county_trend(assessment, config, adcode, demo=is_demo()), key="county_trend")
+    breakdown = explain.change_breakdown(assessment, config, adcode, year)
+    with right:
+        fig = charts.county_waterfall(assessment, config, adcode, year, demo=is_demo())
+        if fig is None:
+            st.info(f"{year - 1} 年没有数据，无法分解得分变化。")
+        else:
+            chart(fig, key="county_waterfall")
+    if breakdown is not None:
+        with st.expander("按指标分解（变化最大的 10 项）"):
+            top = breakdown.by_indicator.head(10)
+            st.dataframe(top.rename(columns={"name": "指标", "group_name": "振兴", "before": "上年贡献",
+                                             "after": "本年贡献", "delta": "变化"})[
+                ["振兴", "指标", "上年贡献", "本年贡献", "变化"]], hide_index=True, width="stretch",
+                column_config={c: st.column_config.NumberColumn(format="%+.2f 分" if c == "变化"
+                                                                else "%.2f 分")
+                               for c in ("上年贡献", "本年贡献", "变化")})
+    strengths = explain.strengths(assessment, config, adcode, year)
+    strengths = strengths[strengths["advantage"] > 0].head(5)
+    left, right = st.columns(2)
+    with left:
+        chart(charts.county_obstacles(assessment, config, adcode, year, demo=is_demo()),
+              key="county_obstacles")
+    with right:
+        st.markdown("**优势：高出同类中位数最多的指标**")
+        if strengths.empty:
+            st.caption("没有高于同类中位数的指标。")
+        for _, s in strengths.iterrows():
+            st.markdown(f"- {md(s['name'])}：{md(s['display'])}，标准化得分 {s['score']:.1f}，"
+                        f"高出同类中位数 {s['advantage']:.1f}")
+
+with peers_tab:  # 同类比较
+    peers = profile.nearest_peers(assessment, config, adcode, year)
+    st.caption("五大振兴得分结构最接近的同类单位（按五项得分的欧氏距离）。")
+    st.dataframe(peers.rename(columns={"name": "县（市、区）", "city_name": "市州", "composite": "综合得分",
+                                       "rank_class": "类内排名", "grade": "等次", "distance": "差距",
+                                       **{g.code: g.short for g in groups}}),
+                 hide_index=True, width="stretch",
                  column_config={c: st.column_config.NumberColumn(format="%.1f")
-                                for c in ("得分", ref, "全省平均")})
+                                for c in ["综合得分", "差距"] + labels})
+    other = st.selectbox("选择另一个县（市、区）对比", [c for c in codes if c != adcode],
+                         index=None, format_func=options.get, key="county_other",
+                         placeholder="可输入全称或简称")
+    if other:
+        chart(charts.county_pair(assessment, config, adcode, other, year), key="county_vs")
 
-# Indicators ----------------------------------------------------------------------------
-st.subheader("指标明细")
-indicators = profile.indicator_table(assessment, config, adcode, year)
-first, last = assessment.years[0], assessment.years[-1]
-st.dataframe(indicators, hide_index=True, width="stretch", height=35 * (len(indicators) + 1) + 3,
-             column_config={
-                 "标准化得分": st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                           format="%.1f"),
-                 "历年": st.column_config.LineChartColumn(f"历年数值（{first}–{last}）"),
-                 "指标": st.column_config.TextColumn(width="medium")})
-if row["imputed_count"]:
-    st.caption(f"{int(row['imputed_count'])} 项指标为插补值（见“插补”列），插补值不会被静默使用。")
+with place_tab:  # 位置
+    left, right = st.columns([2, 3])
+    with left:
+        chart(charts.county_locator(assessment, adcode, year), key="county_locator")
+    with right:
+        frame = map_frame(assessment, measure(config, "composite"), year)
+        show_zoom_map(frame, fixed_score_bins(), legend_title="综合得分（分）", key="county_zoom",
+                      highlight=adcode, height=380)
 
-# Trends and reasons ---------------------------------------------------------------------
-st.subheader("走势与原因")
-left, right = st.columns(2)
-with left:
-    chart(charts.county_trend(assessment, config, adcode, demo=is_demo()), key="county_trend")
-breakdown = explain.change_breakdown(assessment, config, adcode, year)
-with right:
-    fig = charts.county_waterfall(assessment, config, adcode, year, demo=is_demo())
-    if fig is None:
-        st.info(f"{year - 1} 年没有数据，无法分解得分变化。")
-    else:
-        chart(fig, key="county_waterfall")
-if breakdown is not None:
-    with st.expander("按指标分解（变化最大的 10 项）"):
-        top = breakdown.by_indicator.head(10)
-        st.dataframe(top.rename(columns={"name": "指标", "group_name": "振兴", "before": "上年贡献",
-                                         "after": "本年贡献", "delta": "变化"})[
-            ["振兴", "指标", "上年贡献", "本年贡献", "变化"]], hide_index=True, width="stretch",
-            column_config={c: st.column_config.NumberColumn(format="%+.2f 分" if c == "变化"
-                                                            else "%.2f 分")
-                           for c in ("上年贡献", "本年贡献", "变化")})
-strengths = explain.strengths(assessment, config, adcode, year)
-strengths = strengths[strengths["advantage"] > 0].head(5)
-left, right = st.columns(2)
-with left:
-    chart(charts.county_obstacles(assessment, config, adcode, year, demo=is_demo()),
-          key="county_obstacles")
-with right:
-    st.markdown("**优势：高出同类中位数最多的指标**")
-    if strengths.empty:
-        st.caption("没有高于同类中位数的指标。")
-    for _, s in strengths.iterrows():
-        st.markdown(f"- {md(s['name'])}：{md(s['display'])}，标准化得分 {s['score']:.1f}，"
-                    f"高出同类中位数 {s['advantage']:.1f}")
+with history_tab:  # 历年与约谈
+    st.dataframe(profile.history(assessment, adcode), width="stretch",
+                 column_config={"综合得分": st.column_config.NumberColumn(format="%.1f")})
 
-# Peers ---------------------------------------------------------------------------------
-st.subheader("同类比较")
-peers = profile.nearest_peers(assessment, config, adcode, year)
-st.caption("五大振兴得分结构最接近的同类单位（按五项得分的欧氏距离）。")
-st.dataframe(peers.rename(columns={"name": "县（市、区）", "city_name": "市州", "composite": "综合得分",
-                                   "rank_class": "类内排名", "grade": "等次", "distance": "差距",
-                                   **{g.code: g.short for g in groups}}),
-             hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.1f")
-                            for c in ["综合得分", "差距"] + labels})
-other = st.selectbox("选择另一个县（市、区）对比", [c for c in codes if c != adcode],
-                     index=None, format_func=options.get, key="county_other",
-                     placeholder="可输入全称或简称")
-if other:
-    chart(charts.county_pair(assessment, config, adcode, other, year), key="county_vs")
+    engine = cached.engine()
+    records = interviews(engine, adcode=adcode)
+    todo_all = tasks(engine, records["id"])
+    if records.empty:
+        st.caption("暂无约谈记录。")
+    for r in records.itertuples():
+        todo = todo_all[todo_all["interview_id"] == r.id]
+        done, late = tables.task_progress(todo)
+        result = outcome(assessment, adcode, r.year)
+        st.markdown(
+            f"**{r.year} 年度结果引发的约谈**：{r.status}"
+            + (f"，{r.interview_date}，{r.level}级约谈{md(r.interviewees)}" if r.interview_date else "")
+            + (f"；指出问题：{md('；'.join(r.issues))}" if r.issues else "")
+            + (f"；整改任务 {done}" if len(todo) else "")
+            + (f"，**{late}逾期**" if late else "")
+            + (f"。{result.text()}" if result else "。"))
 
-# Maps ----------------------------------------------------------------------------------
-st.subheader("位置")
-left, right = st.columns([2, 3])
-with left:
-    chart(charts.county_locator(assessment, adcode, year), key="county_locator")
-with right:
-    frame = map_frame(assessment, measure(config, "composite"), year)
-    show_zoom_map(frame, fixed_score_bins(), legend_title="综合得分（分）", key="county_zoom",
-                  highlight=adcode, height=380)
-
-# History and notes ----------------------------------------------------------------------
-st.subheader("历年结果、预警与约谈记录")
-st.dataframe(profile.history(assessment, adcode), width="stretch",
-             column_config={"综合得分": st.column_config.NumberColumn(format="%.1f")})
-
-engine = cached.engine()
-records = interviews(engine, adcode=adcode)
-todo_all = tasks(engine, records["id"])
-if records.empty:
-    st.caption("暂无约谈记录。")
-for r in records.itertuples():
-    todo = todo_all[todo_all["interview_id"] == r.id]
-    done, late = tables.task_progress(todo)
-    result = outcome(assessment, adcode, r.year)
-    st.markdown(
-        f"**{r.year} 年度结果引发的约谈**：{r.status}"
-        + (f"，{r.interview_date}，{r.level}级约谈{md(r.interviewees)}" if r.interview_date else "")
-        + (f"；指出问题：{md('；'.join(r.issues))}" if r.issues else "")
-        + (f"；整改任务 {done}" if len(todo) else "")
-        + (f"，**{late}逾期**" if late else "")
-        + (f"。{result.text()}" if result else "。"))
-
-st.subheader("工作备注")
-st.caption("记录影响得分的情况（如“2024 年洪灾影响生态得分”），随县域画像一同导出。删除后可恢复。")
-show_flash()
-refused = refusal(actor, "note", adcode, region["city_adcode"], row["name"])
-notes = list_notes(engine, adcode, include_deleted=True)
-for note in notes.itertuples():
-    cols = st.columns([6, 1])
-    text = md(note.text)
-    if note.deleted:
-        cols[0].markdown(f"~~{note.year} 年：{text}~~ （已删除）")
-        with cols[1]:
-            write_button("恢复", lambda n=note.id: restore_note(engine, n, actor=actor),
-                         done="备注已恢复。", refusal=refused, refresh=False, key=f"restore_{note.id}")
-    else:
-        cols[0].markdown(f"**{note.year} 年**：{text}  \n"
-                         f":gray[{md(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
-        with cols[1]:
-            write_button("删除", lambda n=note.id: delete_note(engine, n, actor=actor),
-                         done="备注已删除（可恢复）。", refusal=refused, refresh=False,
-                         key=f"delete_{note.id}")
-with st.form("add_note", clear_on_submit=True):
-    note_year = st.selectbox("考核年度", assessment.years, index=assessment.years.index(year),
-                             format_func=lambda y: f"{y} 年")
-    note_text = st.text_area("备注内容", max_chars=2000)
-    submit_write("添加备注", lambda: add_note(engine, adcode, note_year, note_text, actor=actor),
-                 done="备注已保存。", refusal=refused, refresh=False, icon=":material/note_add:")
+with notes_tab:  # 工作备注
+    st.caption("记录影响得分的情况（如“2024 年洪灾影响生态得分”），随县域画像一同导出。删除后可恢复。")
+    show_flash()
+    refused = refusal(actor, "note", adcode, region["city_adcode"], row["name"])
+    notes = list_notes(engine, adcode, include_deleted=True)
+    for note in notes.itertuples():
+        cols = st.columns([6, 1])
+        text = md(note.text)
+        if note.deleted:
+            cols[0].markdown(f"~~{note.year} 年：{text}~~ （已删除）")
+            with cols[1]:
+                write_button("恢复", lambda n=note.id: restore_note(engine, n, actor=actor),
+                             done="备注已恢复。", refusal=refused, refresh=False, key=f"restore_{note.id}")
+        else:
+            cols[0].markdown(f"**{note.year} 年**：{text}  \n"
+                             f":gray[{md(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
+            with cols[1]:
+                write_button("删除", lambda n=note.id: delete_note(engine, n, actor=actor),
+                             done="备注已删除（可恢复）。", refusal=refused, refresh=False,
+                             key=f"delete_{note.id}")
+    with st.form("add_note", clear_on_submit=True):
+        note_year = st.selectbox("考核年度", assessment.years, index=assessment.years.index(year),
+                                 format_func=lambda y: f"{y} 年")
+        note_text = st.text_area("备注内容", max_chars=2000)
+        submit_write("添加备注", lambda: add_note(engine, adcode, note_year, note_text, actor=actor),
+                     done="备注已保存。", refusal=refused, refresh=False, icon=":material/note_add:")

@@ -8,8 +8,8 @@ from .helpers import figures, log_in, open_county
 def test_county_profile_of_the_planted_slider(app):
     at = open_county(app, "421321")  # 随县: declines 2024–25, flagged
     assert at.title[0].value == "随县"
-    assert [s.value for s in at.subheader] == [
-        "五大振兴", "指标明细", "走势与原因", "同类比较", "位置", "历年结果、预警与约谈记录", "工作备注"]
+    assert [t.label for t in at.tabs] == [
+        "指标明细", "五大振兴", "走势与原因", "同类比较", "位置", "历年与约谈", "工作备注"]
     text = " ".join(m.value for m in at.markdown)
     assert "稳健排名" in text and "90% 的情形落在第" in text
     assert any("约谈预警" in w.value and "稳健性" in w.value for w in at.warning)
@@ -21,7 +21,7 @@ def test_county_profile_of_the_planted_slider(app):
     waterfall = next(f for f in figures(at)
                      if "得分变化分解" in f["layout"]["title"]["text"])
     assert waterfall["data"][0]["x"][:2] == ["2024 年", "产业"]
-    indicators = at.dataframe[1].value
+    indicators = at.dataframe[0].value  # the first tab
     assert len(indicators) == 31 and "历年" in indicators.columns
     assert indicators["目标 / 门槛"].str.contains("门槛").sum() == 4
 
@@ -31,7 +31,7 @@ def test_county_page_for_non_assessed_district(app):
     assert at.title[0].value == "江岸区"
     assert any("未纳入乡村振兴实绩考核" in i.value for i in at.info)
     assert not at.get("metric")  # no ranks or grade for a non-assessed district
-    assert "五大振兴" in [s.value for s in at.subheader]
+    assert "五大振兴" in [t.label for t in at.tabs]
 
 
 def test_county_follows_a_link_and_keeps_notes(app):
