@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import cached
-from components.layout import sidebar
+from components.layout import sidebar, touch_device
 from components.login import current_user, login_gate, login_on
 from components.maps import preload_geo_chart
 from components.pages import PAGES
@@ -16,7 +16,8 @@ from revitalization.regions import RegionError
 CHINESE_CSS = f"<style>{(ROOT / 'static' / 'app.css').read_text(encoding='utf-8')}</style>"
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",
-                   layout="wide")
+                   layout="wide",  # tablets and phones: the menu starts collapsed
+                   initial_sidebar_state="collapsed" if touch_device() else "auto")
 st.html(CHINESE_CSS)  # Streamlit's own English words, in Chinese or hidden
 
 try:  # a bad configuration file stops here with the file and key named, not a traceback

@@ -27,13 +27,26 @@ YEAR_KEY = "year_picker"  # the sidebar widget
 SELECTED_YEAR = "selected_year"  # plain copy that pages read
 
 
+TOUCH = ("iPad", "Android", "Mobile", "Tablet", "HarmonyOS")
+
+
+def touch_device() -> bool:
+    """A tablet or phone (from the browser's user agent): the menu starts collapsed and the
+    year picker sits on the page."""
+    agent = str(st.context.headers.get("User-Agent", ""))
+    return any(word in agent for word in TOUCH)
+
+
 def sidebar() -> None:
-    """The assessment-year picker, kept in the URL (``?year=``) so views can be shared."""
+    """The assessment-year picker, kept in the URL (``?year=``) so views can be shared: in
+    the sidebar, or at the top of the page on a tablet or phone (the menu starts collapsed)."""
     years = cached.assessment().years
-    with st.sidebar:
+    place = st.columns([1, 3])[0] if touch_device() else st.sidebar
+    with place:
         year = url_widget("year", YEAR_KEY, years, years[-1], lambda: st.selectbox(
             "考核年度", years, key=YEAR_KEY, format_func=year_label,
             help="数据所属的考核年度（不是发布年份）"))
+    with st.sidebar:
         if is_demo():
             st.caption("当前数据为**示例数据**（按固定随机种子生成，仅供演示，不代表真实考核结果）。")
         st.caption(f"方法指纹 `{cached.assessment().fingerprint}`")

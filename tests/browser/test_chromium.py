@@ -297,3 +297,19 @@ def test_copy_link_gives_the_current_view(server, browser):
     assert link.startswith(server) and "year=2024" in link and "measure=ecology" in link
     assert outside == []
     page.close()
+
+
+def test_on_a_tablet_the_menu_starts_collapsed_and_the_year_is_on_the_page(server, browser):
+    ipad = ("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+            "Version/17.0 Mobile/15E148 Safari/604.1")
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, user_agent=ipad,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(server + "/?year=2024")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=60_000)
+    assert not page.locator("[data-testid='stSidebarNav']").is_visible()  # menu collapsed
+    main = page.locator("[data-testid='stMain']")
+    assert main.get_by_text("2024 年").first.is_visible()  # the year picker is on the page
+    assert page.locator(".kpi.warn").bounding_box()["y"] < 768
+    context.close()
