@@ -30,12 +30,27 @@ login_gate()  # stops here until log-in, when log-in is on
 actor = current_user()
 sections: dict[str, list] = {}
 specs = {}  # id(st.Page) -> its spec
+home = home_page(actor)
+pages = {}
 for spec in PAGES:
     if page_allowed(actor, spec.key, login_on=login_on()):
+        # The landing page is served at "/"; its own name (e.g. /overview, the address people
+        # type) is a small page that forwards to it, hidden from the menu (the style below).
         page = st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:",
-                       url_path=spec.key, default=spec.key == home_page(actor))
+                       url_path="start" if spec.key == home else spec.key,
+                       default=spec.key == home)
         specs[id(page)] = spec
+        pages[spec.key] = page
         sections.setdefault(spec.section, []).append(page)
+
+
+def forward_home() -> None:
+    st.switch_page(pages[home], query_params=st.query_params.to_dict())
+
+
+alias = st.Page(forward_home, title=next(s.title for s in PAGES if s.key == home), url_path=home)
+sections[next(s.section for s in PAGES if s.key == home)].append(alias)
+st.html(f"<style>[data-testid='stSidebarNav'] li:has(a[href$='/{home}']) {{display: none}}</style>")
 navigation = st.navigation(sections)
 if getattr(specs.get(id(navigation)), "maps", False):
     with st.sidebar:  # the first element sent: the map bundle loads while the page computes

@@ -313,3 +313,21 @@ def test_on_a_tablet_the_menu_starts_collapsed_and_the_year_is_on_the_page(serve
     assert main.get_by_text("2024 年").first.is_visible()  # the year picker is on the page
     assert page.locator(".kpi.warn").bounding_box()["y"] < 768
     context.close()
+
+
+def test_the_landing_page_by_its_own_name_opens_it(server, browser):
+    """/overview (the address people type) opens the overview, with its choices kept, and
+    no "Page not found" dialog; the menu lists the overview once."""
+    page, outside = open_page(browser, f"{server}/overview?year=2024&measure=ecology")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=60_000)
+    page.wait_for_timeout(1000)
+    assert page.locator("h1").first.inner_text() == "全省总览"
+    assert "year=2024" in page.url and "measure=ecology" in page.url
+    assert "湖北省县域生态振兴得分（2024 年度）" in page.inner_text("body")
+    menu = [a.inner_text().split("\n")[-1] for a in
+            page.locator("[data-testid='stSidebarNav'] a").all() if a.is_visible()]
+    assert menu.count("总览") == 1
+    assert_healthy(page)
+    assert outside == []
+    page.close()
