@@ -48,8 +48,6 @@ class Entry:
     """A submission as read: state, values, comments and the version to name on a save."""
 
     id: int
-    round_id: int
-    year: int
     adcode: str
     state: str
     values: dict[str, float]
@@ -58,8 +56,6 @@ class Entry:
     version: int
     updated_at: str
     updated_by: str
-    round_open: bool
-    deadline: str
 
 
 def _parse_date(value: str | date, field: str) -> date:
@@ -141,17 +137,22 @@ def submissions(engine: Engine, round_id: int) -> pd.DataFrame:
     return frame
 
 
+def _load(session: Session, round_id: int, adcode: str) -> tuple[Submission, DataRound]:
+    """A county's submission in a round, and the round; LookupError when there is none."""
+    record = session.exec(select(Submission).where(Submission.round_id == round_id,
+                                                   Submission.adcode == adcode)).first()
+    the_round = session.get(DataRound, round_id)
+    if record is None or the_round is None:
+        raise LookupError(f"{adcode} 不在该填报轮次中（未纳入考核的单位不填报）")
+    return record, the_round
+
+
 def entry(engine: Engine, round_id: int, adcode: str) -> Entry:
     with Session(engine) as session:
-        record = session.exec(select(Submission).where(Submission.round_id == round_id,
-                                                       Submission.adcode == adcode)).first()
-        the_round = session.get(DataRound, round_id)
-        if record is None or the_round is None:
-            raise LookupError(f"{adcode} 不在该填报轮次中（未纳入考核的单位不填报）")
-        return Entry(record.id, round_id, the_round.year, adcode, record.state,
-                     json.loads(record.values), json.loads(record.explanations),
-                     json.loads(record.comments), record.version, record.updated_at,
-                     record.updated_by, the_round.status == "open", the_round.deadline)
+        record, _ = _load(session, round_id, adcode)
+        return Entry(record.id, adcode, record.state, json.loads(record.values),
+                     json.loads(record.explanations), json.loads(record.comments),
+                     record.version, record.updated_at, record.updated_by)
 
 
 def parse_values(texts: dict[str, object], config: IndicatorSystem) -> dict[str, float]:
@@ -181,11 +182,7 @@ def _change(engine: Engine, round_id: int, adcode: str, *, version: int, actor: 
     version; ``edit(record)`` changes fields; ``write(session, record)`` writes more in the
     same transaction. Returns the new version."""
     with Session(engine) as session:
-        record = session.exec(select(Submission).where(Submission.round_id == round_id,
-                                                       Submission.adcode == adcode)).first()
-        the_round = session.get(DataRound, round_id)
-        if record is None or the_round is None:
-            raise LookupError(f"{adcode} 不在该填报轮次中")
+        record, the_round = _load(session, round_id, adcode)
         require_for(session, actor, permission, adcode)
         region = session.get(Region, adcode)
         name = region.name if region else adcode

@@ -11,6 +11,7 @@ import pandas as pd
 
 from revitalization.config import DIRECTIONS, IndicatorSystem
 from revitalization.engine import Assessment
+from revitalization.maps.measures import display_value, measure_values
 from revitalization.regions import city_short_name
 from revitalization.style import GRID
 from revitalization.wording import (
@@ -48,8 +49,6 @@ def measure_table(assessment: Assessment, measure, year: int) -> pd.DataFrame:
     """What the overview map shows, as a table (all 103 units): the measure's value as
     displayed, grade and 约谈; numbers largest first, categories in ranking order (the
     accessible alternative to the map)."""
-    from revitalization.maps.measures import display_value, measure_values
-
     rows = assessment.year(year)
     values = measure_values(assessment, measure.key, year).reindex(rows.index)
     table = pd.DataFrame({

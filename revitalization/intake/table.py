@@ -39,8 +39,14 @@ def key(text: object) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text))).lower()
 
 
+_KEYS: dict[tuple[str, ...], frozenset[str]] = {}
+
+
 def _is(text: object, names: tuple[str, ...]) -> bool:
-    return text is not None and key(text) in {key(n) for n in names}
+    """Whether a cell spells one of ``names`` (the name sets are normalised once)."""
+    if names not in _KEYS:
+        _KEYS[names] = frozenset(key(n) for n in names)
+    return text is not None and key(text) in _KEYS[names]
 
 
 def plausible_years() -> range:
