@@ -94,7 +94,8 @@ VISIBLE_TEXT = """() => {
     const cs = getComputedStyle(el);
     if (cs.display === 'none' || cs.visibility === 'hidden' || parseFloat(cs.fontSize) === 0
         || cs.fontFamily.includes('Material')) continue;  // icons are ligatures, not words
-    if (!el.getClientRects().length) continue;
+    const box = el.getBoundingClientRect();
+    if (!el.getClientRects().length || (box.width <= 1 && box.height <= 1)) continue;  // sr-only
     out.push(node.textContent);
   }
   return out.join('\\n');
@@ -180,6 +181,20 @@ def test_page_loads_offline(server, browser, spec):
     assert_healthy(page)
     assert_chinese(page)
     assert outside == [], f"requests left localhost: {outside}"
+    page.close()
+
+
+def test_keyboard_skip_link_is_chinese(server, browser):
+    """The first Tab shows Streamlit's skip link; it must read in Chinese."""
+    page, _ = open_page(browser, server)
+    page.wait_for_selector("h1", timeout=60_000)
+    page.get_by_text("示例数据").first.wait_for(timeout=60_000)
+    page.keyboard.press("Tab")
+    page.wait_for_function("document.activeElement?.dataset.testid === 'stSkipToContent'",
+                           timeout=10_000)
+    assert_chinese(page)
+    assert page.evaluate("""() => getComputedStyle(document.activeElement, '::after').content""") \
+        == '"跳到正文"'
     page.close()
 
 
