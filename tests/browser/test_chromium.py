@@ -189,6 +189,9 @@ def test_keyboard_skip_link_is_chinese(server, browser):
     page, _ = open_page(browser, server)
     page.wait_for_selector("h1", timeout=60_000)
     page.get_by_text("示例数据").first.wait_for(timeout=60_000)
+    # the app's style sheet arrives with Streamlit's lazily loaded HTML element
+    page.wait_for_function("""() => [...document.querySelectorAll('style')]
+        .some(s => s.textContent.includes('stSkipToContent'))""", timeout=30_000)
     page.keyboard.press("Tab")
     page.wait_for_function("document.activeElement?.dataset.testid === 'stSkipToContent'",
                            timeout=10_000)
