@@ -53,7 +53,7 @@ VIEWS = {"county": "县域地图", "small": "五大振兴", "city": "市州汇�
 options = measures.measures(config)
 by_key = {m.key: m for m in options}
 # One row of controls, then the map with the KPI cards beside it: both on the first screen.
-c_view, left, mid, right = st.columns([3.7, 2, 1.4, 0.8], vertical_alignment="bottom")
+c_view, left, mid, right = st.columns([3.6, 2, 1.4, 0.9], vertical_alignment="bottom")
 view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: c_view.segmented_control(
     "视图", list(VIEWS), format_func=VIEWS.get, key="overview_view"))
 map_area, kpi_area = st.columns([4, 1])
@@ -78,16 +78,15 @@ if view in ("county", "zoom", "table"):
                  "数据驱动的分级只按纳入考核的单位计算。"))
     st.session_state["overview_last_measure"] = measure.key
     labels = url_widget("labels", "overview_labels", [False, True], False, lambda: right.toggle(
-        "县名", key="overview_labels", disabled=view == "zoom",
-        help="在地图上显示县名（缩放地图中悬停查看）"),
+        "县名", key="overview_labels", disabled=view == "zoom"),
         encode=url_flag)
 
     if view == "county":
         fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
-                                  labels=labels, demo=is_demo(),
-                                  hint="点击县域查看要点（右侧），再打开县域画像；橙色粗边框为约谈预警单位，深灰粗线为市州界")
-        with map_area:
+                                  labels=labels, demo=is_demo(), legend_below=True)
+        with map_area:  # the hint is the screen's, not the figure's: exports go on paper
             clicked = chart(fig, key="overview_map", clickable=True)
+            st.caption("点击县域查看要点，再从要点卡片打开县域画像。")
         if clicked:  # a tap shows the county's card first; its link opens the profile
             st.session_state["overview_pick"] = clicked
     elif view == "table":  # the same view as a table: the accessible alternative to the map

@@ -35,14 +35,16 @@ from revitalization.wording import subtitle as _sub
 
 def province_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
                  measure: str = "composite", scheme: str | None = None, labels: bool = False,
-                 demo: bool = False, hint: str = "", inline: bool = False) -> go.Figure:
-    """The county choropleth of one measure in one year."""
+                 demo: bool = False, inline: bool = False, legend_below: bool = False
+                 ) -> go.Figure:
+    """The county choropleth of one measure in one year (``legend_below``: the legend under
+    the map instead of over its north-east corner, for a screen of any width)."""
     m = next(x for x in measures(config) if x.key == measure)
     frame = map_frame(assessment, m, year)
     bins = measure_bins(m, frame.loc[frame["assessed"], "value"], scheme)
     return choropleth(frame, bins, title=f"湖北省县域{m.label}（{year} 年度）",
-                      subtitle=_sub(demo, hint), legend_title=m.legend_title(),
-                      show_labels=labels, inline=inline)
+                      subtitle=_sub(demo), legend_title=m.legend_title(),
+                      show_labels=labels, inline=inline, legend_below=legend_below)
 
 
 def group_multiples(assessment: Assessment, config: IndicatorSystem, year: int, *,
@@ -85,9 +87,9 @@ def city_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
     m = next(x for x in measures(config) if x.key == measure)
     frame = city_map_frame(city_scores(assessment, config, year), m)
     return choropleth(frame, fixed_score_bins(), title=f"湖北省市州{m.label}（{year} 年度）",
-                      subtitle=_sub(demo, "市州得分 = 所辖纳入考核县（市、区）得分的简单平均"),
+                      subtitle=_sub(demo, "市州得分为所辖考核县得分的简单平均"),
                       legend_title=m.legend_title(), show_labels=True, level="city",
-                      inline=inline)
+                      inline=inline, legend_below=True)
 
 
 def year_maps(assessment: Assessment, config: IndicatorSystem, year_a: int, year_b: int, *,

@@ -303,7 +303,58 @@ def test_map_and_kpis_are_on_the_first_screen(server, browser, width, height):
     cut = page.evaluate("""() => [...document.querySelectorAll('.kpi .value')]
         .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
     assert cut == [], f"KPI values cut off: {cut}"
+    assert_nothing_clipped(page, width)
     page.close()
+
+
+CLIPPED = """(width) => {
+  const out = [];
+  for (const b of document.querySelectorAll('[data-testid="stButtonGroup"] button')) {
+    const box = b.getBoundingClientRect(), area = b.closest('[data-testid="stColumn"]')
+      || b.closest('[data-testid="stMain"]');
+    if (box.right > area.getBoundingClientRect().right + 1 || box.right > width)
+      out.push('option ' + b.innerText);
+  }
+  for (const l of document.querySelectorAll('[data-testid="stWidgetLabel"] p'))
+    if (l.scrollWidth > l.clientWidth + 1) out.push('label ' + l.innerText);
+  for (const t of document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot .annotation'))
+    if (t.getBoundingClientRect().right > width) out.push('figure text ' + t.textContent);
+  const map = [...document.querySelectorAll('.choroplethlocation')].map(p => p.getBoundingClientRect());
+  const legend = document.querySelector('.js-plotly-plot .legend')?.getBoundingClientRect();
+  if (legend && map.some(r => r.right > legend.left && r.left < legend.right
+                              && r.bottom > legend.top && r.top < legend.bottom))
+    out.push('the legend covers the map');
+  return out;
+}"""
+
+
+def assert_nothing_clipped(page, width: int) -> None:
+    """Control options and labels, figure titles and the map legend are whole and apart."""
+    clipped = page.evaluate(CLIPPED, width)
+    assert clipped == [], f"cut off or covered: {clipped}"
+
+
+def test_on_a_phone_the_overview_is_whole(server, browser):
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=iphone,
+                                  has_touch=True)
+    page = context.new_page()
+    page.goto(server + "/?year=2024")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=60_000)
+    page.wait_for_timeout(800)
+    assert_nothing_clipped(page, 390)
+    cut = page.evaluate("""() => [...document.querySelectorAll('.kpi .value')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+    assert cut == [], f"KPI values cut off: {cut}"
+    assert_chinese(page)
+    page.goto(server + "/?year=2024&view=city")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 17",
+                           timeout=60_000)
+    page.wait_for_timeout(800)
+    assert_nothing_clipped(page, 390)
+    context.close()
 
 
 def test_copy_link_gives_the_current_view(server, browser):
