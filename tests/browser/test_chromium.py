@@ -201,6 +201,20 @@ def test_keyboard_skip_link_is_chinese(server, browser):
     page.close()
 
 
+def test_a_search_without_matches_says_so_in_chinese(server, browser):
+    page, _ = open_page(browser, f"{server}/county")
+    page.wait_for_selector("h1", timeout=60_000)
+    page.wait_for_function("""() => [...document.querySelectorAll('style')]
+        .some(s => s.textContent.includes('stSkipToContent'))""", timeout=30_000)
+    page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()
+    page.keyboard.type("不存在的县")
+    page.get_by_role("option").first.wait_for(timeout=10_000)
+    assert page.evaluate("""() => getComputedStyle(
+        document.querySelector('[role=option] > span'), '::after').content""") == '"无匹配项"'
+    assert_chinese(page)
+    page.close()
+
+
 def test_overview_map_is_drawn(server, browser):
     page, outside = open_page(browser, f"{server}/?year=2024")
     page.wait_for_selector(".choroplethlocation", timeout=60_000)
