@@ -48,7 +48,7 @@ def show_pick() -> None:
 
 
 # Controls (kept in the URL, so a view can be sent as a link) ------------------------------
-VIEWS = {"county": "县域地图", "small": "五大振兴", "city": "市州汇总", "zoom": "缩放地图",
+VIEWS = {"county": "县域", "play": "逐年播放", "small": "五大振兴", "city": "市州", "zoom": "可缩放",
          "table": "表格"}
 options = measures.measures(config)
 by_key = {m.key: m for m in options}
@@ -58,7 +58,7 @@ view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: c_view
     "视图", list(VIEWS), format_func=VIEWS.get, key="overview_view"))
 map_area, kpi_area = st.columns([4, 1])
 
-if view in ("county", "zoom", "table"):
+if view in ("county", "play", "zoom", "table"):
     measure = by_key[url_widget("measure", "overview_measure", list(by_key), measures.DEFAULT_MEASURE,
                                 lambda: left.selectbox("着色指标", list(by_key), key="overview_measure",
                                                        format_func=lambda key: by_key[key].option()))]
@@ -78,7 +78,7 @@ if view in ("county", "zoom", "table"):
                  "数据驱动的分级只按纳入考核的单位计算。"))
     st.session_state["overview_last_measure"] = measure.key
     labels = url_widget("labels", "overview_labels", [False, True], False, lambda: right.toggle(
-        "县名", key="overview_labels", disabled=view == "zoom"),
+        "县名", key="overview_labels", disabled=view in ("zoom", "play")),
         encode=url_flag)
 
     if view == "county":
@@ -89,6 +89,12 @@ if view in ("county", "zoom", "table"):
             st.caption("点击县域查看要点，再从要点卡片打开县域画像。")
         if clicked:  # a tap shows the county's card first; its link opens the profile
             st.session_state["overview_pick"] = clicked
+    elif view == "play":  # every year on one map, played or slid through in the browser
+        with map_area:
+            chart(charts.province_play(assessment, config, year, measure=measure.key,
+                                       scheme=scheme, demo=is_demo()), key="overview_play")
+            st.caption("点“播放”逐年显示，或拖动滑块选择年度；颜色分段按各年度数据共同确定。"
+                       "本视图只用于浏览，侧栏的考核年度和右侧数字不随滑块变化。")
     elif view == "table":  # the same view as a table: the accessible alternative to the map
         with map_area:
             st.dataframe(tables.measure_table(assessment, measure, year), hide_index=True,

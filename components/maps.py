@@ -98,7 +98,9 @@ export default function (component) {
     if (topojson && assets && assets.topojson[data.world] === undefined) {
       assets.topojson[data.world] = topojson;
     }
-    return Plotly.react(div, figure.data, figure.layout, data.config).then(() => {
+    // frames: a map played year by year (its slider and 播放 buttons animate them)
+    return Plotly.react(div, {data: figure.data, layout: figure.layout,
+                              frames: figure.frames || [], config: data.config}).then(() => {
       if (!current()) return;
       note.textContent = "";
       if (data.clickable && !div.dataset.bound) {

@@ -24,7 +24,7 @@ from revitalization.figures import (
     waterfall,
 )
 from revitalization.maps.bins import category_bins, diverging_bins, fixed_score_bins
-from revitalization.maps.choropleth import choropleth, locator_map, small_multiples
+from revitalization.maps.choropleth import animated_choropleth, choropleth, locator_map, small_multiples
 from revitalization.maps.measures import Measure, city_map_frame, map_frame, measure_bins, measures
 from revitalization.profile import group_table
 from revitalization.style import ROUND_COLORS, UNIT, base_layout
@@ -45,6 +45,21 @@ def province_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
     return choropleth(frame, bins, title=f"湖北省县域{m.label}（{year} 年度）",
                       subtitle=_sub(demo), legend_title=m.legend_title(),
                       show_labels=labels, inline=inline, legend_below=legend_below)
+
+
+def province_play(assessment: Assessment, config: IndicatorSystem, year: int, *,
+                  measure: str = "composite", scheme: str | None = None,
+                  demo: bool = False) -> go.Figure:
+    """The county choropleth of one measure over every assessment year, to play or slide
+    through; the bins are made from all years together, so a colour means the same in each."""
+    m = next(x for x in measures(config) if x.key == measure)
+    years = assessment.years
+    frames = [(y, map_frame(assessment, m, y)) for y in years]
+    pooled = pd.concat([f.loc[f["assessed"], "value"] for _, f in frames])
+    bins = measure_bins(m, pooled, scheme)
+    return animated_choropleth(frames, bins, year, title=f"湖北省县域{m.label}（{{year}} 年度）",
+                               subtitle=_sub(demo, "各年份颜色分段相同，可直接比较"),
+                               legend_title=m.legend_title())
 
 
 def group_multiples(assessment: Assessment, config: IndicatorSystem, year: int, *,

@@ -25,6 +25,7 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from revitalization.maps.choropleth import PLAYER_HEIGHT
 from revitalization.paths import STATIC_DIR
 from revitalization.style import MUTED
 from revitalization.wording import date_text
@@ -103,6 +104,10 @@ def prepare(fig: go.Figure, *, preset: str, footer: str) -> dict:
     layout = spec.setdefault("layout", {})
     layout["width"], layout["height"] = p.width, p.height
     margin = dict(layout.get("margin") or {})
+    spec.pop("frames", None)  # a played map exports the year it shows, without its player
+    layout.pop("updatemenus", None)
+    if layout.pop("sliders", None):
+        margin["b"] = int(margin.get("b", 40)) - PLAYER_HEIGHT
     margin["b"] = max(int(margin.get("b", 40)), 40) + 46
     margin["t"] = max(int(margin.get("t", 60)), 70)
     layout["margin"] = margin

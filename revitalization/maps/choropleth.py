@@ -23,6 +23,7 @@ TOPOJSON_URL = "/app/static/vendor/topojson/"
 HUBEI_LON = (108.3, 116.2)  # framing of the provincial map (GCJ-02 degrees)
 HUBEI_LAT = (29.0, 33.3)
 FLAG_OUTLINE_WIDTH = 2.6  # px: thick enough to see on every fill colour
+PLAYER_HEIGHT = 60  # px below the legend for the year slider and the 播放 buttons
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +173,46 @@ def choropleth(frame: pd.DataFrame, bins: Bins, *, title: str, subtitle: str = "
     else:
         legend.update(x=1.0, xanchor="right", y=1.0, yanchor="top")
     fig.update_layout(legend=legend, clickmode="event+select", dragmode=False)
+    return fig
+
+
+def animated_choropleth(frames: list[tuple[int, pd.DataFrame]], bins: Bins, start: int, *,
+                        title: str, subtitle: str = "", legend_title: str = "",
+                        height: int = 660) -> go.Figure:
+    """The county choropleth year by year, with a year slider and 播放/暂停 buttons (plotly
+    animation frames, played in the browser). ``frames`` is one ``(year, map frame)`` per
+    year, all coloured by the same ``bins``; ``title`` has a ``{year}`` field; the map opens
+    on ``start``. The legend lists the bins without counts (counts change with the year)."""
+    years = [y for y, _ in frames]
+    by_year = dict(frames)
+    first = by_year[start]
+    fig = choropleth(first, bins, title=title.format(year=start), subtitle=subtitle,
+                     legend_title=legend_title, height=height, legend_below=True)
+    for trace in fig.data:  # swatch names without the year's counts
+        if trace.type == "scattergeo" and trace.name and "（" in trace.name:
+            trace.name = trace.name.split("（")[0]
+    head = fig.layout.title.text
+    fig.frames = [go.Frame(
+        name=str(y), traces=[0], data=[_map_trace(by_year[y], bins, map_layer_url("county"))],
+        layout={"title": {"text": head.replace(f"{start} 年度", f"{y} 年度")}}) for y in years]
+    play = {"frame": {"duration": 1200, "redraw": True}, "transition": {"duration": 0},
+            "fromcurrent": True, "mode": "immediate"}
+    fig.update_layout(
+        margin={"b": fig.layout.margin.b + PLAYER_HEIGHT},
+        updatemenus=[{"type": "buttons", "direction": "left", "showactive": False,
+                      "x": 0, "xanchor": "left", "y": -0.22, "yanchor": "top",
+                      "pad": {"r": 10, "t": 10},
+                      "buttons": [{"label": "▶ 播放", "method": "animate", "args": [None, play]},
+                                  {"label": "❚❚ 暂停", "method": "animate",
+                                   "args": [[None], {"mode": "immediate", "frame": {"duration": 0},
+                                                     "transition": {"duration": 0}}]}]}],
+        sliders=[{"active": years.index(start), "x": 0.2, "len": 0.8, "y": -0.2,
+                  "yanchor": "top", "pad": {"t": 10},
+                  "currentvalue": {"prefix": "考核年度：", "suffix": " 年度"},
+                  "steps": [{"label": str(y), "method": "animate",
+                             "args": [[str(y)], {"mode": "immediate", "transition": {"duration": 0},
+                                                 "frame": {"duration": 0, "redraw": True}}]}
+                            for y in years]}])
     return fig
 
 

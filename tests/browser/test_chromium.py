@@ -371,6 +371,24 @@ def test_on_a_phone_the_overview_is_whole(server, browser):
     context.close()
 
 
+def test_the_year_player_plays_in_the_browser(server, browser):
+    page, outside = open_page(browser, f"{server}/?view=play&year=2025")
+    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
+                           timeout=60_000)
+    title = "() => document.querySelector('.js-plotly-plot .gtitle').textContent"
+    assert "2025 年度" in page.evaluate(title)
+    page.locator(".updatemenu-button").first.click()  # ▶ 播放 (from the first year)
+    page.wait_for_function(f"({title})().includes('2020 年度')", timeout=20_000)
+    page.locator(".updatemenu-button").nth(1).click()  # ❚❚ 暂停
+    page.wait_for_timeout(2500)
+    paused = page.evaluate(title)
+    page.wait_for_timeout(2500)
+    assert page.evaluate(title) == paused, "the map kept playing after 暂停"
+    assert_chinese(page)
+    assert outside == []
+    page.close()
+
+
 def test_copy_link_gives_the_current_view(server, browser):
     page, outside = open_page(browser, f"{server}/?year=2024&measure=ecology")
     page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",

@@ -96,3 +96,14 @@ def test_the_table_view_is_the_map_as_a_table(app):
     at.selectbox(key="overview_measure").set_value("composite").run()
     scores = at.dataframe[0].value["综合得分（分）"]
     assert scores.iloc[0].endswith("分") and float(scores.iloc[0].split()[0]) >= float(scores.iloc[1].split()[0])
+
+
+def test_the_play_view_holds_every_year(app):
+    at = open_page(app, "overview")
+    at.segmented_control(key="overview_view").set_value("play").run()
+    assert not at.exception
+    fig = figure(at)
+    assert [f["name"] for f in fig["frames"]] == [str(y) for y in range(2019, 2026)]
+    assert fig["layout"]["sliders"][0]["active"] == 6  # the sidebar's year, 2025
+    assert any("播放" in c.value for c in at.caption)
+    assert at.query_params["view"] == "play"
