@@ -39,6 +39,11 @@ def test_laggards_interview_workflow(app):
     next(b for b in at.button if b.label == "保存").click()
     at.run()
     assert any("随县的约谈记录已保存" in s.value for s in at.success), [e.value for e in at.error]
+    # The picker and the status line show the saved state at once (no second click)
+    assert any("当前状态：**已约谈**" in m.value for m in at.markdown)
+    pick = at.selectbox(key="interview_pick")
+    assert pick.format_func(pick.value) == "随县（已约谈）"
+    assert next(s for s in at.selectbox if s.label == "状态").value == "已约谈"
     # Empty issue list is refused with the field named, nothing saved.
     next(t for t in at.text_area if t.label.startswith("约谈指出的问题")).set_value("")
     next(b for b in at.button if b.label == "保存").click()
