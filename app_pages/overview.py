@@ -82,8 +82,8 @@ if view in ("county", "play", "zoom", "table"):
         encode=url_flag)
 
     if view == "county":
-        fig = charts.province_map(assessment, config, year, measure=measure.key, scheme=scheme,
-                                  labels=labels, demo=is_demo(), legend_below=True)
+        fig = cached.province_map(year, measure=measure.key, scheme=scheme, labels=labels,
+                                  demo=is_demo(), legend_below=True)
         with map_area:  # the hint is the screen's, not the figure's: exports go on paper
             clicked = chart(fig, key="overview_map", clickable=True)
             st.caption("点击县域查看要点，再从要点卡片打开县域画像。")

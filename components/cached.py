@@ -6,10 +6,11 @@ Never mutate what these return: cached objects are shared between sessions.
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from revitalization import methods, store
+from revitalization import charts, methods, store
 from revitalization.config import IndicatorSystem, load_raw, parse_config
 from revitalization.consistency import Finding
 from revitalization.engine import Assessment, assess
@@ -92,6 +93,21 @@ def _assessment(fingerprint: str) -> Assessment:
 def assessment() -> Assessment:
     """What every view reads: the fresh assessment with published years frozen."""
     return _assessment(config().fingerprint())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _province_map(fingerprint: str, year: int, measure: str, scheme: str | None, labels: bool,
+                  demo: bool, legend_below: bool) -> go.Figure:
+    return charts.province_map(assessment(), config(), year, measure=measure, scheme=scheme,
+                               labels=labels, demo=demo, legend_below=legend_below)
+
+
+def province_map(year: int, *, measure: str, scheme: str | None, labels: bool, demo: bool,
+                 legend_below: bool) -> go.Figure:
+    """The overview's county map, built once per view and shared by every session (the first
+    screen most people open; never mutate it)."""
+    return _province_map(assessment().fingerprint, year, measure, scheme, labels, demo,
+                         legend_below)
 
 
 @st.cache_resource(max_entries=8, show_spinner="正在进行稳健性检验（蒙特卡洛抽样）…")

@@ -162,7 +162,11 @@ class IndicatorSystem:
         return tuple(i for i in self.indicators if i.gate)
 
     def fingerprint(self) -> str:
-        """A short stable hash of the whole configuration (not of its file path)."""
+        """A short stable hash of the whole configuration (not of its file path); computed
+        once per (immutable) configuration: every page asks for it several times a run."""
+        known = self.__dict__.get("_fingerprint")
+        if known is not None:
+            return known
         payload = {
             "method": asdict(self.method),
             "title": self.title,
@@ -171,7 +175,9 @@ class IndicatorSystem:
             "indicators": [asdict(i) for i in self.indicators],
         }
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-        return hashlib.sha256(blob).hexdigest()[:12]
+        known = hashlib.sha256(blob).hexdigest()[:12]
+        object.__setattr__(self, "_fingerprint", known)  # frozen: a cache, not a field
+        return known
 
 
 _GROUP_FIELDS = ("code", "name", "short", "name_en", "weight")
