@@ -22,7 +22,7 @@ LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".installed-lock-sha256"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
-SYSTEM_PACKAGES = ("chromium", "fonts-noto-cjk")  # Debian: browser tests and CJK glyphs
+SYSTEM_PACKAGES = ("chromium", "fonts-noto-cjk", "poppler-utils")  # browser tests, CJK glyphs, pdftotext
 
 
 def run(*cmd: str | Path, **kwargs) -> None:
@@ -51,7 +51,7 @@ def ensure_environment() -> None:
 
 def ensure_browser() -> None:
     """Chromium and CJK fonts for the browser tests (Debian packages, installed as root)."""
-    if shutil.which("chromium") and _has_cjk_font():
+    if shutil.which("chromium") and shutil.which("pdftotext") and _has_cjk_font():
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}

@@ -130,4 +130,5 @@ def export_controls(make: Callable[[], go.Figure], name: str, key: str) -> None:
             data=lambda: images.render(make(), fmt=fmt, preset=preset, scale=scale, footer=footer),
             file_name=images.file_name(name, fmt), mime=images.MIME[fmt], on_click="ignore",
             key=f"{key}_download", icon=":material/image:")
-        st.caption("图片含标题、数据来源、制图日期和方法指纹，中文字体已嵌入。")
+        st.caption("图片含标题、数据来源、制图日期和方法指纹。PNG 和 PDF 已含中文字形（PDF 中的文字可复制）；"
+                   "SVG 不嵌入字体，打开它的电脑需装有思源黑体（Noto Sans CJK）或微软雅黑。")

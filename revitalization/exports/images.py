@@ -25,9 +25,10 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from revitalization.exports import fonts
 from revitalization.maps.choropleth import PLAYER_HEIGHT
 from revitalization.paths import STATIC_DIR
-from revitalization.style import MUTED
+from revitalization.style import FONT, MUTED
 from revitalization.wording import date_text
 
 FORMATS = {"png": "PNG 图片", "svg": "SVG 矢量图", "pdf": "PDF"}
@@ -143,6 +144,9 @@ class Renderer:
         import kaleido  # imported lazily: the app runs without it until an export
 
         os.environ.setdefault("BROWSER_PATH", browser_path() or "")
+        conf = fonts.fontconfig_file()  # the export font (PDF text copies out as shown)
+        if conf is not None:
+            os.environ["FONTCONFIG_FILE"] = str(conf)
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="kaleido", daemon=True).start()
         k = kaleido.Kaleido(n=1, timeout=90, mathjax=False)
@@ -158,6 +162,8 @@ class Renderer:
         if fmt not in FORMATS:
             raise ExportError(f"不支持的格式：{fmt}")
         layout = spec["layout"]
+        if fmt != "svg":  # an SVG names fonts its reader has; PNG and PDF carry the glyphs
+            fonts.use_export_font(spec, FONT)
         opts = {"format": fmt, "width": layout["width"], "height": layout["height"],
                 "scale": scale if fmt == "png" else 1}
         with self._lock:

@@ -6,6 +6,8 @@ and the app says plainly that server-side export is unavailable."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 
 import numpy as np
 import plotly.graph_objects as go
@@ -70,6 +72,39 @@ def test_svg_and_pdf(assessment, config):
     assert "综合得分变化最大的单位".encode() in svg
     pdf = export.render(fig, fmt="pdf", preset="a4", footer="数据来源：测试")
     assert pdf.startswith(b"%PDF")
+
+
+@needs_browser
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="未安装 poppler-utils (pdftotext)")
+def test_text_copied_out_of_a_pdf_is_the_text_shown(assessment, config, tmp_path):
+    """Noto Sans CJK shares glyphs between 大/⼤, 示/⽰, 人/⼈…; copied text must be the ideographs."""
+    fig = charts.movers(assessment, config, 2024, 2025, demo=True)
+    path = tmp_path / "chart.pdf"
+    path.write_bytes(export.render(fig, fmt="pdf", preset="slide", footer="示例数据 · 方法指纹 abc123"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert export.plain_title(fig) in text  # 综合得分变化最大的单位（2024→2025 年度）
+    assert "示例数据" in text and "方法指纹 abc123" in text
+    assert not [c for c in text if 0x2E80 <= ord(c) <= 0x2FDF], "Kangxi radicals in the text"
+    names = set(assessment.year(2025)["name"])
+    assert sum(name in text for name in names) >= 10  # the bar labels, 长阳土家族自治县 included
+
+
+def test_the_export_font_drops_only_the_shared_code_points():
+    from fontTools.ttLib import TTFont
+
+    from revitalization.exports import fonts
+
+    conf = fonts.fontconfig_file()
+    if conf is None:
+        pytest.skip("未安装 Noto Sans CJK SC")
+    regular = TTFont(conf.parent / "RevitalizationExportSansSC-Regular.otf")
+    cmap = regular.getBestCmap()
+    assert all(ord(c) in cmap for c in "大示人长土自治县乡村振兴0123456789")
+    assert not any(cp in cmap for cp in (0x2F24, 0x2F70, 0x2F08, 0x2ED3))
+    assert regular["name"].getDebugName(1) == fonts.FAMILY
+    original = TTFont(fonts._source("Regular")[0], fontNumber=fonts._source("Regular")[1], lazy=True)
+    assert regular.reader["CFF "] == original.reader["CFF "]  # outlines untouched
 
 
 def test_prepare_embeds_geometry_and_stamps(assessment, config):
