@@ -22,16 +22,16 @@ if len(years) < 2:
     st.stop()
 c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
 year_a = url_widget("a", "compare_a", years, years[-2], lambda: c1.selectbox(
-    "对比年度 A", years, key="compare_a", format_func=year_label))
+    "基期年度", years, key="compare_a", format_func=year_label))
 year_b = url_widget("b", "compare_b", years, years[-1], lambda: c2.selectbox(
-    "对比年度 B", years, key="compare_b", format_func=year_label))
+    "对比年度", years, key="compare_b", format_func=year_label))
 score = url_widget("score", "compare_score", list(scores), "composite", lambda: c3.selectbox(
     "比较内容", list(scores), key="compare_score", format_func=scores.get,
     help="综合得分或五大振兴之一；名次为该得分的类内名次"))
 scheme = c4.selectbox("地图分级方式", list(SCHEMES), format_func=SCHEMES.get,
                       key="compare_classes")
 if year_a >= year_b:
-    st.warning("请让年度 A 早于年度 B。")
+    st.warning("请让基期年度早于对比年度。")
     st.stop()
 label = scores[score]
 st.info(f"{year_a} 年和 {year_b} 年均按**现行指标体系、方法和固定阈值**重新计算，得分可直接比较；"

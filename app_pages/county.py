@@ -78,11 +78,12 @@ else:
             st.markdown(md(lines[0]) + "\n" + "\n".join(f"- {md(t)}" for t in lines[1:]))
 
 with st.expander("导出一页画像（图片 / Word）", icon=":material/picture_as_pdf:"):
-    st.caption("一页图：关键指标、五大振兴、历年走势和短板，建议选 A4 竖版；"
+    st.caption("一页图：关键指标、五大振兴、历年走势和短板，按 A4 竖版一页排版；"
                "Word 版另含指标明细和工作备注，可在“简报导出”页下载。")
     demo = is_demo()  # read now: the builder runs later, on the click
     export_controls(lambda: charts.county_card(assessment, config, adcode, year, demo=demo),
-                    f"{row['name']}县域画像_{year}年度", "county_card")
+                    f"{row['name']}县域画像_{year}年度", "county_card",
+                    presets=("a4",))  # a one-page card: A4 portrait
 
 # The profile in tabs: the header, flags and 差距测算 above stay on the first screen;
 # the indicator table (the most used) is the first tab.

@@ -5,8 +5,8 @@ import streamlit as st
 from components import cached
 from components.layout import header, is_demo, selected_year
 from components.login import current_user
-from revitalization import profile, summary, tables
-from revitalization.access import visible_counties
+from revitalization import briefing, interviews, profile, summary, tables
+from revitalization.access import allowed, refusal, visible_counties
 from revitalization.exports import documents, images, spreadsheets
 from revitalization.notes import list_notes
 
@@ -33,21 +33,51 @@ problem = images.renderer_status()
 if problem:
     st.warning(problem, icon=":material/image_not_supported:")
     st.stop()
-st.caption("点击按钮时才生成文件（全省简报包约需 10–15 秒）；图片为 16:9、2 倍清晰度，"
-           "文档中文使用宋体/黑体（PPT 为微软雅黑），在 Word 和 WPS 中均可正常显示。"
-           "每份文件均注明数据来源、制作日期和方法指纹。")
+engine = cached.engine()
+actor = current_user()
+head = briefing.load(engine)
+with st.expander(f"简报版头和版记：{head.name} · {head.issue_line()} · {head.unit}", icon=":material/edit_note:"):
+    st.caption("设置一次，之后每份 Word 简报都沿用；期号留空时，简报中保留“第　　期”由经办人填写。")
+    if allowed(actor, "briefing"):
+        with st.form("briefing_head"):
+            c1, c2 = st.columns(2)
+            values = {key: (c1 if n % 2 == 0 else c2).text_input(
+                label, getattr(head, key), max_chars=briefing.LIMITS[key], key=f"head_{key}")
+                for n, (key, label) in enumerate(briefing.LABELS.items())}
+            if st.form_submit_button("保存版头和版记", icon=":material/save:"):
+                try:
+                    head = briefing.save(engine, actor, briefing.BriefingHead(**values))
+                    st.success("已保存，之后生成的简报使用新的版头和版记。", icon=":material/check:")
+                except ValueError as exc:  # bad values or no right: said plainly, nothing saved
+                    st.error(str(exc), icon=":material/error:")
+    else:
+        st.markdown("\n".join(f"- {label}：{getattr(head, key) or '（空）'}"
+                              for key, label in briefing.LABELS.items()))
+        st.caption(refusal(actor, "briefing"))
+st.caption("点击按钮时才生成文件；同一天内三个按钮共用同一批图片，不重复生成。"
+           "Word 简报按公文格式排版（版头、期号、仿宋_GB2312 正文、黑体标题、页码、版记），"
+           "图片按 15.6 厘米版心宽度排版；幻灯片为 16:9，每页一幅图。每份文件注明数据来源、"
+           "制作日期和方法指纹。")
 
 
 def context() -> documents.Context:
     robust = cached.robust(year).table if year in assessment.years else None
-    return documents.Context(assessment, config, year, is_demo(), robust=robust)
+    return documents.Context(assessment, config, year, is_demo(), robust=robust, head=head)
+
+
+def record(ctx: documents.Context, adcode: str) -> None:
+    """The unit's notes and interview record, for its section of a Word file."""
+    ctx.notes[adcode] = list_notes(engine, adcode)
+    records = interviews.interviews(engine, adcode=adcode)
+    ctx.cases[adcode] = documents.case_lines(
+        records, interviews.tasks(engine, records["id"].tolist()) if len(records) else records)
 
 
 def provincial(kind: str) -> bytes:
     ctx = context()
-    pack = documents.provincial_images(ctx)
     if kind == "docx":
-        return documents.provincial_docx(ctx, pack)
+        return documents.provincial_docx(ctx, cached.pack_images(year, is_demo(), documents.DOC_PRESET))
+    pack = cached.pack_images(year, is_demo(), "slide")
     if kind == "pptx":
         return documents.provincial_pptx(ctx, pack)
     return documents.images_zip(pack, ctx.footer)
@@ -65,12 +95,12 @@ c2.download_button("全省简报（PPT）", data=lambda: provincial("pptx"), mim
 c3.download_button("全部图片（ZIP）", data=lambda: provincial("zip"), mime="application/zip",
                    file_name=f"乡村振兴实绩考核图片_{year}年度.zip", on_click="ignore",
                    icon=":material/folder_zip:", key="pack_zip", width="stretch")
-st.markdown("Word 简报内容：封面；总体情况与全省地图；考核排名表；通报表扬名单；约谈预警名单及原因；"
-            "年度对比；五大振兴小图与市州汇总。")
+st.markdown("Word 简报内容：版头；总体情况与全省地图；考核排名表；通报表扬名单；约谈预警名单及原因"
+            "（含升级处理和稳健性）；年度对比；五大振兴小图与市州汇总；下一步工作要求（由经办人填写）；版记。")
 
 st.subheader("县域画像与约谈单位汇编")
 options = profile.search_options(regions)
-codes = visible_counties(current_user(), regions)
+codes = visible_counties(actor, regions)
 left, right = st.columns(2)
 with left:
     adcode = st.selectbox("县（市、区）", codes, format_func=options.get, key="export_county",
@@ -79,23 +109,26 @@ with left:
 
     def county_pack() -> bytes:
         ctx = context()
-        ctx.notes[adcode] = list_notes(cached.engine(), adcode)
-        return documents.county_docx(ctx, adcode)
+        record(ctx, adcode)
+        return documents.county_docx(ctx, adcode, cached.county_images(
+            year, is_demo(), adcode, documents.DOC_PRESET))
 
     st.download_button(f"{name}画像（Word）", data=county_pack, mime=DOCX, on_click="ignore",
                        file_name=f"{name}_县域画像_{year}年度.docx", key="pack_county",
                        icon=":material/description:")
 with right:
-    flagged = int(assessment.year(year)["flagged"].sum())
-    st.markdown(f"{year} 年度列入约谈预警的 **{flagged} 个**单位，每个单位一节县域画像。")
+    rows = assessment.year(year)
+    flagged_codes = rows.index[rows["assessed"] & rows["flagged"]].tolist()
+    st.markdown(f"{year} 年度列入约谈预警的 **{len(flagged_codes)} 个**单位，每个单位一节县域画像"
+                "（预警原因、升级处理、稳健性、数据说明、差距测算、约谈与整改记录）。")
 
     def flagged_pack() -> bytes:
         ctx = context()
-        rows = assessment.year(year)
-        for code in rows.index[rows["flagged"]]:
-            ctx.notes[code] = list_notes(cached.engine(), code)
-        return documents.flagged_docx(ctx)
+        for code in flagged_codes:
+            record(ctx, code)
+        return documents.flagged_docx(ctx, {code: cached.county_images(
+            year, is_demo(), code, documents.DOC_PRESET) for code in flagged_codes})
 
     st.download_button("约谈单位画像汇编（Word）", data=flagged_pack, mime=DOCX, on_click="ignore",
                        file_name=f"约谈预警单位画像汇编_{year}年度.docx", key="pack_flagged",
-                       icon=":material/description:", disabled=flagged == 0)
+                       icon=":material/description:", disabled=not flagged_codes)

@@ -5,6 +5,8 @@ Never mutate what these return: cached objects are shared between sessions.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -151,9 +153,38 @@ def proposed_assessment(edited: IndicatorSystem) -> Assessment:
     return _proposed(edited.fingerprint(), edited)
 
 
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _pack_images(fingerprint: str, year: int, demo: bool, preset: str, day: str) -> list:
+    from revitalization.exports import documents
+
+    return documents.provincial_images(documents.Context(assessment(), config(), year, demo), preset)
+
+
+def pack_images(year: int, demo: bool, preset: str) -> list:
+    """The provincial pack's figures for ``preset``, rendered once per data, method, year and
+    day (the footer carries the date) and shared by the Word, slide and ZIP buttons."""
+    return _pack_images(assessment().fingerprint, year, demo, preset, date.today().isoformat())
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _county_images(fingerprint: str, year: int, demo: bool, adcode: str, preset: str,
+                   day: str) -> list:
+    from revitalization.exports import documents
+
+    ctx = documents.Context(assessment(), config(), year, demo)
+    return documents.county_images(ctx, adcode, preset)
+
+
+def county_images(year: int, demo: bool, adcode: str, preset: str) -> list:
+    """One county's profile figures, rendered once (the profile and the compendium share them)."""
+    return _county_images(assessment().fingerprint, year, demo, adcode, preset,
+                          date.today().isoformat())
+
+
 def invalidate() -> None:
     """Forget everything read from the store; call after every write."""
     for fn in (observations, meta):
         fn.clear()
-    for fn in (config, _fresh, _published, _assessment, _robust, _findings, _noise, _proposed):
+    for fn in (config, _fresh, _published, _assessment, _robust, _findings, _noise, _proposed,
+               _province_map, _pack_images, _county_images):
         fn.clear()

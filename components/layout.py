@@ -109,9 +109,10 @@ def chart(fig: go.Figure, *, key: str, export_name: str | None = None,
     return clicked
 
 
-def export_controls(make: Callable[[], go.Figure], name: str, key: str) -> None:
+def export_controls(make: Callable[[], go.Figure], name: str, key: str,
+                    presets: tuple[str, ...] = tuple(images.PRESETS)) -> None:
     """PNG / SVG / PDF download of the figure ``make()`` builds — built and rendered only
-    when the button is clicked, never on a rerun."""
+    when the button is clicked, never on a rerun — in the ``presets`` it is made for."""
     with st.popover("导出图片", icon=":material/download:"):
         problem = images.renderer_status()
         if problem:
@@ -120,7 +121,7 @@ def export_controls(make: Callable[[], go.Figure], name: str, key: str) -> None:
         c1, c2, c3 = st.columns(3)
         fmt = c1.selectbox("格式", list(images.FORMATS), format_func=images.FORMATS.get,
                            key=f"{key}_fmt")
-        preset = c2.selectbox("尺寸", list(images.PRESETS), key=f"{key}_preset",
+        preset = c2.selectbox("尺寸", list(presets), key=f"{key}_preset",
                               format_func=lambda p: images.PRESETS[p].label)
         scale = c3.selectbox("清晰度", images.SCALES, format_func=lambda s: f"{s} 倍",
                              key=f"{key}_scale", disabled=fmt != "png")

@@ -159,7 +159,7 @@ def transitions(assessment: Assessment, year_a: int, year_b: int, *, demo: bool 
                 ) -> go.Figure:
     matrix = compare.grade_transitions(compare.changes(assessment, year_a, year_b))
     return transition_heatmap(matrix, title=f"等次变化（{year_a}→{year_b} 年度）",
-                              subtitle=_sub(demo, "行：年度 A 等次；列：年度 B 等次"),
+                              subtitle=_sub(demo, f"行：{year_a} 年度等次；列：{year_b} 年度等次"),
                               label_a=f"{year_a} 年", label_b=f"{year_b} 年")
 
 
@@ -218,7 +218,7 @@ def county_obstacles(assessment: Assessment, config: IndicatorSystem, adcode: st
     top = explain.obstacles(assessment, config, adcode, year).head(n)
     name = assessment.year(year).at[adcode, "name"]
     return obstacle_bars(top["name"].tolist(), top["obstacle"].tolist(),
-                         title=f"{name}短板：拖后腿最多的指标",
+                         title=f"{name}短板：障碍度最高的指标",
                          subtitle=_sub(demo, f"{year} 年度 · 障碍度 = 该指标失分占全部失分的比重"))
 
 
@@ -264,7 +264,7 @@ def county_card(assessment: Assessment, config: IndicatorSystem, adcode: str, ye
     parts = [county_radar(assessment, config, adcode, year, demo=demo),
              county_trend(assessment, config, adcode, demo=demo, composite_only=True),
              county_obstacles(assessment, config, adcode, year, demo=demo)]
-    fig = make_subplots(rows=3, cols=1, row_heights=[0.36, 0.3, 0.34], vertical_spacing=0.09,
+    fig = make_subplots(rows=3, cols=1, row_heights=[0.36, 0.3, 0.34], vertical_spacing=0.12,
                         specs=[[{"type": "polar"}], [{"type": "xy"}], [{"type": "xy"}]],
                         subplot_titles=["五大振兴得分", "综合得分历年走势", "短板：障碍度最高的指标"])
     radar_traces = parts[0].data[:2]  # the unit and its class (the province line is left out)
@@ -276,10 +276,13 @@ def county_card(assessment: Assessment, config: IndicatorSystem, adcode: str, ye
     title = f"{row['name']}乡村振兴实绩考核画像（{year} 年度）"
     base_layout(fig, title, _sub(demo, f"{row['city_name']} · {county_facts(row)}"), height=1300)
     fig.update_layout(margin={"l": 230, "r": 60, "t": 150, "b": 40},
-                      polar={"radialaxis": {"range": [0, 100]}},
+                      polar={"radialaxis": {"range": [0, 100], "showticklabels": False},
+                             "angularaxis": {"rotation": 126}},  # no label under the title
                       legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.66})
     fig.update_yaxes(autorange="reversed", row=3, col=1)
     fig.update_xaxes(dtick=1, row=2, col=1)
-    fig.update_yaxes(title="得分（分）", row=2, col=1)
+    scores = [v for t in parts[1].data for v in t.y if v is not None]
+    fig.update_yaxes(title="得分（分）", row=2, col=1,  # room for the value labels over points
+                     range=[min(scores) - 3, max(scores) + 4] if scores else None)
     fig.update_xaxes(title="障碍度（%）", range=parts[2].layout.xaxis.range, row=3, col=1)
     return fig

@@ -167,6 +167,7 @@ FIELD_LABELS = {
     "note": "说明", "year": "年度", "revision": "版本", "file_name": "文件", "rows_new": "新增数值",
     "rows_changed": "修改数值", "rolled_back_at": "撤销时间", "display": "姓名", "role": "角色",
     "scope": "范围", "active": "启用", "consistency": "一致性检查", "closed_at": "截止时间",
+    "name": "名称", "unit": "编发单位", "issue": "期号", "send_to": "报送", "copy_to": "抄送",
 }
 QUIET = {"version", "updated_at", "updated_by", "id", "created_at", "created_by", "at",
          "file_hash", "batch_id", "round_id", "submission_id", "password_hash", "done_at",

@@ -90,7 +90,7 @@ def year_label(year: int) -> str:
 
 
 def date_text(day: date) -> str:
-    return f"{day:%Y 年 %-m 月 %-d 日}"
+    return f"{day.year}年{day.month}月{day.day}日"  # 公文 dates: no spaces
 
 
 def subtitle(demo: bool, text: str = "") -> str:
@@ -102,7 +102,7 @@ def subtitle(demo: bool, text: str = "") -> str:
 AUDIT_ENTITIES = {"observation": "指标数据", "import_batch": "导入批次", "county_note": "工作备注",
                   "interview": "约谈记录", "rectification_task": "整改任务",
                   "method_version": "指标体系版本", "publication": "结果发布", "account": "账号",
-                  "data_round": "年度填报", "submission": "县级填报"}
+                  "data_round": "年度填报", "submission": "县级填报", "briefing": "简报版头"}
 AUDIT_ACTIONS = {"create": "新建", "update": "修改", "status": "状态推进", "delete": "删除",
                  "restore": "恢复", "complete": "完成", "reopen": "重新打开", "import": "导入",
                  "rollback": "撤销", "publish": "发布", "login_failed": "登录失败",

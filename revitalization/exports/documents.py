@@ -1,8 +1,11 @@
 """Briefing packs (简报包): DOCX (what offices use), PPTX and a ZIP of images, in Chinese.
 
-Every pack is stamped with the data source, the date made and the method fingerprint.
-Chinese text is set in East Asian fonts (宋体 body, 黑体 headings in Word; 微软雅黑 in
-PowerPoint), declared as the ``eastAsia`` / ``ea`` font so Word and WPS use them.
+Every pack is stamped with the data source, the date made and the method fingerprint. The
+Word files follow the 公文 layout a 工作简报 borrows (``docx_layout``): 版头 with the issue
+number, issuing unit and date; 仿宋_GB2312 body, 黑体 / 楷体_GB2312 headings; page numbers;
+tables for print; pictures laid out at the width of the text block; a 下一步工作要求 section
+left for the office; 版记 with 报送 / 抄送. Slides are 16:9 with 微软雅黑, one figure per
+slide laid out for the slide.
 """
 
 from __future__ import annotations
@@ -10,20 +13,22 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from revitalization import charts, compare, rulebook, summary, tables
+from revitalization.briefing import BriefingHead
 from revitalization.config import IndicatorSystem
 from revitalization.engine import Assessment
-from revitalization.exports.images import plain_title, render, source_line
+from revitalization.exports import docx_layout as layout
+from revitalization.exports.images import PRESETS, plain_title, render, source_line
 from revitalization.gap import gap
 from revitalization.profile import indicator_table
 from revitalization.wording import data_note, date_text, grade_label, grade_title
 
-BODY_FONT, HEAD_FONT, SLIDE_FONT, LATIN = "宋体", "黑体", "微软雅黑", "Arial"
+SLIDE_FONT, LATIN = "微软雅黑", "Arial"
 
 
 @dataclass
@@ -36,7 +41,9 @@ class Context:
     demo: bool
     robust: pd.DataFrame | None = None  # robust_ranks(...).table, for the 约谈 list
     notes: dict[str, pd.DataFrame] = field(default_factory=dict)  # adcode → notes
-    made: date = field(default_factory=date.today)
+    cases: dict[str, list[str]] = field(default_factory=dict)  # adcode → interview record
+    head: BriefingHead = field(default_factory=BriefingHead)  # 版头 and 版记
+    made: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
     @property
     def footer(self) -> str:
@@ -55,16 +62,19 @@ class Image:
     png: bytes
 
 
-def _render(ctx: Context, name: str, fig: go.Figure) -> Image:
-    title = plain_title(fig)
-    return Image(name, title, render(fig, fmt="png", preset="slide", scale=2,
-                                            footer=ctx.footer))
+def _render(ctx: Context, name: str, fig: go.Figure, preset: str) -> Image:
+    """A figure laid out for its place: ``slide`` at twice 1280×720, A4 presets at three times
+    their 15.6 cm width (≈ 290 dpi)."""
+    return Image(name, plain_title(fig), render(fig, fmt="png", preset=preset,
+                                                scale=2 if preset == "slide" else 3,
+                                                footer=ctx.footer))
 
 
-def provincial_images(ctx: Context) -> list[Image]:
-    """The pack's charts, in the order they appear."""
+def provincial_images(ctx: Context, preset: str = "slide") -> list[Image]:
+    """The pack's charts, in the order they appear, laid out for ``preset``."""
     a, c, y, demo = ctx.assessment, ctx.config, ctx.year, ctx.demo
-    figs = [("01_全省综合得分地图", charts.province_map(a, c, y, demo=demo, inline=True)),
+    figs = [("01_全省综合得分地图", charts.province_map(a, c, y, demo=demo, inline=True,
+                                                  legend_below=True)),
             ("02_五大振兴小图", charts.group_multiples(a, c, y, demo=demo, inline=True)),
             ("03_市州综合得分", charts.city_map(a, c, y, demo=demo, inline=True))]
     if ctx.previous:
@@ -72,10 +82,10 @@ def provincial_images(ctx: Context) -> list[Image]:
         figs += [("04_综合得分变化地图", charts.change_map(a, c, p, y, demo=demo, inline=True)),
                  ("05_进步与退步最大的单位", charts.movers(a, c, p, y, demo=demo)),
                  ("06_等次变化", charts.transitions(a, p, y, demo=demo))]
-    return [_render(ctx, name, fig) for name, fig in figs]
+    return [_render(ctx, name, fig, preset) for name, fig in figs]
 
 
-def county_images(ctx: Context, adcode: str) -> list[Image]:
+def county_images(ctx: Context, adcode: str, preset: str = "slide") -> list[Image]:
     a, c, y, demo = ctx.assessment, ctx.config, ctx.year, ctx.demo
     figs = [("五大振兴雷达图", charts.county_radar(a, c, adcode, y, demo=demo)),
             ("得分与排名走势", charts.county_trend(a, c, adcode, demo=demo)),
@@ -84,7 +94,7 @@ def county_images(ctx: Context, adcode: str) -> list[Image]:
     if waterfall is not None:
         figs.insert(2, ("得分变化分解", waterfall))
     name = a.year(y).at[adcode, "name"]
-    return [_render(ctx, f"{name}_{n}", fig) for n, fig in figs]
+    return [_render(ctx, f"{name}_{n}", fig, preset) for n, fig in figs]
 
 
 # Text shared by the DOCX and the PPTX ---------------------------------------------------
@@ -95,8 +105,8 @@ def praise(ctx: Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 
     def pairs(kind: str) -> list[tuple[str, str]]:
         part = table[table["表扬类别"] == kind]
-        reasons = [r + (f"（数据说明：{n}）" if n else "")
-                   for r, n in zip(part["理由"], part["数据说明"], strict=True)]
+        reasons = [r.removeprefix(f"{kind}：") + (f"（数据说明：{n}）" if n else "")  # the
+                   for r, n in zip(part["理由"], part["数据说明"], strict=True)]  # list says the kind
         return list(zip(part["县（市、区）"], reasons, strict=True))
 
     return pairs("优秀"), pairs("进步明显")
@@ -122,6 +132,28 @@ def flagged(ctx: Context) -> list[tuple[str, list[str], str]]:
             robust = robust_label(ctx.robust.loc[adcode], ctx.config.method.robust_share)
         out.append((f"{r['name']}（{r['city_name']}，综合得分 {r['composite']:.1f} 分）", reasons, robust))
     return out
+
+
+def case_lines(records: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
+    """A unit's interview record for the compendium: each interview (the year whose result
+    triggered it, status, date, level, who was interviewed, the issues raised), then its
+    unfinished rectification tasks with owner and deadline, overdue ones marked."""
+    lines = []
+    for r in records.itertuples():
+        held = (f"，{r.interview_date}由{r.level or '省'}级约谈{r.interviewees or ''}"
+                if r.interview_date else "")
+        issues = f"。指出的问题：{'；'.join(r.issues)}" if r.issues else ""
+        lines.append(f"{r.year}年度结果引发的约谈：{r.status}{held}{issues}。")
+        mine = tasks[tasks["interview_id"] == r.id] if len(tasks) else tasks
+        open_tasks = mine[~mine["done"].astype(bool)] if len(mine) else mine
+        done = len(mine) - len(open_tasks)
+        if len(mine):
+            lines.append(f"整改任务 {len(mine)} 项，已完成 {done} 项"
+                         + ("，以下未完成：" if len(open_tasks) else "，全部完成。"))
+        for t in open_tasks.itertuples():
+            lines.append(f"　· {t.description}（责任人：{t.owner}；期限：{t.deadline}"
+                         + ("；已逾期" if t.overdue else "") + "）")
+    return lines
 
 
 def ranking(ctx: Context) -> pd.DataFrame:
@@ -150,139 +182,139 @@ def comparison_text(ctx: Context) -> str:
 
 # DOCX -----------------------------------------------------------------------------------
 
-def _docx_fonts(document) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    for name, font, size in (("Normal", BODY_FONT, 11), ("Title", HEAD_FONT, 24),
-                             ("Heading 1", HEAD_FONT, 16), ("Heading 2", HEAD_FONT, 13),
-                             ("Caption", BODY_FONT, 9)):
-        style = document.styles[name]
-        style.font.name = LATIN
-        style.font.size = Pt(size)
-        rpr = style.element.get_or_add_rPr()
-        rfonts = rpr.find(qn("w:rFonts"))
-        if rfonts is None:
-            rfonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(rfonts)
-        rfonts.set(qn("w:eastAsia"), font)
-        rfonts.set(qn("w:ascii"), LATIN)
-        rfonts.set(qn("w:hAnsi"), LATIN)
-        if name != "Normal":
-            style.font.color.rgb = None
+DOC_PRESET = "a4half"  # pictures in Word: the width of the text block, half a page high
 
 
-def _docx_table(document, table: pd.DataFrame, formats: dict[str, str] | None = None) -> None:
-    from docx.shared import Pt
-
-    formats = formats or {}
-    t = document.add_table(rows=1, cols=len(table.columns))
-    t.style = "Table Grid"
-    for cell, col in zip(t.rows[0].cells, table.columns, strict=True):
-        cell.text = str(col)
-        cell.paragraphs[0].runs[0].bold = True
-    for _, row in table.iterrows():
-        cells = t.add_row().cells
-        for cell, col in zip(cells, table.columns, strict=True):
-            value = row[col]
-            cell.text = formats[col].format(value) if col in formats else str(value)
-    for row in t.rows:
-        for cell in row.cells:
-            for p in cell.paragraphs:
-                for run in p.runs:
-                    run.font.size = Pt(9)
-
-
-def _orientation(document, *, landscape: bool) -> None:
-    """Start a new section (on a new page) in landscape or portrait A4."""
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm
-
-    section = document.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    long, short = Cm(29.7), Cm(21.0)
-    section.page_width, section.page_height = (long, short) if landscape else (short, long)
-
-
-def _docx_image(document, image: Image) -> None:
-    from docx.shared import Cm
-
-    document.add_picture(io.BytesIO(image.png), width=Cm(16))
-    document.add_paragraph(image.title, style="Caption")
-
-
-def _new_docx(ctx: Context, title: str, subtitle: str):
+def _docx(ctx: Context, title: str, subject: str):
     from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     document = Document()
-    _docx_fonts(document)
-    document.core_properties.title = title
-    document.core_properties.comments = ctx.footer
-    from docx.shared import Cm
-
-    document.sections[0].page_width, document.sections[0].page_height = Cm(21.0), Cm(29.7)
-    footer = document.sections[0].footer.paragraphs[0]
-    footer.text = ctx.footer
-    heading = document.add_paragraph(title, style="Title")
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for line in (subtitle, f"制作日期：{date_text(ctx.made)}",
-                 f"方法指纹：{ctx.assessment.fingerprint}"):
-        p = document.add_paragraph(line)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if ctx.demo:
-        p = document.add_paragraph("【示例数据】本简报由按固定随机种子生成的示例数据制作，不代表真实考核结果。")
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    layout.setup(document, title=title, author=ctx.head.unit, subject=subject,
+                 comments=ctx.footer, made=ctx.made)
+    layout.font_table(document)
     return document
 
 
-def _save(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+def _demo_note(doc) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    layout.run(p, "【示例数据】本文件由按固定随机种子生成的示例数据制作，不代表真实考核结果。",
+               font=layout.HEITI, size=12, color=layout.RED)
+
+
+def _masthead(doc, ctx: Context) -> None:
+    """版头: the briefing's name in red, the issue number, the issuing unit and the date over
+    a red rule (the 公文 layout a 工作简报 borrows)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+    from docx.shared import Cm, Pt
+
+    name = doc.add_paragraph()
+    name.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    name.paragraph_format.first_line_indent = Pt(0)
+    name.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    name.paragraph_format.space_before = Pt(24)
+    layout.run(name, ctx.head.name, font=layout.XIAOBIAOSONG, size=40, color=layout.RED)
+    issue = doc.add_paragraph()
+    issue.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    issue.paragraph_format.first_line_indent = Pt(0)
+    issue.paragraph_format.space_before = Pt(12)
+    layout.run(issue, ctx.head.issue_line(), font=layout.FANGSONG, size=16)
+    line = doc.add_paragraph()
+    line.paragraph_format.first_line_indent = Pt(0)
+    line.paragraph_format.tab_stops.add_tab_stop(Cm(layout.TEXT_WIDTH), WD_TAB_ALIGNMENT.RIGHT)
+    layout.run(line, f"{ctx.head.unit}\t{date_text(ctx.made)}", font=layout.FANGSONG, size=16)
+    layout.rule(line, color=layout.RED, size=18)
+
+
+def _colophon(doc, ctx: Context) -> None:
+    """版记: 报送 and 抄送 between rules, then the issuing unit and the date of issue."""
+    from docx.enum.text import WD_TAB_ALIGNMENT
+    from docx.shared import Cm, Pt
+
+    doc.add_paragraph()
+    rows = [("报送", ctx.head.send_to), ("抄送", ctx.head.copy_to)]
+    for n, (label, value) in enumerate(rows):
+        p = doc.add_paragraph()
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.left_indent = Pt(14)
+        layout.run(p, f"{label}：{value or '（无）'}", font=layout.FANGSONG, size=14)
+        if n == 0:
+            layout.rule(p, color="000000", size=8, where="top")
+        layout.rule(p, color="000000", size=4)
+    last = doc.add_paragraph()
+    last.paragraph_format.first_line_indent = Pt(0)
+    last.paragraph_format.left_indent = Pt(14)
+    last.paragraph_format.tab_stops.add_tab_stop(Cm(layout.TEXT_WIDTH - 0.5), WD_TAB_ALIGNMENT.RIGHT)
+    layout.run(last, f"{ctx.head.unit}\t{date_text(ctx.made)}印发", font=layout.FANGSONG, size=14)
+    layout.rule(last, color="000000", size=8)
+
+
+def _bullets(doc, lines: list[str], style: str = "List Bullet") -> None:
+    for line in lines:
+        doc.add_paragraph(line, style=style)
 
 
 def provincial_docx(ctx: Context, images: list[Image] | None = None) -> bytes:
-    """The provincial briefing as a Word document."""
-    images = images if images is not None else provincial_images(ctx)
+    """The provincial 简报 as a Word document: 版头, the results section by section, a
+    下一步工作要求 section left for the office, and 版记."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    images = images if images is not None else provincial_images(ctx, DOC_PRESET)
     by_name = {i.name[:2]: i for i in images}
-    doc = _new_docx(ctx, "湖北省乡村振兴责任制实绩考核简报", f"{ctx.year} 年度")
-    doc.add_page_break()
+    title = f"湖北省{ctx.year}年度乡村振兴责任制实绩考核结果"
+    doc = _docx(ctx, title, f"{ctx.year}年度考核结果简报")
+    _masthead(doc, ctx)
+    if ctx.demo:
+        _demo_note(doc)
+    heading = doc.add_paragraph(title, style="Title")
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.space_before = Pt(18)
+    heading.paragraph_format.space_after = Pt(12)
+    heading.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     doc.add_heading("一、总体情况", level=1)
     for para in summary.briefing_summary(ctx.assessment, ctx.config, ctx.year).split("\n\n"):
         doc.add_paragraph(para)
-    _docx_image(doc, by_name["01"])
-    _orientation(doc, landscape=True)  # the wide ranking table reads best across the page
+    layout.picture(doc, by_name["01"].png, "图 1　" + by_name["01"].title)
+    layout.orientation(doc, landscape=True)  # the wide ranking table reads best across the page
     doc.add_heading("二、考核排名", level=1)
-    doc.add_paragraph("按综合得分排序；得分相同者名次并列。" + rulebook.grade_rules(ctx.config.method)[0]
-                      + "“数据说明”列注明结果所用的插补值和需核实的数据。")
+    doc.add_paragraph("按综合得分排序；得分完全相同者名次并列。" + rulebook.grade_rules(ctx.config.method)[0]
+                      + "“数据说明”列注明结果所用的插补值和需核实的数据。得分保留一位小数，名次按未舍入的"
+                      "得分排定，因此显示相同得分的单位名次可能不同。")
     table = ranking(ctx)
-    _docx_table(doc, table, {c: "{:.1f}" for c in table.columns
-                             if c in ["综合得分"] + [g.short for g in ctx.config.groups]})
-    _orientation(doc, landscape=False)
+    layout.table(doc, table, formats={c: "{:.1f}" for c in table.columns
+                                      if c in ["综合得分"] + [g.short for g in ctx.config.groups]},
+                 size=9)
+    layout.orientation(doc, landscape=False)
     doc.add_heading("三、通报表扬", level=1)
     excellent, progress = praise(ctx)
     doc.add_heading(f"（一）优秀等次（{len(excellent)} 个）", level=2)
-    for name, reason in excellent:
-        doc.add_paragraph(f"{name}：{reason}", style="List Bullet")
+    _bullets(doc, [f"{name}：{reason}" for name, reason in excellent])
     doc.add_heading(f"（二）进步明显（{len(progress)} 个）", level=2)
-    for name, reason in progress or [("无", "")]:
-        doc.add_paragraph(f"{name}{'：' + reason if reason else ''}", style="List Bullet")
+    _bullets(doc, [f"{name}：{reason}" for name, reason in progress] or ["无。"])
     doc.add_heading("四、约谈预警", level=1)
     units = flagged(ctx)
-    doc.add_paragraph(f"{len(units)} 个单位触发约谈预警规则：")
+    doc.add_paragraph(f"{len(units)} 个单位触发约谈预警规则，其中连续两年列入、升级处理的 "
+                      f"{sum(any('升级处理' in r for r in reasons) for _, reasons, _ in units)} 个：")
     for name, reasons, robust in units:
         doc.add_paragraph(name, style="List Bullet")
-        for reason in reasons + ([f"稳健性：{robust}"] if robust else []):
-            doc.add_paragraph(reason, style="List Bullet 2")
+        _bullets(doc, reasons + ([f"稳健性：{robust}"] if robust else []), "List Bullet 2")
     doc.add_heading("五、年度对比", level=1)
     doc.add_paragraph(comparison_text(ctx))
-    for key in ("04", "05", "06"):
+    n = 2
+    for key in ("04", "05", "06", "02", "03"):
+        if key == "02":
+            doc.add_heading("六、五大振兴", level=1)
         if key in by_name:
-            _docx_image(doc, by_name[key])
-    doc.add_heading("六、五大振兴", level=1)
-    _docx_image(doc, by_name["02"])
-    _docx_image(doc, by_name["03"])
+            layout.picture(doc, by_name[key].png, f"图 {n}　" + by_name[key].title)
+            n += 1
+    doc.add_heading("七、下一步工作要求", level=1)
+    todo = doc.add_paragraph()
+    layout.run(todo, "【请在此填写下一步工作要求，如整改时限、约谈安排和督查计划；填写后删除本提示。】",
+               font=layout.FANGSONG, size=16, highlight=True)
+    _colophon(doc, ctx)
     return _save(doc)
 
 
@@ -292,12 +324,11 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
     doc.add_heading(f"{row['name']}（{row['city_name']}）", level=1)
     if row["assessed"]:
         doc.add_paragraph(
-            f"{y} 年度综合得分 {row['composite']:.1f} 分，全省第 {int(row['rank_province'])} 名，"
+            f"{y}年度综合得分 {row['composite']:.1f} 分，全省第 {int(row['rank_province'])} 名，"
             f"{row['assessment_class']}类内第 {int(row['rank_class'])}/{int(row['class_size'])} 名，"
-            f"{grade_title(ctx.config.method.within_class_only)}：{grade_label(row['grade'])}"
-            f"（{row['grade_reason']}）。")
+            f"{grade_title(ctx.config.method.within_class_only)}为{grade_label(row['grade'])}"
+            f"（{row['grade_reason'].removeprefix(grade_label(row['grade']) + '：')}）。")
         if row["flagged"]:
-            doc.add_paragraph("约谈预警原因：", style="List Bullet")
             reasons = list(row["flag_reasons"])
             if row["escalated"]:
                 reasons.append("连续两年列入约谈预警，升级处理")
@@ -306,8 +337,8 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
 
                 reasons.append("稳健性：" + robust_label(ctx.robust.loc[adcode],
                                                        ctx.config.method.robust_share))
-            for reason in reasons:
-                doc.add_paragraph(reason, style="List Bullet 2")
+            doc.add_paragraph("约谈预警原因：", style="List Bullet")
+            _bullets(doc, reasons, "List Bullet 2")
         note = data_note(row["imputed_count"], row.get("data_check", False))
         if note:
             doc.add_paragraph(f"数据说明：{note}" + (f"（{row['data_check_reason']}）"
@@ -317,44 +348,76 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
         if needed is not None:
             lines = needed.lines()
             doc.add_paragraph(f"差距测算：{lines[0]}", style="List Bullet")
-            for line in lines[1:]:
-                doc.add_paragraph(line, style="List Bullet 2")
+            _bullets(doc, lines[1:], "List Bullet 2")
         if row["progress"]:
             doc.add_paragraph(row["progress_reason"], style="List Bullet")
     else:
         doc.add_paragraph(f"{row['name']}为中心城区，未纳入乡村振兴实绩考核；以下得分仅供参考。")
-    for image in images:
-        _docx_image(doc, image)
+    if adcode in ctx.cases:
+        doc.add_heading("约谈与整改记录", level=2)
+        _bullets(doc, ctx.cases[adcode] or ["尚无约谈记录。"])
+    for n, image in enumerate(images, start=1):
+        layout.picture(doc, image.png, f"图 {n}　{image.title}")
     table = indicator_table(a, ctx.config, adcode, y)[["振兴", "指标", "数值", "标准化得分",
                                                         "类内排名", "较上年", "目标 / 门槛"]]
-    table["标准化得分"] = table["标准化得分"].map(lambda v: "—" if v != v else f"{v:.1f}")
     doc.add_heading("指标明细", level=2)
-    _docx_table(doc, table)
+    layout.table(doc, table, formats={"标准化得分": "{:.1f}"}, size=9)
     notes = ctx.notes.get(adcode)
     if notes is not None and len(notes):
         doc.add_heading("工作备注", level=2)
-        for note in notes.itertuples():
-            doc.add_paragraph(f"{note.year} 年：{note.text}（{note.author}）", style="List Bullet")
+        _bullets(doc, [f"{note.year}年：{note.text}（{note.author}）" for note in notes.itertuples()])
 
 
-def county_docx(ctx: Context, adcode: str) -> bytes:
+def _profile_cover(doc, ctx: Context, title: str, subtitle: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    heading = doc.add_paragraph(title, style="Title")
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    heading.paragraph_format.space_after = Pt(12)
+    for line in (subtitle, f"{ctx.head.unit}　{date_text(ctx.made)}",
+                 f"方法指纹：{ctx.assessment.fingerprint}"):
+        p = doc.add_paragraph(line)
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.first_line_indent = Pt(0)
+    if ctx.demo:
+        _demo_note(doc)
+
+
+def county_docx(ctx: Context, adcode: str, images: list[Image] | None = None) -> bytes:
     """One county's profile as a Word document."""
     name = ctx.assessment.year(ctx.year).at[adcode, "name"]
-    doc = _new_docx(ctx, f"{name}乡村振兴实绩考核画像", f"{ctx.year} 年度")
-    doc.add_page_break()
-    _county_section(doc, ctx, adcode, county_images(ctx, adcode))
+    title = f"{name}乡村振兴实绩考核画像"
+    doc = _docx(ctx, title, f"{ctx.year}年度县域画像")
+    _profile_cover(doc, ctx, title, f"{ctx.year}年度")
+    _county_section(doc, ctx, adcode,
+                    images if images is not None else county_images(ctx, adcode, DOC_PRESET))
     return _save(doc)
 
 
-def flagged_docx(ctx: Context) -> bytes:
-    """The profiles of every unit flagged for 约谈 in the year, one after another."""
+def flagged_docx(ctx: Context, images: dict[str, list[Image]] | None = None) -> bytes:
+    """The profiles of every unit flagged for 约谈 in the year, one after another, each with
+    its reasons (escalation, robustness, data notes, 差距测算) and its interview record."""
     rows = ctx.assessment.year(ctx.year)
     codes = rows[rows["assessed"] & rows["flagged"]].sort_values("composite").index.tolist()
-    doc = _new_docx(ctx, "约谈预警单位画像汇编", f"{ctx.year} 年度 · 共 {len(codes)} 个单位")
+    title = "约谈预警单位画像汇编"
+    doc = _docx(ctx, title, f"{ctx.year}年度约谈预警单位")
+    escalated = int(rows.loc[codes, "escalated"].sum()) if codes else 0
+    _profile_cover(doc, ctx, title, f"{ctx.year}年度 · 共 {len(codes)} 个单位，"
+                                    f"其中连续两年列入、升级处理的 {escalated} 个")
     for adcode in codes:
         doc.add_page_break()
-        _county_section(doc, ctx, adcode, county_images(ctx, adcode))
+        pictures = (images or {}).get(adcode)
+        _county_section(doc, ctx, adcode,
+                        pictures if pictures is not None else county_images(ctx, adcode, DOC_PRESET))
     return _save(doc)
+
+
+def _save(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 # PPTX -----------------------------------------------------------------------------------
@@ -380,14 +443,47 @@ def _pptx_text(shape, lines: list[str], size: int = 18, bold_first: bool = False
         ea.set("typeface", SLIDE_FONT)
 
 
-def provincial_pptx(ctx: Context, images: list[Image] | None = None) -> bytes:
-    """The provincial briefing as 16:9 slides."""
+LAYOUT_NAMES = ["标题幻灯片", "标题和内容", "节标题", "两栏内容", "比较", "仅标题", "空白",
+                "内容与标题", "图片与标题", "标题和竖排文字", "竖排标题与文本"]
+
+
+def _presentation(ctx: Context, title: str):
+    """A 16:9 presentation whose master speaks Chinese: the template's placeholders widened
+    from 4:3, its layouts named in Chinese, 微软雅黑 as the theme's East Asian font, and the
+    file properties of the office."""
+    import re as _re
+
     from pptx import Presentation
+    from pptx.util import Emu, Inches
+
+    prs = Presentation()
+    old_width = prs.slide_width
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    factor = prs.slide_width / old_width
+    for owner in [prs.slide_master, *prs.slide_layouts]:
+        for shape in owner.placeholders:
+            shape.left, shape.width = Emu(int(shape.left * factor)), Emu(int(shape.width * factor))
+    for layout_, name in zip(prs.slide_layouts, LAYOUT_NAMES, strict=False):
+        layout_._element.cSld.set("name", name)
+    theme = next(p for p in prs.part.package.iter_parts() if "theme" in str(p.partname))
+    theme._blob = _re.sub(rb'<a:ea typeface=""\s*/>', f'<a:ea typeface="{SLIDE_FONT}"/>'.encode(),
+                          theme.blob)
+    props = prs.core_properties
+    props.title, props.author, props.last_modified_by = title, ctx.head.unit, ctx.head.unit
+    props.subject, props.comments, props.language = f"{ctx.year}年度", ctx.footer, "zh-CN"
+    props.created = props.modified = ctx.made
+    props.revision = 1
+    return prs
+
+
+def provincial_pptx(ctx: Context, images: list[Image] | None = None) -> bytes:
+    """The provincial briefing as 16:9 slides: each figure fills its slide (it was laid out
+    for one, with its own title and source line), the ranking table at its natural height,
+    the 约谈 units four to a slide."""
     from pptx.util import Inches
 
-    images = images if images is not None else provincial_images(ctx)
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    images = images if images is not None else provincial_images(ctx, "slide")
+    prs = _presentation(ctx, f"湖北省{ctx.year}年度乡村振兴责任制实绩考核简报")
     blank = prs.slide_layouts[6]
 
     def slide(title: str):
@@ -399,8 +495,8 @@ def provincial_pptx(ctx: Context, images: list[Image] | None = None) -> bytes:
         return s
 
     cover = prs.slides.add_slide(blank)
-    lines = ["湖北省乡村振兴责任制实绩考核简报", f"{ctx.year} 年度",
-             f"制作日期：{date_text(ctx.made)} · 方法指纹 {ctx.assessment.fingerprint}"]
+    lines = [f"湖北省{ctx.year}年度乡村振兴责任制实绩考核简报", ctx.head.unit,
+             f"{date_text(ctx.made)} · 方法指纹 {ctx.assessment.fingerprint}"]
     if ctx.demo:
         lines.append("【示例数据】不代表真实考核结果")
     _pptx_text(cover.shapes.add_textbox(Inches(1), Inches(2.5), Inches(11.3), Inches(3)), lines,
@@ -408,17 +504,21 @@ def provincial_pptx(ctx: Context, images: list[Image] | None = None) -> bytes:
     s = slide("总体情况")
     _pptx_text(s.shapes.add_textbox(Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.5)),
                summary.briefing_summary(ctx.assessment, ctx.config, ctx.year).split("\n\n"), size=18)
-    for image in images:
-        s = slide(image.title)
-        s.shapes.add_picture(io.BytesIO(image.png), Inches(1.2), Inches(1.1), height=Inches(5.85))
+    for image in images:  # the figure is the slide: title, legend and source line included
+        s = prs.slides.add_slide(blank)
+        picture = s.shapes.add_picture(io.BytesIO(image.png), 0, 0, prs.slide_width, prs.slide_height)
+        picture.name = image.title
+        picture._element.nvPicPr.cNvPr.set("descr", image.title)  # alt text
     table = ranking(ctx)
-    per = 16
+    per, row_height = 16, 0.33
     for start in range(0, len(table), per):
         part = table.iloc[start:start + per]
         s = slide(f"考核排名（第 {start + 1}–{start + len(part)} 名）")
         shape = s.shapes.add_table(len(part) + 1, len(part.columns), Inches(0.4), Inches(1.1),
-                                   Inches(12.5), Inches(5.7))
+                                   Inches(12.5), Inches(row_height * (len(part) + 1)))
         cells = shape.table
+        for row in cells.rows:
+            row.height = Inches(row_height)
         for j, col in enumerate(part.columns):
             _pptx_cell(cells.cell(0, j), str(col))
         for i, (_, row) in enumerate(part.iterrows(), start=1):
@@ -432,10 +532,16 @@ def provincial_pptx(ctx: Context, images: list[Image] | None = None) -> bytes:
                 f"进步明显（{len(progress)} 个）：" + ("、".join(n for n, _ in progress) or "无")]
                + [f"· {n}：{r}" for n, r in progress], size=16)
     units = flagged(ctx)
-    s = slide(f"约谈预警（{len(units)} 个单位）")
-    _pptx_text(s.shapes.add_textbox(Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.6)),
-               [f"· {name}：{'；'.join(reasons)}" + (f"（{robust}）" if robust else "")
-                for name, reasons, robust in units], size=13)
+    for start in range(0, max(len(units), 1), 4):
+        part = units[start:start + 4]
+        pages = f"（{start // 4 + 1}/{(len(units) + 3) // 4}）" if len(units) > 4 else ""
+        s = slide(f"约谈预警（{len(units)} 个单位）{pages}")
+        lines = []
+        for name, reasons, robust in part:
+            lines.append(name)
+            lines += [f"　· {r}" for r in reasons + ([f"稳健性：{robust}"] if robust else [])]
+        _pptx_text(s.shapes.add_textbox(Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.6)),
+                   lines or ["本年度没有单位触发约谈预警规则。"], size=14)
     buffer = io.BytesIO()
     prs.save(buffer)
     return buffer.getvalue()
@@ -453,5 +559,7 @@ def images_zip(images: list[Image], footer: str) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         for image in images:
             z.writestr(f"{image.name}.png", image.png)
-        z.writestr("说明.txt", "图片规格：16:9，3200×1800 像素（2 倍清晰度）。\n" + footer + "\n")
+        slide = PRESETS["slide"]
+        z.writestr("说明.txt", f"图片规格：16:9 幻灯片整页，{slide.width * 2}×{slide.height * 2} 像素"
+                   "（按幻灯片尺寸排版，2 倍清晰度；放入 Word 请用 Word 简报中的图）。\n" + footer + "\n")
     return buffer.getvalue()

@@ -26,7 +26,6 @@ from functools import lru_cache
 import plotly.graph_objects as go
 
 from revitalization.exports import fonts
-from revitalization.maps.choropleth import PLAYER_HEIGHT
 from revitalization.paths import STATIC_DIR
 from revitalization.style import FONT, MUTED
 from revitalization.wording import date_text
@@ -37,16 +36,30 @@ MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
 @dataclass(frozen=True)
 class Preset:
+    """A place a figure is made for. The figure is laid out at the size it is placed (96 CSS
+    pixels per inch), not laid out large and shrunk: a 13 px label prints at 9.75 pt."""
+
     key: str
     label: str
-    width: int  # CSS pixels at scale 1
-    height: int
+    width_cm: float
+    height_cm: float
+
+    @property
+    def width(self) -> int:  # CSS pixels at scale 1
+        return round(self.width_cm / 2.54 * 96)
+
+    @property
+    def height(self) -> int:
+        return round(self.height_cm / 2.54 * 96)
 
 
+TEXT_WIDTH_CM = 15.6  # A4 portrait with the 公文 margins (GB/T 9704: left 2.8 cm, right 2.6 cm)
 PRESETS = {
-    "slide": Preset("slide", "16:9 幻灯片（1600×900）", 1600, 900),
-    "a4": Preset("a4", "A4 竖版（1240×1754）", 1240, 1754),
+    "slide": Preset("slide", "16:9 幻灯片（整页 33.9×19.1 厘米）", 33.867, 19.05),
+    "a4": Preset("a4", "A4 竖版通栏（15.6×22 厘米，约一页）", TEXT_WIDTH_CM, 22.0),
+    "a4half": Preset("a4half", "A4 竖版半页（15.6×10 厘米，一页两幅）", TEXT_WIDTH_CM, 10.0),
 }
+MIN_FONT_PX = 12  # 9 pt at the placed size
 SCALES = (2, 3)
 TOPOJSON_DIR = STATIC_DIR / "vendor" / "topojson"
 STATIC_URL = "/app/static/"
@@ -98,33 +111,135 @@ def source_line(*, demo: bool, fingerprint: str, made: date | None = None,
     return f"数据来源：{origin} · 制图日期：{date_text(made)} · 方法指纹 {fingerprint}"
 
 
+FOOTER_PX = 12  # the source line under every exported figure
+LINE = 1.35  # line height, in font sizes
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in px of ``text`` (markup stripped) at font ``size``: CJK characters
+    and full-width punctuation are square, Latin letters and digits about 0.56 em."""
+    plain = re.sub(r"<[^>]+>", "", text)
+    return sum(size if ord(c) > 0x2E7F else 0.56 * size for c in plain)
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """``text`` broken into lines of at most ``width`` px, at " · ", "，", "；" or spaces when
+    possible, between CJK characters otherwise."""
+    lines, line = [], ""
+    for piece in re.split(r"(?<=[ ，；、·])", text):
+        while text_width(line + piece, size) > width and (line or len(piece) > 1):
+            if line:
+                lines.append(line.rstrip(" ·"))
+                line = ""
+                continue
+            cut = next(k for k in range(len(piece), 0, -1) if text_width(piece[:k], size) <= width)
+            lines.append(piece[:cut])
+            piece = piece[cut:]
+        line += piece
+    if line.strip(" ·"):
+        lines.append(line.rstrip(" ·"))
+    return lines or [""]
+
+
+def _title_block(text: str, width: float, size: float) -> tuple[str, str, float]:
+    """The title markup split into plotly's title and subtitle (a multi-line title is not
+    anchored by its top), each wrapped to ``width`` with its tags kept; and their height."""
+    out, height = [], 0.0
+    for part in text.split("<br>"):
+        match = re.fullmatch(r"((?:<[^/][^>]*>)*)(.*?)((?:</[^>]+>)*)", part, flags=re.S)
+        head, body, tail = match.groups() if match else ("", part, "")
+        px = re.search(r"font-size:\s*(\d+)px", head)
+        part_size = float(px.group(1)) if px else size
+        out.append("<br>".join(f"{head}{line}{tail}" for line in wrap(body, width, part_size)))
+        height += len(wrap(body, width, part_size)) * part_size * LINE
+    return out[0], "<br>".join(out[1:]), height
+
+
+def _footer_trace(spec: dict) -> dict:
+    """An empty legend entry whose legend (legend2) carries the footer: a legend can sit at
+    the bottom of the whole figure (container coordinates) and plotly keeps the plot and the
+    other legends clear of it, which an annotation, tied to the plot area, cannot."""
+    kinds = {t.get("type", "scatter") for t in spec["data"]}
+    if kinds & {"choropleth", "scattergeo"}:
+        trace = {"type": "scattergeo", "lon": [None], "lat": [None], "geo": "geo"}
+    elif kinds & {"scatterpolar", "barpolar"}:
+        trace = {"type": "scatterpolar", "r": [None], "theta": [None]}
+    else:
+        trace = {"type": "scatter", "x": [None], "y": [None]}
+    return {**trace, "mode": "none", "name": "", "showlegend": True, "legend": "legend2",
+            "hoverinfo": "skip"}
+
+
 def prepare(fig: go.Figure, *, preset: str, footer: str) -> dict:
-    """The export version of a figure, as a plotly dict: sized, footer added, geometry inline."""
+    """The export version of a figure, as a plotly dict: laid out at the size it is placed,
+    title and footer wrapped to that width, legends kept off the title and the footer, type at
+    least 9 pt, geometry inline."""
     p = PRESETS[preset]
     spec = copy.deepcopy(fig.to_plotly_json())
     layout = spec.setdefault("layout", {})
     layout["width"], layout["height"] = p.width, p.height
-    margin = dict(layout.get("margin") or {})
     spec.pop("frames", None)  # a played map exports the year it shows, without its player
     layout.pop("updatemenus", None)
-    if layout.pop("sliders", None):
-        margin["b"] = int(margin.get("b", 40)) - PLAYER_HEIGHT
-    margin["b"] = max(int(margin.get("b", 40)), 40) + 46
-    margin["t"] = max(int(margin.get("t", 60)), 70)
-    layout["margin"] = margin
-    notes = list(layout.get("annotations") or [])
-    notes.append({"text": footer, "xref": "paper", "yref": "paper", "x": 0, "y": 0,
-                  "xanchor": "left", "yanchor": "top", "yshift": -margin["b"] + 30,
-                  "showarrow": False, "align": "left",
-                  "font": {"size": 12, "color": MUTED}})
-    layout["annotations"] = notes
-    # A larger page deserves larger type: titles and labels stay readable on a projector.
-    font = dict(layout.get("font") or {})
-    font["size"] = max(int(font.get("size", 13)), 15)
-    layout["font"] = font
+    layout.pop("sliders", None)
     layout.pop("clickmode", None)
+    font = dict(layout.get("font") or {})
+    font["size"] = max(int(font.get("size", 13)), 15 if preset == "slide" else 13)
+    layout["font"] = font
+    _at_least(spec, MIN_FONT_PX)  # every label at least 9 pt where the figure is placed
+    usable = p.width - 24
+    # Title block at the top of the figure, wrapped to its width; the plot starts below it.
+    title = dict(layout.get("title") or {})
+    title_size = float((title.get("font") or {}).get("size") or font["size"] * 1.3)
+    text, subtitle, height = _title_block(title.get("text") or "", usable, title_size)
+    title.update(text=text, subtitle={"text": subtitle, "font": {"size": 13, "color": MUTED}},
+                 x=0.01, xanchor="left", xref="container", y=1, yanchor="top",
+                 yref="container", pad={"t": 10, "l": 0})
+    title["font"] = {**(title.get("font") or {}), "size": title_size}
+    layout["title"] = title
+    margin = dict(layout.get("margin") or {})
+    tops = [a for a in layout.get("annotations") or []  # subplot titles over the top row
+            if a.get("yref") == "paper" and float(a.get("y", 0)) >= 0.98]
+    margin["t"] = round(height + 26 + (FOOTER_PX * 2.2 if tops else 0))
+    legend = layout.get("legend") or {}
+    below = legend.get("orientation") == "h"  # moved above the footer, below
+    margin["b"] = 10 if below else max(int(margin.get("b", 10)), 10)
+    layout["margin"] = margin
+    for key in list(layout):  # axis labels and titles push the margins they need
+        if re.fullmatch(r"[xy]axis\d*", key):
+            layout[key] = {**layout[key], "automargin": True}
+    # Footer: the source line at the bottom of the figure, wrapped to its width.
+    lines = wrap(footer, usable - 40, FOOTER_PX)
+    band = len(lines) * FOOTER_PX * LINE + 18  # the footer legend's height, padding included
+    layout["legend2"] = {
+        "title": {"text": "<br>".join(lines), "side": "left",
+                  "font": {"size": FOOTER_PX, "color": MUTED}},
+        "xref": "container", "yref": "container", "x": 0.01, "xanchor": "left",
+        "y": 0, "yanchor": "bottom", "bgcolor": "rgba(0,0,0,0)", "borderwidth": 0,
+        "orientation": "h"}
+    if layout.get("showlegend") is False:  # the footer is a legend: keep only its own
+        layout["showlegend"] = True
+        for trace in spec["data"]:
+            trace["showlegend"] = False
+    spec["data"].append(_footer_trace(spec))
+    # A horizontal legend goes just above the footer (the plot area makes room for it).
+    if below:
+        legend.update(xref="container", yref="container", x=0.01, xanchor="left",
+                      y=(band + 6) / p.height, yanchor="bottom")
+        layout["legend"] = legend
     _inline_geometry(spec)
     return spec
+
+
+def _at_least(node, size: int) -> None:
+    """Raise every explicit font size in a figure dict to ``size`` px."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.endswith("font") and isinstance(value, dict) and isinstance(value.get("size"), int | float):
+                value["size"] = max(value["size"], size)
+            _at_least(value, size)
+    elif isinstance(node, list):
+        for item in node:
+            _at_least(item, size)
 
 
 class Renderer:

@@ -235,7 +235,7 @@ def small_multiples(frames: list[tuple[str, pd.DataFrame]], bins: Bins, *, title
     rows = (len(frames) + cols - 1) // cols
     fig = make_subplots(rows=rows, cols=cols, specs=[[{"type": "geo"}] * cols] * rows,
                         subplot_titles=[t for t, _ in frames], horizontal_spacing=0.01,
-                        vertical_spacing=0.06)
+                        vertical_spacing=0.1)
     geojson = map_geojson("county", coarse=True) if inline else map_layer_url("county", coarse=True)
     for n, (_, frame) in enumerate(frames):
         geo = "geo" if n == 0 else f"geo{n + 1}"
@@ -249,9 +249,10 @@ def small_multiples(frames: list[tuple[str, pd.DataFrame]], bins: Bins, *, title
     _frame_geo(fig)
     base_layout(fig, title, subtitle, height=height)
     fig.update_layout(margin={"t": 110})
-    fig.update_layout(legend={"title": {"text": legend_title}, "x": 0.99, "xanchor": "right",
-                              "y": 0.05, "yanchor": "bottom", "itemclick": False,
-                              "itemdoubleclick": False}, dragmode=False)
+    fig.update_layout(legend={"title": {"text": legend_title, "side": "top"}, "orientation": "h",
+                              "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
+                              "itemclick": False, "itemdoubleclick": False},
+                      margin={"b": 90}, dragmode=False)  # the legend under the maps, any width
     return fig
 
 
