@@ -113,9 +113,13 @@ def waterfall(steps: list[tuple[str, float]], *, start: tuple[str, float],
     lo = min(np.cumsum(values[:-1]).min(), end[1], start[1])
     hi = max(np.cumsum(values[:-1]).max(), end[1], start[1])
     pad = max(2.0, (hi - lo) * 0.25)
-    base_layout(fig, title, subtitle, height=400)
+    floor = float(np.floor(lo - pad))
+    # The axis does not start at 0 (the steps would vanish): said in the subtitle and on the
+    # axis, so the first and last bars are not read as proportional.
+    note = f"纵轴自 {floor:.0f} 分起（非 0），首尾两柱的高度差只表示得分变化"
+    base_layout(fig, title, f"{subtitle} · {note}" if subtitle else note, height=400)
     fig.update_layout(margin={"l": 60, "r": 20, "t": 90, "b": 60}, showlegend=False)
-    fig.update_yaxes(range=[lo - pad, hi + pad], title="综合得分（分；↑ 增加 / ↓ 减少）",
+    fig.update_yaxes(range=[floor, hi + pad], title=f"综合得分（分，自 {floor:.0f} 分起；↑ 增加 / ↓ 减少）",
                      gridcolor=GRID)
     return fig
 

@@ -72,14 +72,23 @@ def indicator_table(assessment: Assessment, config: IndicatorSystem, adcode: str
             "振兴": config.group(ind.group).short, "指标": ind.name, "数值": ind.format_value(v),
             "标准化得分": score,
             "类内排名": f"{int(better.sum()) + 1}/{len(pool)}" if not np.isnan(v) else "—",
-            "较上年": "—" if change is None or np.isnan(change)
-            else f"{'↑' if change > 0 else '↓' if change < 0 else '→'} {abs(change):,.{ind.decimals}f}",
+            "较上年": "—" if change is None or np.isnan(change) else _change(change, ind),
             "历年": [None if np.isnan(x) else float(x) for x in history[ind.code].to_numpy()],
             "目标 / 门槛": status,
             "方向": "越高越好" if ind.higher_is_better else "越低越好",
             "插补": IMPUTE_LABELS.get(how, ""),
         })
     return pd.DataFrame(rows)
+
+
+def _change(change: float, ind) -> str:
+    """The change since last year with its direction and whether it is better or worse
+    (for an indicator where lower is better, a fall is an improvement)."""
+    shown = f"{abs(change):,.{ind.decimals}f}"
+    if float(shown.replace(",", "")) == 0:
+        return "→ 持平"
+    better = (change > 0) == ind.higher_is_better
+    return f"{'↑' if change > 0 else '↓'} {shown}（{'向好' if better else '变差'}）"
 
 
 def history(assessment: Assessment, adcode: str) -> pd.DataFrame:

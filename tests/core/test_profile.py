@@ -43,3 +43,21 @@ def test_history_shows_real_values_every_year(assessment):
     assert table[["综合得分", "全省排名", "类内排名"]].notna().all().all()
     assert table.at["2025 年", "约谈预警"] == "是（连续两年）" or table.at["2025 年", "约谈预警"] == "是"
     assert table.at["2025 年", "预警原因"].startswith("排名落后")
+
+
+def test_change_since_last_year_says_better_or_worse(assessment, config):
+    """A fall of a lower-is-better indicator is an improvement: the words follow the
+    indicator's direction, the arrow the value's movement."""
+    from revitalization.profile import indicator_table
+
+    table = indicator_table(assessment, config, "421321", 2025)
+    seen = set()
+    for _, row in table.iterrows():
+        change = row["较上年"]
+        if change in ("—", "→ 持平"):
+            continue
+        up = change.startswith("↑")
+        better = change.endswith("（向好）")
+        assert better == (up == (row["方向"] == "越高越好")), (row["指标"], change, row["方向"])
+        seen.add((row["方向"], up))
+    assert ("越低越好", False) in seen or ("越低越好", True) in seen  # lower-is-better covered

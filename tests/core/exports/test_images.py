@@ -113,12 +113,17 @@ def test_prepare_embeds_geometry_and_stamps(assessment, config):
     footer = export.source_line(demo=True, fingerprint=assessment.fingerprint)
     spec = export.prepare(fig, preset="a4", footer=footer)
     assert isinstance(spec["data"][0]["geojson"], dict) and len(spec["data"][0]["geojson"]["features"]) == 103
-    assert (spec["layout"]["width"], spec["layout"]["height"]) == (1240, 1754)
-    assert spec["layout"]["annotations"][-1]["text"] == footer
+    assert (spec["layout"]["width"], spec["layout"]["height"]) == (590, 831)  # 15.6 × 22 cm at 96 px/in
+    footer_lines = spec["layout"]["legend2"]["title"]["text"].split("<br>")
+    def bare(text: str) -> str:
+        return text.replace(" ", "").replace("·", "")
+
+    assert bare("".join(footer_lines)) == bare(footer)  # wrapped, nothing lost
     assert "示例数据" in footer and assessment.fingerprint in footer and "制图日期" in footer
     # The export is the same figure: same classes, colours and legend as on screen.
     assert spec["data"][0]["colorscale"] == [list(x) for x in fig.data[0].colorscale]
-    assert [t.get("name") for t in spec["data"]] == [t.name for t in fig.data]
+    assert [t.get("name") for t in spec["data"][:-1]] == [t.name for t in fig.data]
+    assert spec["data"][-1]["legend"] == "legend2"  # the footer's carrier, nothing else
 
 
 def test_no_browser_is_said_plainly(monkeypatch):
