@@ -276,9 +276,11 @@ def county_card(assessment: Assessment, config: IndicatorSystem, adcode: str, ye
     title = f"{row['name']}乡村振兴实绩考核画像（{year} 年度）"
     base_layout(fig, title, _sub(demo, f"{row['city_name']} · {county_facts(row)}"), height=1300)
     fig.update_layout(margin={"l": 230, "r": 60, "t": 150, "b": 40},
-                      polar={"radialaxis": {"range": [0, 100], "showticklabels": False},
-                             "angularaxis": {"rotation": 126}},  # no label under the title
+                      polar={k: v for k, v in parts[0].layout.polar.to_plotly_json().items()
+                             if k != "domain"},  # the profile's radar axes, in its row
                       legend={"orientation": "h", "x": 0.5, "xanchor": "center", "y": 0.66})
+    lo, hi = fig.layout.polar.domain.y  # the radar's labels inside its row, off its title
+    fig.update_layout(polar_domain_y=[lo + 0.02, hi - 0.035])
     fig.update_yaxes(autorange="reversed", row=3, col=1)
     fig.update_xaxes(dtick=1, row=2, col=1)
     scores = [v for t in parts[1].data for v in t.y if v is not None]

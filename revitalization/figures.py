@@ -90,8 +90,11 @@ def radar(labels: list[str], series: dict[str, list[float]], *, title: str, subt
             fill="toself" if dash == "solid" else None, fillcolor=UNIT_FILL,
             hovertemplate="%{theta}：%{r:.1f} 分<extra>" + name + "</extra>"))
     base_layout(fig, title, subtitle, height=420)
-    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "ticksuffix": "", "angle": 90,
-                                            "tickfont": {"size": 10}}},
+    # Rings at 20/40/60/80 without labels (hover gives the values); the axis labels outside
+    # the circle get room inside the plot area (the domain), off the subtitle and the legend.
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100], "showticklabels": False,
+                                            "tickvals": [20, 40, 60, 80]},
+                             "domain": {"y": [0.1, 0.9]}},
                       legend={"orientation": "h", "y": -0.08, "x": 0.5, "xanchor": "center"},
                       margin={"l": 40, "r": 40, "t": 90, "b": 60})
     return fig

@@ -134,10 +134,14 @@ def flagged(ctx: Context) -> list[tuple[str, list[str], str]]:
     return out
 
 
+TASK = "\t"
+
+
 def case_lines(records: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
     """A unit's interview record for the compendium: each interview (the year whose result
     triggered it, status, date, level, who was interviewed, the issues raised), then its
-    unfinished rectification tasks with owner and deadline, overdue ones marked."""
+    unfinished rectification tasks with owner and deadline, overdue ones marked (a task
+    line starts with ``TASK``: listed one level in)."""
     lines = []
     for r in records.itertuples():
         held = (f"，{r.interview_date}由{r.level or '省'}级约谈{r.interviewees or ''}"
@@ -151,7 +155,7 @@ def case_lines(records: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
             lines.append(f"整改任务 {len(mine)} 项，已完成 {done} 项"
                          + ("，以下未完成：" if len(open_tasks) else "，全部完成。"))
         for t in open_tasks.itertuples():
-            lines.append(f"　· {t.description}（责任人：{t.owner}；期限：{t.deadline}"
+            lines.append(f"{TASK}{t.description}（责任人：{t.owner}；期限：{t.deadline}"
                          + ("；已逾期" if t.overdue else "") + "）")
     return lines
 
@@ -355,7 +359,9 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
         doc.add_paragraph(f"{row['name']}为中心城区，未纳入乡村振兴实绩考核；以下得分仅供参考。")
     if adcode in ctx.cases:
         doc.add_heading("约谈与整改记录", level=2)
-        _bullets(doc, ctx.cases[adcode] or ["尚无约谈记录。"])
+        for line in ctx.cases[adcode] or ["尚无约谈记录。"]:
+            doc.add_paragraph(line.removeprefix(TASK),
+                              style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
     for n, image in enumerate(images, start=1):
         layout.picture(doc, image.png, f"图 {n}　{image.title}")
     table = indicator_table(a, ctx.config, adcode, y)[["振兴", "指标", "数值", "标准化得分",
