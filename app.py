@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import cached
+from components.errors import show_unexpected
 from components.layout import sidebar, touch_device
 from components.login import current_user, login_gate, login_on
 from components.maps import preload_geo_chart
@@ -20,40 +21,43 @@ st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page
                    initial_sidebar_state="collapsed" if touch_device() else "auto")
 st.html(CHINESE_CSS)  # Streamlit's own English words, in Chinese or hidden
 
-try:  # a bad configuration file stops here with the file and key named, not a traceback
-    cached.config()
-    cached.regions()
-except (ConfigError, RegionError) as exc:
-    st.error(f"**配置文件有误，看板无法启动。** 请修改后刷新页面。\n\n{exc}", icon=":material/error:")
-    st.stop()
-login_gate()  # stops here until log-in, when log-in is on
-actor = current_user()
-sections: dict[str, list] = {}
-specs = {}  # id(st.Page) -> its spec
-home = home_page(actor)
-pages = {}
-for spec in PAGES:
-    if page_allowed(actor, spec.key, login_on=login_on()):
-        # The landing page is served at "/"; its own name (e.g. /overview, the address people
-        # type) is a small page that forwards to it, hidden from the menu (the style below).
-        page = st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:",
-                       url_path="start" if spec.key == home else spec.key,
-                       default=spec.key == home)
-        specs[id(page)] = spec
-        pages[spec.key] = page
-        sections.setdefault(spec.section, []).append(page)
+try:  # every error ends in a Chinese message with a reference number, never a traceback
+    try:  # a bad configuration file stops here with the file and key named, not a traceback
+        cached.config()
+        cached.regions()
+    except (ConfigError, RegionError) as exc:
+        st.error(f"**配置文件有误，看板无法启动。** 请修改后刷新页面。\n\n{exc}", icon=":material/error:")
+        st.stop()
+    login_gate()  # stops here until log-in, when log-in is on
+    actor = current_user()
+    sections: dict[str, list] = {}
+    specs = {}  # id(st.Page) -> its spec
+    home = home_page(actor)
+    pages = {}
+    for spec in PAGES:
+        if page_allowed(actor, spec.key, login_on=login_on()):
+            # The landing page is served at "/"; its own name (e.g. /overview, the address people
+            # type) is a small page that forwards to it, hidden from the menu (the style below).
+            page = st.Page(spec.path, title=spec.title, icon=f":material/{spec.icon}:",
+                           url_path="start" if spec.key == home else spec.key,
+                           default=spec.key == home)
+            specs[id(page)] = spec
+            pages[spec.key] = page
+            sections.setdefault(spec.section, []).append(page)
 
 
-def forward_home() -> None:
-    st.switch_page(pages[home], query_params=st.query_params.to_dict())
+    def forward_home() -> None:
+        st.switch_page(pages[home], query_params=st.query_params.to_dict())
 
 
-alias = st.Page(forward_home, title=next(s.title for s in PAGES if s.key == home), url_path=home)
-sections[next(s.section for s in PAGES if s.key == home)].append(alias)
-st.html(f"<style>[data-testid='stSidebarNav'] li:has(a[href$='/{home}']) {{display: none}}</style>")
-navigation = st.navigation(sections)
-if getattr(specs.get(id(navigation)), "maps", False):
-    with st.sidebar:  # the first element sent: the map bundle loads while the page computes
-        preload_geo_chart(map_layer_url("county"))
-sidebar()
-navigation.run()
+    alias = st.Page(forward_home, title=next(s.title for s in PAGES if s.key == home), url_path=home)
+    sections[next(s.section for s in PAGES if s.key == home)].append(alias)
+    st.html(f"<style>[data-testid='stSidebarNav'] li:has(a[href$='/{home}']) {{display: none}}</style>")
+    navigation = st.navigation(sections)
+    if getattr(specs.get(id(navigation)), "maps", False):
+        with st.sidebar:  # the first element sent: the map bundle loads while the page computes
+            preload_geo_chart(map_layer_url("county"))
+    sidebar()
+    navigation.run()
+except Exception as exc:  # noqa: BLE001 - the last line of defence (st.stop/rerun are not Exceptions)
+    show_unexpected(exc)

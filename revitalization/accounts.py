@@ -16,15 +16,17 @@ import os
 import secrets
 import sys
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 import pandas as pd
+from sqlalchemy import and_, case, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from revitalization.access import ROLES, Actor, require
 from revitalization.audit import audit, now
 from revitalization.settings import setting
-from revitalization.store import Account
+from revitalization.store import Account, Region
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MIN_PASSWORD = 10
@@ -92,8 +94,15 @@ def create_account(engine: Engine, *, username: str, display: str, role: str, pa
                 raise LoginError("已有账号：请由省级管理员在系统中创建新账号")
         else:
             require(actor, "account")  # account management is for 省级管理员 only
-        if session.get(Account, username) is not None:
-            raise LoginError(f"用户名：{username} 已存在")
+        taken = session.exec(select(Account.username).where(
+            func.lower(Account.username) == username.lower())).first()
+        if taken is not None:  # admin and Admin would be two people to the audit trail
+            raise LoginError(f"用户名：{username} 已存在" + (f"（与 {taken} 仅大小写不同）"
+                                                        if taken != username else ""))
+        if role == "county" and session.get(Region, scope) is None:
+            raise LoginError(f"所属区划：{scope} 不是本省县（市、区）的区划代码")
+        if role == "city" and session.exec(select(Region).where(Region.city_adcode == scope)).first() is None:
+            raise LoginError(f"所属区划：{scope} 不是本省市州的区划代码")
         account = Account(username=username, display=account_actor.display, role=role, scope=scope,
                           password_hash=hash_password(password), created_at=now())
         session.add(account)
@@ -104,35 +113,57 @@ def create_account(engine: Engine, *, username: str, display: str, role: str, pa
     return account_actor
 
 
+REFUSED = (f"用户名或密码错误（同一账号连续失败 {MAX_FAILURES} 次后将锁定 {LOCK_MINUTES} 分钟，"
+           "锁定期间无法登录）")
+
+
+@lru_cache(maxsize=1)
+def _decoy() -> str:
+    """A hash checked for unknown names and locked accounts: every refusal costs one scrypt."""
+    return hash_password(secrets.token_hex(16))
+
+
 def authenticate(engine: Engine, username: str, password: str, *,
                  at: datetime | None = None) -> Actor:
-    """The account's Actor, or LoginError. Failures are counted; after MAX_FAILURES the
-    account is locked for LOCK_MINUTES (unknown names are refused the same way)."""
+    """The account's Actor, or LoginError with one message for every refusal (unknown name,
+    wrong password, locked account), after the same work (one scrypt), so neither the words
+    nor the time tell whether an account exists.
+
+    Each attempt first reserves a try in one atomic UPDATE (failures + 1, or a fresh count
+    once a lock has expired) before the password is checked: parallel guesses cannot share
+    a count, and at most MAX_FAILURES passwords are checked per lock period."""
     at = at or datetime.now(UTC)
+    stamp, name = at.isoformat(), username.strip()
+    expired = and_(Account.locked_until != "", Account.locked_until <= stamp)
+    with engine.begin() as conn:
+        row = conn.execute(
+            update(Account).where(Account.username == name, Account.disabled == False)  # noqa: E712
+            .values(failures=case((expired, 1), else_=Account.failures + 1),
+                    locked_until=case((expired, ""), else_=Account.locked_until))
+            .returning(Account.failures, Account.locked_until, Account.password_hash,
+                       Account.display, Account.role, Account.scope)).first()
+    if row is None or row.locked_until or row.failures > MAX_FAILURES:
+        verify_password(password, _decoy())
+        if row is not None and not row.locked_until:  # the try past the limit locks
+            _lock(engine, name, at)
+        raise LoginError(REFUSED)
+    if verify_password(password, row.password_hash):
+        with engine.begin() as conn:
+            conn.execute(update(Account).where(Account.username == name)
+                         .values(failures=0, locked_until=""))
+        return Actor(name, row.display, row.role, row.scope)
+    if row.failures >= MAX_FAILURES:
+        _lock(engine, name, at)
     with Session(engine) as session:
-        account = session.get(Account, username.strip())
-        if account is None or account.disabled:
-            verify_password(password, hash_password("x" * MIN_PASSWORD))  # same time either way
-            raise LoginError("用户名或密码错误")
-        if account.locked_until and datetime.fromisoformat(account.locked_until) > at:
-            left = datetime.fromisoformat(account.locked_until) - at
-            minutes = max(1, int(left.total_seconds() // 60) + 1)
-            raise LoginError(f"登录失败次数过多，请 {minutes} 分钟后再试")
-        if not verify_password(password, account.password_hash):
-            account.failures += 1
-            if account.failures >= MAX_FAILURES:
-                account.locked_until = (at + timedelta(minutes=LOCK_MINUTES)).isoformat()
-            session.add(account)
-            audit(session, username, "account", username, "login_failed", None,
-                  {"failures": account.failures})
-            session.commit()
-            if account.locked_until and datetime.fromisoformat(account.locked_until) > at:
-                raise LoginError(f"登录失败次数过多，账号已锁定 {LOCK_MINUTES} 分钟")
-            raise LoginError("用户名或密码错误")
-        account.failures, account.locked_until = 0, ""
-        session.add(account)
+        audit(session, name, "account", name, "login_failed", None, {"failures": row.failures})
         session.commit()
-        return Actor(account.username, account.display, account.role, account.scope)
+    raise LoginError(REFUSED)
+
+
+def _lock(engine: Engine, name: str, at: datetime) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(Account).where(Account.username == name, Account.locked_until == "")
+                     .values(locked_until=(at + timedelta(minutes=LOCK_MINUTES)).isoformat()))
 
 
 def actor_for_identity(engine: Engine, email: str | None) -> Actor:

@@ -7,10 +7,11 @@ PostgreSQL instead; everything else works the same.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Index, event, func, text
+from sqlalchemy import Index, event, func, make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
@@ -247,10 +248,20 @@ def database_url() -> str:
     return setting("DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
 
 
+def _private_file(path: str | None) -> None:
+    """Create a new SQLite file readable by its owner only (it holds password hashes); SQLite
+    gives its -wal and -shm files the same permissions."""
+    if not path or path == ":memory:" or os.path.exists(path):
+        return
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def make_engine(url: str | None = None) -> Engine:
     """Build an engine; SQLite gets WAL journaling and enforced foreign keys."""
     url = url or database_url()
     if url.startswith("sqlite"):
+        _private_file(make_url(url).database)
         engine = create_engine(url, connect_args={"check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -21,10 +21,18 @@ NOT_FLAGGED = "未预警"
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:<>])")
 
 
+JOIN = "\u2060"  # WORD JOINER: invisible, breaks a pattern without allowing a line break
+# What Streamlit's Markdown turns into links or icons even when escaped: web and mail
+# addresses (GFM autolinks) and :material/…: icon codes.
+_LIVE = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)(?=\S)|(?<=:)(?=material/)")
+
+
 def md(text: object) -> str:
     """Text from users or data files, made safe to place inside Streamlit Markdown: every
-    Markdown / directive character is escaped and line breaks become spaces."""
-    return _MARKDOWN.sub(r"\\\1", str(text)).replace("\r", " ").replace("\n", " ")
+    Markdown / directive character is escaped, line breaks become spaces, and addresses and
+    icon codes are broken by an invisible joiner so they stay plain text (no outside links)."""
+    text = _LIVE.sub(JOIN, str(text))
+    return _MARKDOWN.sub(r"\\\1", text).replace("\r", " ").replace("\n", " ")
 
 
 def format_value(value: float | None, unit: str, decimals: int = 1) -> str:

@@ -33,6 +33,9 @@ from revitalization.engine import assess
 from revitalization.regions import load_regions
 
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Page tests see a page's exception itself (AppTest.exception), not the app's Chinese
+# "参考编号" message; tests of that message unset this.
+os.environ.setdefault("REVITALIZATION_RAISE_ERRORS", "1")
 ONE_CHROMIUM = pytest.mark.xdist_group("chromium")  # every test that drives a Chromium: one worker
 
 

@@ -1,8 +1,12 @@
 """Tables for spreadsheets: CSV and XLSX downloads that never carry live formulas.
 
-A cell that begins with ``=``, ``+``, ``-``, ``@`` (or a tab / carriage return) is read by
-Excel and WPS as a formula; text cells starting so are prefixed with an apostrophe, and the
-XLSX writer stores every string as text (no formulas, no links). Numbers stay numbers.
+Excel, WPS and LibreOffice read a cell as a formula when it begins with ``=``, ``+``, ``-``
+or ``@``, and some do so after leading blanks or line breaks, or with the full-width signs
+(＝ ＋ － ＠) that Chinese input methods type; a cell that begins with a tab, carriage return
+or line feed is suspect too (OWASP, CSV injection). Such text cells (and column names) get a
+leading apostrophe — the one function every export uses — and the XLSX writer stores every
+string as text (no formulas, no links). Numbers stay numbers. CSV rows end in CRLF, so a
+bare carriage return inside a cell is quoted and cannot split a row.
 """
 
 from __future__ import annotations
@@ -11,11 +15,14 @@ import io
 
 import pandas as pd
 
-TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SIGNS = ("=", "+", "-", "@", "＝", "＋", "－", "＠")
+CONTROL = ("\t", "\r", "\n")
+BLANKS = " \t\r\n\u3000\u00a0\ufeff"  # stripped by some spreadsheets before they parse
 
 
 def neutralise_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(TRIGGERS):
+    """``value`` made inert if a spreadsheet could read it as a formula."""
+    if isinstance(value, str) and (value.startswith(CONTROL) or value.lstrip(BLANKS).startswith(SIGNS)):
         return "'" + value
     return value
 
@@ -32,7 +39,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 with BOM, so Excel opens the Chinese text correctly."""
-    return neutralise(frame).to_csv(index=False).encode("utf-8-sig")
+    return neutralise(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1", note: str = "") -> bytes:

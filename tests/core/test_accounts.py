@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlmodel import Session
 
 from revitalization.access import PermissionDenied
 from revitalization.accounts import (
     LOCK_MINUTES,
     MAX_FAILURES,
+    REFUSED,
     LoginError,
     authenticate,
     create_account,
@@ -51,18 +53,68 @@ def test_wrong_password_is_refused_and_throttled(seeded):
     create_account(seeded, username="admin", display="管理员", role="province_admin",
                    password=PASSWORD)
     t0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
-    for n in range(MAX_FAILURES - 1):
+    for n in range(MAX_FAILURES):
         with pytest.raises(LoginError, match="用户名或密码错误"):
             authenticate(seeded, "admin", f"wrong-{n}", at=t0)
-    with pytest.raises(LoginError, match="账号已锁定"):
-        authenticate(seeded, "admin", "wrong-last", at=t0)
-    with pytest.raises(LoginError, match="分钟后再试"):  # even the right password, while locked
+    with pytest.raises(LoginError) as locked:  # even the right password, while locked
         authenticate(seeded, "admin", PASSWORD, at=t0 + timedelta(minutes=1))
+    with pytest.raises(LoginError) as unknown:
+        authenticate(seeded, "nobody", PASSWORD, at=t0 + timedelta(minutes=1))
+    assert str(locked.value) == str(unknown.value) == REFUSED  # nothing tells them apart
     later = t0 + timedelta(minutes=LOCK_MINUTES + 1)
     assert authenticate(seeded, "admin", PASSWORD, at=later).role == "province_admin"
-    with pytest.raises(LoginError, match="用户名或密码错误"):
-        authenticate(seeded, "nobody", PASSWORD, at=later)
     assert (audit_rows(seeded)["action"] == "login_failed").sum() == MAX_FAILURES
+
+
+def test_parallel_guesses_share_one_count_and_check_at_most_the_limit(seeded, monkeypatch):
+    """20 wrong passwords at once: every try is counted, the account ends locked, and no more
+    than MAX_FAILURES passwords were checked against the real hash."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from revitalization import accounts
+    from revitalization.store import Account
+
+    create_account(seeded, username="admin", display="管理员", role="province_admin",
+                   password=PASSWORD)
+    real = Session(seeded).get(Account, "admin").password_hash
+    checked = []
+    original = accounts.verify_password
+
+    def counting(password, stored):
+        if stored == real:
+            checked.append(password)
+        return original(password, stored)
+
+    monkeypatch.setattr(accounts, "verify_password", counting)
+    t0 = datetime.now(UTC)
+
+    def guess(n):
+        with pytest.raises(LoginError):
+            authenticate(seeded, "admin", f"guess-{n}", at=t0)
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(guess, range(20)))
+    account = Session(seeded).get(Account, "admin")
+    assert account.failures == 20 and account.locked_until
+    assert len(checked) <= MAX_FAILURES
+
+
+def test_a_refusal_costs_the_same_for_an_unknown_name(seeded, monkeypatch):
+    import hashlib
+
+    from revitalization import accounts
+
+    create_account(seeded, username="admin", display="管理员", role="province_admin",
+                   password=PASSWORD)
+    accounts._decoy()  # made once per process, before the first refusal is timed
+    calls = []
+    real = hashlib.scrypt
+    monkeypatch.setattr(hashlib, "scrypt", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for name in ("admin", "nobody"):
+        calls.clear()
+        with pytest.raises(LoginError, match="用户名或密码错误"):
+            authenticate(seeded, name, "wrong-password-1")
+        assert len(calls) == 1, name  # one scrypt either way
 
 
 def test_admin_bootstrap_command(tmp_path, monkeypatch, capsys):
@@ -71,3 +123,21 @@ def test_admin_bootstrap_command(tmp_path, monkeypatch, capsys):
     assert main(["create-admin", "--username", "admin", "--display", "省委农办管理员"]) == 0
     assert "已创建：省委农办管理员（省级管理员）" in capsys.readouterr().out
     assert main(["create-admin", "--username", "admin2"]) == 2  # only while no account exists
+
+
+def test_scope_must_be_in_the_registry_and_names_differ_beyond_case(seeded):
+    boss = create_account(seeded, username="admin", display="管理员", role="province_admin",
+                          password=PASSWORD)
+    with pytest.raises(LoginError, match="999999 不是本省县"):
+        create_account(seeded, username="c1", display="x", role="county", scope="999999",
+                       password=PASSWORD, actor=boss)
+    with pytest.raises(LoginError, match="421321 不是本省市州"):
+        create_account(seeded, username="c2", display="x", role="city", scope="421321",
+                       password=PASSWORD, actor=boss)
+    with pytest.raises(LoginError, match="与 admin 仅大小写不同"):
+        create_account(seeded, username="Admin", display="x", role="province_viewer",
+                       password=PASSWORD, actor=boss)
+    assert create_account(seeded, username="suixian", display="随县", role="county", scope="421321",
+                          password=PASSWORD, actor=boss).scope == "421321"
+    assert create_account(seeded, username="suizhou", display="随州", role="city", scope="421300",
+                          password=PASSWORD, actor=boss).scope == "421300"

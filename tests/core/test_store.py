@@ -66,3 +66,15 @@ def test_prepare_seeds_the_store_before_the_server_starts(tmp_path, monkeypatch)
     store.prepare()  # again: nothing is seeded twice
     assert len(store.read_observations(engine)) == 22258
     engine.dispose()
+
+
+def test_a_new_sqlite_file_is_readable_by_its_owner_only(tmp_path):
+    import stat
+
+    from revitalization.store import create_db_and_tables, make_engine
+
+    path = tmp_path / "sub" / "new.db"
+    engine = make_engine(f"sqlite:///{path}")
+    create_db_and_tables(engine)
+    engine.dispose()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # password hashes inside

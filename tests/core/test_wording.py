@@ -9,7 +9,7 @@ from revitalization.wording import NO_VALUE, UNGRADED, arrow, format_value, grad
 
 @pytest.mark.parametrize(("text", "escaped"), [
     ("**粗体**", "\\*\\*粗体\\*\\*"),
-    ("[链接](http://x)", "\\[链接\\]\\(http\\://x\\)"),
+    ("[链接](http://x)", "\\[链接\\]\\(http\\:\u2060//x\\)"),
     (":red[警告]", "\\:red\\[警告\\]"),
     ("<script>alert(1)</script>", "\\<script\\>alert\\(1\\)\\</script\\>"),
     ("# 标题", "\\# 标题"),
@@ -51,3 +51,15 @@ def test_format_value_units():
     assert format_value(1234.5, "万元/人", 1) == "1,234.5 万元/人"
     assert format_value(None, "%") == NO_VALUE == "—"
     assert format_value(float("nan"), "元") == "—"
+
+
+def test_user_text_never_becomes_a_link_or_an_icon():
+    """Streamlit's Markdown links web and mail addresses and draws :material/…: icons even
+    when escaped; md() breaks them with an invisible joiner (the words stay readable)."""
+    from revitalization.wording import JOIN, md
+
+    text = "见 https://evil.example/x、WWW.a.com、a@b.cn 和 :material/warning:"
+    out = md(text)
+    for live in ("://", "www.", "WWW.", "@b", ":material/"):
+        assert live not in out.replace("\\", ""), live
+    assert out.replace(JOIN, "").replace("\\", "") == text  # nothing else changed

@@ -73,3 +73,34 @@ def test_single_sign_on_maps_the_identity_to_an_account(deployment):
     at.run()
     assert not at.exception and at.title[0].value == "全省总览"
     assert any("随州市农办（市州用户）" in c.value for c in at.sidebar.caption)
+
+
+def test_an_unexpected_error_is_a_chinese_message_with_a_reference(app, monkeypatch, caplog):
+    """No traceback reaches the user; the details and the same number go to the server log."""
+    caplog.set_level("ERROR", logger="revitalization")
+    """No traceback reaches the user; the details and the same number go to the server log."""
+    from sqlalchemy.exc import OperationalError
+
+    from components import cached
+
+    monkeypatch.delenv("REVITALIZATION_RAISE_ERRORS")
+    at = app
+
+    def broken():
+        raise KeyError("forged widget state")
+
+    monkeypatch.setattr(cached, "assessment", broken)
+    at.run()
+    assert not at.exception
+    message = next(e.value for e in at.error if "参考编号" in e.value)
+    assert "页面出现意外错误" in message and "KeyError" not in message
+    ref = message.split("参考编号 ")[1].split("）")[0]
+    assert any(ref in r.getMessage() and r.exc_info for r in caplog.records)
+
+    def unreachable():
+        raise OperationalError("SELECT 1", {}, Exception("could not connect to server: db.internal:5432"))
+
+    monkeypatch.setattr(cached, "assessment", unreachable)
+    at.run()
+    message = next(e.value for e in at.error if "参考编号" in e.value)
+    assert "暂时无法连接数据库" in message and "db.internal" not in message and "SELECT" not in message

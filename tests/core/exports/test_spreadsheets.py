@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csvlib
 import io
 import zipfile
 
@@ -32,3 +33,27 @@ def test_xlsx_contains_no_formulas():
         strings = z.read("xl/sharedStrings.xml").decode()
     assert "<f>" not in sheet and "<f " not in sheet  # no formula cells at all
     assert "'=HYPERLINK" in strings and "'=cmd" in strings
+
+
+OWASP = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", " =1", "  +1", "\u3000=1",
+         "\u00a0=1", "\ufeff=1", "＝1+1", "＋1", "－1", "＠SUM(A1)", "\n\r =HYPERLINK(\"x\")"]
+
+
+def test_every_formula_shape_is_neutralised_in_every_format():
+    """The OWASP CSV-injection list plus leading blanks, line breaks and full-width signs."""
+    frame = pd.DataFrame({"内容": OWASP + ["随县", "1-2月", "a=b"]})
+    out = neutralise(frame)["内容"].tolist()
+    assert all(v.startswith("'") for v in out[:len(OWASP)])
+    assert out[len(OWASP):] == ["随县", "1-2月", "a=b"]  # ordinary text untouched
+    csv = csv_bytes(frame).decode("utf-8-sig")
+    cells = [row[0] for row in csvlib.reader(io.StringIO(csv, newline=""))][1:]
+    assert cells == out  # one cell per row: a bare CR or LF cannot split a row
+    data = xlsx_bytes(frame)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "<f " not in sheet
+
+
+def test_a_bare_carriage_return_is_quoted():
+    text = csv_bytes(pd.DataFrame({"备注": ["第一行\r第二行"], "值": [1]})).decode("utf-8-sig")
+    assert '"第一行\r第二行"' in text and text.endswith("\r\n")
