@@ -8,7 +8,7 @@ from components.login import current_user
 from components.state import show_flash
 from components.writes import submit_write, write_button
 from revitalization import importer, tables
-from revitalization.access import refusal, refusal_in_scope
+from revitalization.access import refusal, refusal_in_scope, visible_counties
 from revitalization.exports import spreadsheets
 from revitalization.wording import md, year_label
 
@@ -16,11 +16,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_LISTED = 40  # more than this: the first ones listed, all in a table
 
 config = cached.config()
-regions = cached.regions()
-obs = cached.observations()
-meta = cached.meta()
 actor = current_user()
-header("数据管理", "数据集概况、导入与修改、区划名录")
+# Reading is scoped like writing: a 县级填报员 sees and downloads its own county, a 市州用户
+# its own counties; the province everything.
+everything = cached.regions()
+mine = visible_counties(actor, everything)
+whole = len(mine) == len(everything)
+regions = everything if whole else everything[everything["adcode"].isin(mine)]
+obs = cached.observations() if whole else cached.observations().query("adcode in @mine")
+meta = cached.meta()
+scope = ("全省" if whole else "、".join(regions["name"]) if len(regions) <= 3
+         else f"本市州 {len(regions)} 个县（市、区）")
+header("数据管理", f"数据集概况、导入与修改、区划名录（范围：{scope}）")
 
 c = st.columns(4)
 c[0].metric("观测值", f"{len(obs):,} 条")
@@ -70,8 +77,8 @@ if upload is not None:
     chosen_year = s2.selectbox("考核年度（文件中没有“年度”列时使用）", years, key="import_year",
                                format_func=lambda y: "按文件（年度列、标题或文件名）" if y is None
                                else year_label(y))
-    report = importer.validate(upload.name, upload.getvalue(), regions=regions, config=config,
-                               existing=obs, default_year=chosen_year,
+    report = importer.validate(upload.name, upload.getvalue(), regions=everything, config=config,
+                               existing=cached.observations(), default_year=chosen_year,
                                sheet=st.session_state.get("import_sheet"))
     if len(report.sheets) > 1:
         s1.selectbox("工作表", report.sheets, key="import_sheet",
@@ -97,7 +104,7 @@ if upload is not None:
         c = st.columns(3)
         for col, label in zip(c, ("新增", "修改", "不变"), strict=True):
             col.metric(label, f"{int(counts.get(label, 0))} 个数值")
-        shown = tables.import_preview(preview, regions, config)
+        shown = tables.import_preview(preview, everything, config)
         st.dataframe(shown, hide_index=True, width="stretch")
         frozen_years = set(cached.published())
         touched = sorted(set(shown["年度"]) & frozen_years)
@@ -117,8 +124,8 @@ if upload is not None:
                 refusal=refusal_in_scope(actor, "data"), after=next_upload, key="import_commit",
                 type="primary", icon=":material/upload:")
 
-history = importer.batches(cached.engine())
-if not history.empty:
+history = importer.batches(cached.engine()) if whole else None  # other counties' files: province
+if history is not None and not history.empty:
     st.markdown("**导入记录**")
     st.dataframe(tables.batch_table(history), hide_index=True, width="stretch")
     active = history[history["rolled_back_at"] == ""]["id"].tolist()
@@ -144,7 +151,8 @@ with st.expander("手工修改单个数值", icon=":material/edit:"):
         e_reason = g2.text_input("修改原因")
         submit_write("保存修改", lambda: importer.edit_value(
             cached.engine(), adcode=e_code, year=int(e_year), indicator=e_ind, value=e_value,
-            reason=e_reason, actor=actor, regions=regions, config=config, existing=obs,
+            reason=e_reason, actor=actor, regions=everything, config=config,
+            existing=cached.observations(),
             published_years=set(cached.published())),
             done=lambda batch: "数值未变化，未写入。" if batch is None else f"已保存修改（批次 {batch}）。",
             refusal=refusal_in_scope(actor, "data"), icon=":material/save:")
@@ -152,8 +160,10 @@ with st.expander("手工修改单个数值", icon=":material/edit:"):
 # Registry and downloads -------------------------------------------------------------------
 st.subheader("区划名录")
 st.dataframe(tables.region_table(regions), hide_index=True, width="stretch")
-st.download_button("下载全部数据（宽表 XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
-                   data=lambda: spreadsheets.xlsx_bytes(importer.wide_export(obs, config, regions), "全部数据"),
-                   file_name="乡村振兴指标数据_宽表.xlsx")
-st.download_button("下载全部观测值（长表 CSV）", data=lambda: spreadsheets.csv_bytes(obs), on_click="ignore",
-                   file_name="乡村振兴观测值.csv", mime="text/csv", icon=":material/download:")
+label = "全部" if whole else "本辖区"
+st.download_button(f"下载{label}数据（宽表 XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
+                   data=lambda: spreadsheets.xlsx_bytes(importer.wide_export(obs, config, regions), f"{label}数据"),
+                   file_name=f"乡村振兴指标数据_宽表{'' if whole else '_' + scope}.xlsx")
+st.download_button(f"下载{label}观测值（长表 CSV）", data=lambda: spreadsheets.csv_bytes(obs), on_click="ignore",
+                   file_name=f"乡村振兴观测值{'' if whole else '_' + scope}.csv", mime="text/csv",
+                   icon=":material/download:")

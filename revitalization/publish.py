@@ -137,13 +137,13 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
                           fingerprint=assessment.fingerprint, published_by=str(actor),
                           published_at=datetime.now(UTC).isoformat(timespec="seconds"),
                           reason=reason.strip())
-        session.add(pub)
-        session.flush()
-        session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
-                        for a, p in payloads.items())
-        record = {**pub.model_dump(), "consistency": summary(findings)}
-        audit(session, str(actor), "publication", pub.id, "publish", None, record)
-        try:
+        try:  # two people publishing at once: the second meets the unique (year, revision)
+            session.add(pub)
+            session.flush()
+            session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
+                            for a, p in payloads.items())
+            record = {**pub.model_dump(), "consistency": summary(findings)}
+            audit(session, str(actor), "publication", pub.id, "publish", None, record)
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -127,3 +127,35 @@ def test_findings_must_be_acknowledged_and_are_audited(seeded, assessment, confi
     publish(seeded, assessment, 2025, actor=admin("张三"), config=config, acknowledged=True)
     row = audit_rows(seeded).query("entity == 'publication'").iloc[0]
     assert "一致性检查已确认" in row["after"]
+
+
+def test_two_people_publishing_at_once_get_one_publication_and_a_message(seeded, assessment,
+                                                                          config, monkeypatch):
+    """Both read "not yet published", both write revision 1: the second is told, not shown
+    an IntegrityError traceback, and one publication remains."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from revitalization import publish as module
+
+    module.findings_for(assessment, config, 2025)  # warm (robustness draws), outside the race
+    together = threading.Barrier(2)
+    original = module.needs_acknowledgement
+
+    def in_step(findings):
+        together.wait(timeout=30)  # both past the checks before either writes
+        return original(findings)
+
+    monkeypatch.setattr(module, "needs_acknowledgement", in_step)
+
+    def attempt(name):
+        try:
+            return publish(seeded, assessment, 2025, actor=admin(name), config=config,
+                           acknowledged=True)
+        except module.PublishError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(attempt, ["张三", "李四"]))
+    assert sorted(map(str, results)) == ["1", "2025 年结果刚刚由他人发布，请刷新页面后查看"]
+    assert len(module.publications(seeded)) == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import admin
 
-from .helpers import open_page
+from .helpers import log_in, open_page
 
 
 def test_data_page_imports_previews_and_rolls_back(app):
@@ -28,3 +28,18 @@ def test_data_page_imports_previews_and_rolls_back(app):
     assert history["文件"].tolist() == ["随县.csv"]
     at.button(key="rollback_button").click().run()
     assert any("已撤销批次 1，恢复了 1 个数值" in s.value for s in at.success)
+
+
+def test_a_county_clerk_reads_and_downloads_its_own_county_only(deployment):
+    """Reading is scoped like writing: the clerk's tables and downloads hold its county."""
+    at = log_in(deployment(accounts=[("suixian", "随县填报员", "county", "421321")]).run(),
+                "suixian")
+    at = open_page(at, "data")
+    assert any("范围：随县" in m.value for m in at.markdown)
+    observations = next(m for m in at.metric if m.label == "观测值")
+    assert observations.value == f"{31 * 7} 条"  # one county, 31 indicators, 7 years
+    assert next(m for m in at.metric if m.label == "县级单位").value == "1 个"
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert "下载全部观测值（长表 CSV）" not in buttons
+    assert "下载本辖区观测值（长表 CSV）" in buttons and "下载本辖区数据（宽表 XLSX）" in buttons
+    assert not any(label == "导入记录" for label in (m.value for m in at.markdown))
