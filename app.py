@@ -8,6 +8,7 @@ from components.layout import sidebar, touch_device
 from components.login import current_user, login_gate, login_on
 from components.maps import preload_geo_chart
 from components.pages import PAGES
+from components.writes import clear_finished_forms
 from revitalization.access import home_page, page_allowed
 from revitalization.config import ConfigError
 from revitalization.maps.layers import map_layer_url
@@ -58,6 +59,7 @@ try:  # every error ends in a Chinese message with a reference number, never a t
         with st.sidebar:  # the first element sent: the map bundle loads while the page computes
             preload_geo_chart(map_layer_url("county"))
     sidebar()
+    clear_finished_forms()
     navigation.run()
 except Exception as exc:  # noqa: BLE001 - the last line of defence (st.stop/rerun are not Exceptions)
     show_unexpected(exc)

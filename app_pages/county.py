@@ -212,9 +212,10 @@ with notes_tab:  # 工作备注
                 write_button("删除", lambda n=note.id: delete_note(engine, n, actor=actor),
                              done="备注已删除（可恢复）。", refusal=refused, refresh=False,
                              key=f"delete_{note.id}")
-    with st.form("add_note", clear_on_submit=True):
+    with st.form("add_note"):
         note_year = st.selectbox("考核年度", assessment.years, index=assessment.years.index(year),
                                  format_func=lambda y: f"{y} 年")
-        note_text = st.text_area("备注内容", max_chars=2000)
+        note_text = st.text_area("备注内容", max_chars=2000, key="note_text")
         submit_write("添加备注", lambda: add_note(engine, adcode, note_year, note_text, actor=actor),
-                     done="备注已保存。", refusal=refused, refresh=False, icon=":material/note_add:")
+                     done="备注已保存。", refusal=refused, refresh=False, icon=":material/note_add:",
+                     clears=("note_text",))

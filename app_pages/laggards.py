@@ -163,16 +163,17 @@ if not live.empty:
                              done="整改任务已标记完成。", refusal=refused, refresh=False,
                              after=edit.catch_up, key="task_done_button", icon=":material/check:")
     if record["status"] != "已整改/销号":
-        with st.form(f"task_{chosen}", clear_on_submit=True):
+        with st.form(f"task_{chosen}"):
             st.markdown("**布置整改任务**")
             c1, c2, c3 = st.columns([3, 1, 1])
-            what = c1.text_input("任务内容")
-            owner = c2.text_input("责任人（单位）")
-            due = c3.date_input("整改期限", value=None, format="YYYY-MM-DD")
+            fields = (f"task_what_{chosen}", f"task_owner_{chosen}", f"task_due_{chosen}")
+            what = c1.text_input("任务内容", key=fields[0])
+            owner = c2.text_input("责任人（单位）", key=fields[1])
+            due = c3.date_input("整改期限", value=None, format="YYYY-MM-DD", key=fields[2])
             submit_write("添加任务", lambda: add_task(engine, chosen, description=what, owner=owner,
                                                     deadline=due or "", actor=user),
                          done="整改任务已添加。", refusal=refused, refresh=False, after=edit.catch_up,
-                         icon=":material/add_task:")
+                         icon=":material/add_task:", clears=fields)
     write_button("删除该约谈记录", lambda: set_deleted(engine, chosen, deleted=True, actor=user,
                                                    version=edit.read),
                  done=f"{name}的约谈记录已删除（可撤销）。", refusal=refused, refresh=False,

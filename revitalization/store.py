@@ -262,7 +262,8 @@ def make_engine(url: str | None = None) -> Engine:
     url = url or database_url()
     if url.startswith("sqlite"):
         _private_file(make_url(url).database)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        # wait up to 30 s for another write (a large import holds the lock for seconds)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001 - DB-API objects

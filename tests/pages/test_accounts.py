@@ -18,3 +18,18 @@ def test_admin_creates_accounts_in_the_app(deployment):
     next(b for b in at.button if b.label == "创建账号").click().run()
     assert any("已创建账号：随县填报员（县级填报员）" in s.value for s in at.success), \
         [e.value for e in at.error]
+    assert at.text_input(key="new_user").value == ""  # emptied once created
+
+
+def test_a_refused_account_keeps_what_was_typed(deployment):
+    at = log_in(deployment().run(), "admin")
+    at.switch_page("app_pages/accounts.py").run()
+    at.text_input(key="new_user").set_value("suixian")
+    at.text_input(key="new_display").set_value("随县填报员")
+    at.text_input(key="new_scope").set_value("999999")
+    at.text_input(key="new_password").set_value(PASSWORD)
+    next(s for s in at.selectbox if s.label == "角色").set_value("county")
+    next(b for b in at.button if b.label == "创建账号").click().run()
+    assert any("999999 不是本省县" in e.value for e in at.error)
+    assert at.text_input(key="new_user").value == "suixian"
+    assert at.text_input(key="new_display").value == "随县填报员"

@@ -83,3 +83,36 @@ def test_a_provincial_viewer_sees_notes_but_cannot_change_them(deployment, app_d
     assert delete.disabled
     assert next(b for b in at.button if b.label == "添加备注").disabled
     assert not at.exception
+
+
+def test_a_note_survives_a_refusal_and_a_busy_database_and_clears_once_saved(app, monkeypatch):
+    """Nothing typed is lost: a refused or blocked save keeps the text; a saved note empties
+    the form."""
+    from sqlalchemy.exc import OperationalError
+
+    from components import writes
+    from revitalization import notes
+
+    at = open_county(app, "421321")
+    monkeypatch.setattr(writes, "BUSY_WAIT", 0)
+    real = notes.add_note
+    tries = []
+
+    def locked(*args, **kwargs):
+        tries.append(1)
+        raise OperationalError("INSERT INTO county_note …", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(notes, "add_note", locked)
+    at.text_area(key="note_text").set_value("3 月调研：污水处理厂已开工")
+    next(b for b in at.button if b.label == "添加备注").click()
+    at.run()
+    assert len(tries) == writes.BUSY_TRIES  # waited and retried before giving up
+    assert any("数据库正忙" in e.value and "填写的内容仍在" in e.value for e in at.error)
+    assert at.text_area(key="note_text").value == "3 月调研：污水处理厂已开工"
+    assert not at.exception
+    monkeypatch.setattr(notes, "add_note", real)
+    next(b for b in at.button if b.label == "添加备注").click()
+    at.run()
+    assert any("备注已保存" in s.value for s in at.success)
+    assert at.text_area(key="note_text").value == ""
+    assert any("污水处理厂已开工" in m.value for m in at.markdown)
