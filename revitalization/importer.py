@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization.access import Actor, PermissionDenied, require, require_for
@@ -336,8 +337,19 @@ def commit(engine: Engine, report: Report, existing: pd.DataFrame, *, file_name:
     with Session(engine) as session:
         batch_id = write_batch(session, report, existing, file_name=file_name, actor=actor,
                                published_years=published_years, reason=reason)
-        session.commit()
+        try:
+            session.commit()
+        except IntegrityError:  # a value added by someone else between the check and now
+            session.rollback()
+            raise ValueError("数据在检查之后已被他人修改；整个文件未写入。请重新上传，按最新数据检查后再导入") from None
         return batch_id
+
+
+def _stale(r, now_value: float | None, checked: float | None) -> str:
+    shown = "（空）" if now_value is None else f"{now_value:g}"
+    before = "（空）" if checked is None else f"{checked:g}"
+    return (f"第 {r.row} 行：{r.adcode} {r.year} 年 {r.indicator} 的数值在检查之后已被他人改为 {shown}"
+            f"（检查时为 {before}）；整个文件未写入。请重新上传，按最新数据检查后再导入")
 
 
 def write_batch(session: Session, report: Report, existing: pd.DataFrame, *, file_name: str,
@@ -366,13 +378,21 @@ def write_batch(session: Session, report: Report, existing: pd.DataFrame, *, fil
     session.add(batch)
     session.flush()
     for r in todo.itertuples():
-        if r.status == "新增":
+        # The snapshot the file was checked against must still hold (someone may have
+        # written the same values since): otherwise the old value kept for rollback would be
+        # wrong and undoing this batch would silently lose the other write.
+        obs = session.exec(select(Observation).where(
+            Observation.adcode == r.adcode, Observation.year == int(r.year),
+            Observation.indicator == r.indicator).with_for_update()).one_or_none()
+        now_value = None if obs is None else obs.value
+        checked = None if r.status == "新增" else float(r.old)
+        if (now_value is None) != (checked is None) or (
+                now_value is not None and not np.isclose(now_value, checked, rtol=0, atol=1e-9)):
+            raise ValueError(_stale(r, now_value, checked))
+        if obs is None:
             session.add(Observation(adcode=r.adcode, year=int(r.year), indicator=r.indicator,
                                     value=float(r.value), source=f"导入批次 {batch.id}"))
         else:
-            obs = session.exec(select(Observation).where(
-                Observation.adcode == r.adcode, Observation.year == int(r.year),
-                Observation.indicator == r.indicator)).one()
             obs.value, obs.source, obs.status = float(r.value), f"导入批次 {batch.id}", "reported"
             session.add(obs)
         session.add(ObservationChange(batch_id=batch.id, adcode=r.adcode, year=int(r.year),

@@ -188,3 +188,28 @@ def test_wide_export_has_units_and_no_formulas(config, regions, observations):
     assert len(wide) == observations.groupby(["adcode", "year"]).ngroups
     assert list(wide.columns[:3]) == ["区划代码", "县（市、区）", "年度"]
     assert "农村卫生厕所普及率（%）" in wide.columns
+
+
+def test_two_imports_checked_against_one_snapshot_cannot_both_commit(seeded_observations, config, regions,
+                                                                    observations):
+    """Both checked before either wrote: the second is refused at commit (its old values are
+    stale), so undoing the first restores the true original and nothing is lost."""
+    existing = store.read_observations(seeded_observations)
+    key = ("421321", 2024, "sanitary_toilets")
+    old = existing.set_index(["adcode", "year", "indicator"])["value"][key]
+    first = check(seeded_observations, config, regions, observations, csv([wide_row(
+        年度="2024", **{"农村卫生厕所普及率（%）": f"{old + 1:.1f}", "农业劳动生产率（万元/人）": ""})]))
+    second = check(seeded_observations, config, regions, observations, csv([wide_row(
+        年度="2024", **{"农村卫生厕所普及率（%）": f"{old + 2:.1f}", "农业劳动生产率（万元/人）": ""})]))
+    before = snapshot(seeded_observations)
+    batch = commit(seeded_observations, first, existing, file_name="a.csv", actor=admin("甲"),
+                   published_years={2024}, reason="更正")
+    written = snapshot(seeded_observations)
+    assert written != before
+    with pytest.raises(ValueError, match="检查之后已被他人改为"):
+        commit(seeded_observations, second, existing, file_name="b.csv", actor=admin("乙"),
+               published_years={2024}, reason="更正")
+    assert snapshot(seeded_observations) == written  # the second changed nothing
+    rollback(seeded_observations, batch, actor=admin("甲"))
+    now = store.read_observations(seeded_observations).set_index(["adcode", "year", "indicator"])["value"]
+    assert now[key] == pytest.approx(old)
