@@ -29,6 +29,7 @@ try:  # every error ends in a Chinese message with a reference number, never a t
     except (ConfigError, RegionError) as exc:
         st.error(f"**配置文件有误，看板无法启动。** 请修改后刷新页面。\n\n{exc}", icon=":material/error:")
         st.stop()
+    cached.follow_writes()  # several servers on one database: another's write shows here too
     login_gate()  # stops here until log-in, when log-in is on
     actor = current_user()
     sections: dict[str, list] = {}

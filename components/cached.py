@@ -181,6 +181,19 @@ def county_images(year: int, demo: bool, adcode: str, preset: str) -> list:
                           date.today().isoformat())
 
 
+_seen: dict[str, int] = {}
+
+
+def follow_writes() -> None:
+    """Forget what other processes have made stale: when the store's write version moved
+    since this process last looked (a write through another server, or a script), clear the
+    caches. Called by the router at the start of every run; one indexed query."""
+    version = store.write_version(engine())
+    if _seen.get("version") not in (None, version):
+        invalidate()
+    _seen["version"] = version
+
+
 def invalidate() -> None:
     """Forget everything read from the store; call after every write."""
     for fn in (observations, meta):

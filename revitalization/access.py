@@ -61,6 +61,12 @@ class Actor:
     def __str__(self) -> str:
         return f"{self.display}（{ROLES[self.role]}）"
 
+    @property
+    def signature(self) -> str:
+        """Who, for the audit trail: the name people know and the user name that identifies
+        the account (display names can repeat and change)."""
+        return f"{self.display}（{ROLES[self.role]}，用户名 {self.username}）"
+
     def covers(self, adcode: str, city: str) -> bool:
         """Whether a county (with its city) is within this actor's scope."""
         if self.role in ("province_admin", "province_viewer"):

@@ -107,7 +107,7 @@ def create_account(engine: Engine, *, username: str, display: str, role: str, pa
                           password_hash=hash_password(password), created_at=now())
         session.add(account)
         record = account.model_dump(exclude={"password_hash"})
-        audit(session, str(actor) if actor else "系统初始化", "account", username, "create", None,
+        audit(session, actor.signature if actor else "系统初始化", "account", username, "create", None,
               record)
         session.commit()
     return account_actor

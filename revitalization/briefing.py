@@ -61,6 +61,6 @@ def save(engine: Engine, actor: Actor, head: BriefingHead) -> BriefingHead:
     with Session(engine) as session:
         for key, value in asdict(head).items():
             session.merge(Meta(key=f"briefing_{key}", value=value))
-        audit(session, actor.username, "briefing", "head", "update", before, asdict(head))
+        audit(session, actor.signature, "briefing", "head", "update", before, asdict(head))
         session.commit()
     return head

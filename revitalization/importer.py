@@ -399,7 +399,7 @@ def write_batch(session: Session, report: Report, existing: pd.DataFrame, *, fil
                                       indicator=r.indicator,
                                       old_value=None if r.status == "新增" else float(r.old),
                                       new_value=float(r.value)))
-    audit(session, str(actor), "import_batch", batch.id, "import", None, batch.model_dump())
+    audit(session, actor.signature, "import_batch", batch.id, "import", None, batch.model_dump())
     return batch.id
 
 
@@ -436,7 +436,7 @@ def rollback(engine: Engine, batch_id: int, *, actor: Actor) -> int:
         before = batch.model_dump()
         batch.rolled_back_at = now()
         session.add(batch)
-        audit(session, str(actor), "import_batch", batch_id, "rollback", before, batch.model_dump())
+        audit(session, actor.signature, "import_batch", batch_id, "rollback", before, batch.model_dump())
         session.commit()
         return len(changes)
 

@@ -74,7 +74,7 @@ def open_interview(engine: Engine, assessment: Assessment, adcode: str, year: in
         except IntegrityError:  # someone opened one at the same moment
             session.rollback()
             raise InterviewError(f"{rows.at[adcode, 'name']} {year} 年度已有约谈记录") from None
-        audit(session, str(actor), "interview", record.id, "create", None, record.model_dump())
+        audit(session, actor.signature, "interview", record.id, "create", None, record.model_dump())
         session.commit()
         return record.id
 
@@ -153,7 +153,7 @@ def save_interview(engine: Engine, interview_id: int, *, version: int, actor: Ac
             session.rollback()
             raise ConcurrentEditError("该约谈记录已被他人修改，您的修改未保存。请刷新页面后重试。")
         after = {**values, "id": interview_id, "version": version + 1}
-        audit(session, str(actor), "interview", interview_id,
+        audit(session, actor.signature, "interview", interview_id,
               "status" if target != before["status"] else "update", before, after)
         session.commit()
         return version + 1
@@ -185,7 +185,7 @@ def add_task(engine: Engine, interview_id: int, *, description: str, owner: str,
                                  deadline=due.isoformat())
         session.add(task)
         session.flush()
-        audit(session, str(actor), "rectification_task", task.id, "create", None, task.model_dump())
+        audit(session, actor.signature, "rectification_task", task.id, "create", None, task.model_dump())
         _touch(session, record)
         session.commit()
         return task.id
@@ -211,7 +211,7 @@ def complete_task(engine: Engine, task_id: int, *, actor: Actor, done: bool = Tr
         before = task.model_dump()
         task.done, task.done_at = done, now() if done else ""
         session.add(task)
-        audit(session, str(actor), "rectification_task", task_id, "complete" if done else "reopen",
+        audit(session, actor.signature, "rectification_task", task_id, "complete" if done else "reopen",
               before, task.model_dump())
         _touch(session, record)
         session.commit()
@@ -251,7 +251,7 @@ def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, actor: Acto
         if result.rowcount != 1:
             session.rollback()
             raise ConcurrentEditError("该约谈记录已被他人修改，未删除。请刷新页面后重试。")
-        audit(session, str(actor), "interview", interview_id, "delete" if deleted else "restore",
+        audit(session, actor.signature, "interview", interview_id, "delete" if deleted else "restore",
               before, {**before, **values})
         session.commit()
 

@@ -113,6 +113,6 @@ def save(engine: Engine, raw: Any, file_name: str, overrides: dict, *, actor: Ac
                                 fingerprint=config.fingerprint())
         session.add(version)
         session.flush()
-        audit(session, str(actor), "method_version", version.id, "create", None, version.model_dump())
+        audit(session, actor.signature, "method_version", version.id, "create", None, version.model_dump())
         session.commit()
         return version.id

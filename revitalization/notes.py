@@ -33,14 +33,14 @@ def add_note(engine: Engine, adcode: str, year: int, text: str, *, actor: Actor)
                           created_at=now())
         session.add(note)
         session.flush()
-        audit(session, str(actor), "county_note", note.id, "create", None, note.model_dump())
+        audit(session, actor.signature, "county_note", note.id, "create", None, note.model_dump())
         session.commit()
         return note.id
 
 
 def _set_deleted(engine: Engine, note_id: int, deleted: bool, actor: Actor) -> None:
     try:
-        audited_change(engine, CountyNote, note_id, user=str(actor),
+        audited_change(engine, CountyNote, note_id, user=actor.signature,
                        action="delete" if deleted else "restore",
                        change=lambda note: setattr(note, "deleted", deleted),
                        missing=f"备注编号：找不到备注 {note_id}",

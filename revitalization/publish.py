@@ -143,7 +143,7 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
             session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
                             for a, p in payloads.items())
             record = {**pub.model_dump(), "consistency": summary(findings)}
-            audit(session, str(actor), "publication", pub.id, "publish", None, record)
+            audit(session, actor.signature, "publication", pub.id, "publish", None, record)
             session.commit()
         except IntegrityError:
             session.rollback()

@@ -87,7 +87,7 @@ def open_round(engine: Engine, year: int, deadline: str | date, *, actor: Actor,
         counties = session.exec(select(Region).where(Region.assessed == True)).all()  # noqa: E712
         for region in counties:
             session.add(Submission(round_id=record.id, adcode=region.adcode, updated_at=now()))
-        audit(session, str(actor), "data_round", record.id, "open", None, record.model_dump())
+        audit(session, actor.signature, "data_round", record.id, "open", None, record.model_dump())
         session.commit()
         return record.id
 
@@ -103,7 +103,7 @@ def set_round_open(engine: Engine, round_id: int, is_open: bool, *, actor: Actor
         record.status = "open" if is_open else "closed"
         record.closed_at = "" if is_open else now()
         session.add(record)
-        audit(session, str(actor), "data_round", round_id, "reopen_round" if is_open else "close",
+        audit(session, actor.signature, "data_round", round_id, "reopen_round" if is_open else "close",
               before, record.model_dump())
         session.commit()
 
@@ -208,7 +208,7 @@ def _change(engine: Engine, round_id: int, adcode: str, *, version: int, actor: 
         if result.rowcount != 1:
             session.rollback()
             raise StaleError(f"{name}的填报已被他人修改，您的操作未保存。请刷新后再操作。")
-        audit(session, str(actor), "submission", record.id, action, before,
+        audit(session, actor.signature, "submission", record.id, action, before,
               {**fields, "id": record.id, "version": version + 1})
         session.commit()
         return version + 1

@@ -342,6 +342,13 @@ def read_observations(engine: Engine) -> pd.DataFrame:
     return frame.sort_values(["adcode", "year", "indicator"]).reset_index(drop=True)
 
 
+def write_version(engine: Engine) -> int:
+    """A number that grows with every write by any process: the newest audit row (every
+    write appends one in its own transaction). Cheap enough to read on every rerun."""
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.max(AuditLog.id))).scalar() or 0)
+
+
 def read_meta(engine: Engine) -> dict[str, str]:
     with Session(engine) as session:
         return {m.key: m.value for m in session.exec(select(Meta))}

@@ -71,7 +71,7 @@ def test_city_users_keep_to_their_counties(seeded_observations, assessment, conf
     raw, name = load_raw()
     with pytest.raises(PermissionDenied, match="无权修改指标体系"):
         methods.save(seeded_observations, raw, name, {"groups": {"talent": 2}}, actor=VIEWER, note="x")
-    assert (audit_rows(seeded_observations)["user"] == "随州市农办（市州用户）").all()
+    assert (audit_rows(seeded_observations)["user"] == CITY.signature).all()  # the account, not only its name
 
 
 def test_visible_counties_follow_the_scope(regions):

@@ -19,7 +19,7 @@ def test_defaults_then_saved_values_are_remembered(db_engine):
     assert saved.issue == "第 3 期"  # stripped
     assert briefing.load(db_engine) == saved
     row = audit_rows(db_engine, "briefing").iloc[-1]
-    assert row["user"] == "office" and "第 3 期" in row["after"]
+    assert row["user"] == ADMIN.signature and "第 3 期" in row["after"]
 
 
 def test_bad_values_and_other_roles_change_nothing(db_engine):

@@ -21,7 +21,7 @@ def test_notes_are_validated_soft_deleted_and_audited(seeded):
     assert len(list_notes(seeded, "421321")) == 1
     log = audit_rows(seeded, "county_note")
     assert log["action"].tolist() == ["create", "delete", "restore"]
-    assert log["user"].tolist() == ["王五（省级管理员）", "王五（省级管理员）", "赵六（省级管理员）"]
+    assert log["user"].tolist() == ["王五（省级管理员，用户名 王五）"] * 2 + ["赵六（省级管理员，用户名 赵六）"]
     assert json.loads(log.iloc[1]["before"])["deleted"] is False
     assert json.loads(log.iloc[1]["after"])["deleted"] is True
 

@@ -116,3 +116,23 @@ def test_a_note_survives_a_refusal_and_a_busy_database_and_clears_once_saved(app
     assert any("备注已保存" in s.value for s in at.success)
     assert at.text_area(key="note_text").value == ""
     assert any("污水处理厂已开工" in m.value for m in at.markdown)
+
+
+def test_a_write_by_another_server_is_seen_on_the_next_rerun(app):
+    """Another process (another server on the same database, or a script) writes without
+    telling this one's caches: the next rerun reads the store's write version and refreshes."""
+    from conftest import admin
+
+    from components import cached
+    from revitalization import store
+    from revitalization.notes import add_note
+
+    at = open_county(app, "421321")
+    # its own engine, as a second server has
+    other = store.make_engine(cached.engine().url.render_as_string(hide_password=False))
+    before = cached.assessment()
+    add_note(other, "421321", 2025, "另一台服务器写入的备注", actor=admin("王五"))
+    other.dispose()
+    at.run()
+    assert any("另一台服务器写入的备注" in m.value for m in at.markdown)
+    assert cached.assessment() is not before  # the caches were cleared, not only the notes
