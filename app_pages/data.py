@@ -8,7 +8,7 @@ from components.login import current_user
 from components.state import show_flash
 from components.writes import submit_write, write_button
 from revitalization import importer, tables
-from revitalization.access import refusal, refusal_in_scope, visible_counties
+from revitalization.access import allowed, refusal, refusal_in_scope, visible_counties
 from revitalization.exports import spreadsheets
 from revitalization.wording import md, year_label
 
@@ -53,18 +53,24 @@ for column, kind, label, icon in ((t1, "wide", "宽表", "grid_on"), (t2, "long"
         data=lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
             importer.template(kind, config, regions, template_year), label),
         file_name=f"数据导入模板_{label}_{template_year}年.xlsx")
-upload = st.file_uploader(f"选择文件（.xlsx / .csv / .txt，单个文件不超过 {importer.MAX_BYTES // 2**20} MB）",
+may_import = any(allowed(actor, "data", a, c)
+                 for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True))
+upload = st.file_uploader(f"选择文件（.xlsx / .csv / .txt，单个文件不超过 {importer.MAX_BYTES // 2**20} MB、"
+                          f"{importer.MAX_ROWS:,} 行）",
                           type=["xlsx", "csv", "txt", "xls"],
                           key=f"upload_{st.session_state.get('upload_n', 0)}",
                           help="表格可带标题行、填表说明、合计行和两行（合并）表头；区划代码或县（市、区）列"
-                               "可用常见的各种列名；公式按 Excel/WPS 保存的结果读取，不会执行")
+                               "可用常见的各种列名；公式按 Excel/WPS 保存的结果读取，不会执行") \
+    if may_import else None
+if not may_import:  # a read-only account never starts a (costly) check
+    st.caption(f"当前账号不能导入数据：{refusal(actor, 'data') or '只读账号'}。")
 show_flash()
 
 
 def next_upload(_=None) -> None:
     """A committed file leaves the uploader: the next upload starts empty."""
     st.session_state["upload_n"] = st.session_state.get("upload_n", 0) + 1
-    for key in ("import_sheet", "import_year", "import_file"):
+    for key in ("import_sheet", "import_year", "import_file", "import_check"):
         st.session_state.pop(key, None)
 
 
@@ -77,9 +83,15 @@ if upload is not None:
     chosen_year = s2.selectbox("考核年度（文件中没有“年度”列时使用）", years, key="import_year",
                                format_func=lambda y: "按文件（年度列、标题或文件名）" if y is None
                                else year_label(y))
-    report = importer.validate(upload.name, upload.getvalue(), regions=everything, config=config,
-                               existing=cached.observations(), default_year=chosen_year,
-                               sheet=st.session_state.get("import_sheet"))
+    # checked once per file, choices and data version, not again on every rerun of the page
+    check_key = (upload.file_id, chosen_year, st.session_state.get("import_sheet"),
+                 cached.assessment().fingerprint)
+    if st.session_state.get("import_check", (None,))[0] != check_key:
+        st.session_state["import_check"] = (check_key, importer.validate(
+            upload.name, upload.getvalue(), regions=everything, config=config,
+            existing=cached.observations(), default_year=chosen_year,
+            sheet=st.session_state.get("import_sheet")))
+    report = st.session_state["import_check"][1]
     if len(report.sheets) > 1:
         s1.selectbox("工作表", report.sheets, key="import_sheet",
                      index=report.sheets.index(report.sheet) if report.sheet in report.sheets else 0)

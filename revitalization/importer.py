@@ -29,6 +29,7 @@ from revitalization.intake.names import CountyMatcher
 from revitalization.store import ImportBatch, Observation, ObservationChange
 
 MAX_BYTES = files.MAX_BYTES
+MAX_ROWS = files.MAX_ROWS
 
 JUMP_RATIO = 3.0  # a value more than 3× (or under ⅓ of) last year's is worth a second look
 LEVELS = ("错误", "警告", "提示")

@@ -53,6 +53,32 @@ class Workbook:
     encoding: str = ""
 
 
+# Bounds checked before a file is parsed (a sheet's own dimension record, a CSV's line count):
+# the largest real file is 103 counties × 31 indicators × a few decades in long form.
+MAX_ROWS = 120_000
+MAX_COLUMNS = 300
+MAX_CELLS = 3_000_000
+
+
+def _too_big(where: str, rows: int, columns: int) -> None:
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+        raise FileReadError(f"{where}有 {rows:,} 行 × {columns:,} 列，超过导入上限（{MAX_ROWS:,} 行、"
+                            f"{MAX_COLUMNS} 列、{MAX_CELLS:,} 个单元格）；请按市州或年度拆分后分别导入")
+
+
+def _dimensions(archive: zipfile.ZipFile, name: str) -> tuple[int, int] | None:
+    """Rows and columns a worksheet declares (``<dimension ref="A1:AF2000"/>``), read from
+    its first bytes without parsing it."""
+    from openpyxl.utils import column_index_from_string
+
+    with archive.open(name) as stream:
+        head = stream.read(4096)
+    found = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?([A-Z]+)(\d+)"', head)
+    if not found:
+        return None
+    return int(found.group(2)), column_index_from_string(found.group(1).decode())
+
+
 def read(name: str, data: bytes) -> Workbook:
     """Every sheet of an .xlsx file, or the one table of a CSV/TXT file."""
     if not data:
@@ -91,6 +117,9 @@ def _read_text(data: bytes) -> tuple[list[list[object]], str]:
         else:
             raise FileReadError("无法识别文件的文字编码（不是 UTF-8，也不是 GBK）；"
                                 "请在 Excel 或 WPS 中另存为“CSV UTF-8”或 Excel 工作簿（.xlsx）")
+    lines = text.count("\n") + 1
+    if lines > MAX_ROWS:
+        _too_big("文件", lines, text[:text.find("\n")].count(",") + 1 if "\n" in text else 1)
     if "\x00" in text:
         raise FileReadError("文件中含有不可读的二进制内容，不是文本 CSV；请另存为 CSV 或 .xlsx")
     sample = text[:4096]
@@ -106,6 +135,13 @@ def _read_text(data: bytes) -> tuple[list[list[object]], str]:
     return rows, encoding
 
 
+def _unreadable(exc: Exception) -> FileReadError:
+    if "encrypt" in str(exc).lower():
+        return FileReadError("文件设置了打开密码（已加密），无法读取；请取消密码后另存再上传")
+    return FileReadError("文件已损坏或不是有效的 Excel 工作簿（.xlsx）；请在 Excel 或 WPS 中打开后"
+                         "另存为 .xlsx 再上传")
+
+
 def _read_xlsx(data: bytes) -> list[Sheet]:
     import openpyxl
     from openpyxl.utils import column_index_from_string
@@ -113,16 +149,20 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-            has_formulas = any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(n))
-                               for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            sheets_xml = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            sizes = [_dimensions(archive, n) for n in sheets_xml]
+            has_formulas = any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(n)) for n in sheets_xml)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise _unreadable(exc) from None
+    for size in sizes:  # before any cell is read into memory
+        if size is not None:
+            _too_big("工作表", *size)
+    try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         formulas_book = (openpyxl.load_workbook(io.BytesIO(data), data_only=False)
                          if has_formulas else None)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        if "encrypt" in str(exc).lower():
-            raise FileReadError("文件设置了打开密码（已加密），无法读取；请取消密码后另存再上传") from None
-        raise FileReadError("文件已损坏或不是有效的 Excel 工作簿（.xlsx）；请在 Excel 或 WPS 中打开后"
-                            "另存为 .xlsx 再上传") from None
+        raise _unreadable(exc) from None
     sheets = []
     for ws in book.worksheets:
         if ws.sheet_state != "visible":

@@ -87,3 +87,30 @@ def test_renames_are_applied_and_reported_not_guessed(regions):
     assert zone.adcode is None and "功能区" in zone.error and "是否为" not in zone.error
     assert matcher.match("合计").total and matcher.match("宜昌市").total
     assert matcher.match("仙桃市").adcode == "429004"  # a city-level name that is a county unit
+
+
+def test_oversized_files_are_refused_before_they_are_parsed():
+    """A sheet's declared dimension or a CSV's line count is checked first: a 130,000-row
+    workbook is refused without reading a cell."""
+    import io
+
+    import openpyxl
+    import pytest
+
+    from revitalization.intake import files
+
+    book = openpyxl.Workbook()
+    book.active["A1"] = "区划代码"
+    book.active.cell(row=130_000, column=2, value=1)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(files.FileReadError, match="130,000 行 × 2 列，超过导入上限"):
+        files.read("全省.xlsx", buffer.getvalue())
+    wide = openpyxl.Workbook()
+    wide.active.cell(row=2, column=400, value=1)
+    buffer = io.BytesIO()
+    wide.save(buffer)
+    with pytest.raises(files.FileReadError, match="400 列"):
+        files.read("宽.xlsx", buffer.getvalue())
+    with pytest.raises(files.FileReadError, match="超过导入上限"):
+        files.read("长表.csv", ("区划代码,年度\n" + "421321,2025\n" * 125_000).encode())

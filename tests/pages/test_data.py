@@ -43,3 +43,10 @@ def test_a_county_clerk_reads_and_downloads_its_own_county_only(deployment):
     assert "下载全部观测值（长表 CSV）" not in buttons
     assert "下载本辖区观测值（长表 CSV）" in buttons and "下载本辖区数据（宽表 XLSX）" in buttons
     assert not any(label == "导入记录" for label in (m.value for m in at.markdown))
+
+
+def test_a_read_only_account_cannot_start_an_import(deployment):
+    at = log_in(deployment(accounts=[("viewer", "省级查看", "province_viewer", "")]).run(), "viewer")
+    at = open_page(at, "data")
+    assert not at.get("file_uploader")  # no costly check can be started
+    assert any("当前账号不能导入数据" in c.value for c in at.caption)
