@@ -26,7 +26,11 @@ def show_unexpected(exc: Exception) -> str:
         raise exc
     ref = reference()
     log.error("未处理的错误，参考编号 %s", ref, exc_info=exc)
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated or _unreachable(exc):
+    text = str(exc).lower()
+    if "readonly" in text or "read-only" in text or "disk is full" in text or "no space" in text:
+        st.error(f"数据库所在的磁盘已满或为只读（参考编号 {ref}），这次没有保存，已保存的数据不受影响。"
+                 "请联系系统管理员检查数据目录的空间和权限。", icon=":material/hard_drive:")
+    elif isinstance(exc, DBAPIError) and exc.connection_invalidated or _unreachable(exc):
         st.error(f"暂时无法连接数据库（参考编号 {ref}）。已保存的数据不受影响；数据库恢复后刷新页面即可继续。"
                  "如持续出现，请把参考编号告诉系统管理员。", icon=":material/cloud_off:")
     else:
@@ -38,4 +42,6 @@ def show_unexpected(exc: Exception) -> str:
 def _unreachable(exc: Exception) -> bool:
     from sqlalchemy.exc import InterfaceError, OperationalError
 
-    return isinstance(exc, OperationalError | InterfaceError) and "locked" not in str(exc)
+    text = str(exc).lower()
+    return isinstance(exc, OperationalError | InterfaceError) and "locked" not in text \
+        and "readonly" not in text

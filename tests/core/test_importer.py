@@ -213,3 +213,57 @@ def test_two_imports_checked_against_one_snapshot_cannot_both_commit(seeded_obse
     rollback(seeded_observations, batch, actor=admin("甲"))
     now = store.read_observations(seeded_observations).set_index(["adcode", "year", "indicator"])["value"]
     assert now[key] == pytest.approx(old)
+
+
+KILLED_IMPORT = """
+import sys, time
+import pandas as pd
+from revitalization import importer, store
+from revitalization.access import Actor
+from revitalization.config import load_config
+from revitalization.regions import load_regions
+
+engine = store.make_engine(sys.argv[1])
+existing = store.read_observations(engine)
+rows = [{"区划代码": a, "年度": "2025", "农村卫生厕所普及率（%）": "91.5"} for a in ("421321", "420102", "421381")]
+report = importer.validate("f.csv", pd.DataFrame(rows).to_csv(index=False).encode(), regions=load_regions(),
+                           config=load_config(), existing=existing)
+real = importer.audit
+
+def stall(*args, **kwargs):  # inside the transaction: the batch and its values written
+    real(*args, **kwargs)
+    print("writing", flush=True)
+    time.sleep(60)
+
+importer.audit = stall
+importer.commit(engine, report, existing, file_name="f.csv", actor=Actor("u", "u", "province_admin"))
+"""
+
+
+def test_a_server_killed_in_the_middle_of_an_import_leaves_no_half_batch(seeded_observations, tmp_path):
+    """kill -9 while the batch, its values and its audit row are written but not committed:
+    the database afterwards is exactly as before (no batch, no value, no audit row)."""
+    import signal
+    import subprocess
+    import sys
+
+    url = seeded_observations.url.render_as_string(hide_password=False)
+    before = snapshot(seeded_observations)
+    script = tmp_path / "killed_import.py"
+    script.write_text(KILLED_IMPORT, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), url], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.strip() == "writing", proc.stderr.read()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    engine = store.make_engine(url)  # a new process's view, as after a restart
+    try:
+        assert snapshot(engine) == before
+        assert batches(engine).empty
+    finally:
+        engine.dispose()

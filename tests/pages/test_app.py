@@ -104,3 +104,19 @@ def test_an_unexpected_error_is_a_chinese_message_with_a_reference(app, monkeypa
     at.run()
     message = next(e.value for e in at.error if "参考编号" in e.value)
     assert "暂时无法连接数据库" in message and "db.internal" not in message and "SELECT" not in message
+
+
+def test_a_read_only_or_full_data_directory_is_said_plainly(app, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from components import cached
+
+    monkeypatch.delenv("REVITALIZATION_RAISE_ERRORS")
+
+    def readonly():
+        raise OperationalError("INSERT …", {}, Exception("attempt to write a readonly database"))
+
+    monkeypatch.setattr(cached, "assessment", readonly)
+    app.run()
+    message = next(e.value for e in app.error if "参考编号" in e.value)
+    assert "磁盘已满或为只读" in message and "readonly" not in message
