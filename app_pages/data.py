@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import header
-from components.login import current_user
+from components.login import current_user, protected
 from components.state import show_flash
 from components.writes import submit_write, write_button
 from revitalization import importer, tables
@@ -50,8 +50,8 @@ template_year = t3.selectbox("模板年度", list(range(obs["year"].max() + 1, o
 for column, kind, label, icon in ((t1, "wide", "宽表", "grid_on"), (t2, "long", "长表", "list")):
     column.download_button(
         f"下载{label}模板", on_click="ignore", mime=XLSX, icon=f":material/{icon}:",
-        data=lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
-            importer.template(kind, config, regions, template_year), label),
+        data=protected(lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
+            importer.template(kind, config, regions, template_year), label)),
         file_name=f"数据导入模板_{label}_{template_year}年.xlsx")
 may_import = any(allowed(actor, "data", a, c)
                  for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True))
@@ -174,8 +174,10 @@ st.subheader("区划名录")
 st.dataframe(tables.region_table(regions), hide_index=True, width="stretch")
 label = "全部" if whole else "本辖区"
 st.download_button(f"下载{label}数据（宽表 XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
-                   data=lambda: spreadsheets.xlsx_bytes(importer.wide_export(obs, config, regions), f"{label}数据"),
+                   data=protected(lambda: spreadsheets.xlsx_bytes(importer.wide_export(obs, config, regions),
+                                                                   f"{label}数据")),
                    file_name=f"乡村振兴指标数据_宽表{'' if whole else '_' + scope}.xlsx")
-st.download_button(f"下载{label}观测值（长表 CSV）", data=lambda: spreadsheets.csv_bytes(obs), on_click="ignore",
+st.download_button(f"下载{label}观测值（长表 CSV）", data=protected(lambda: spreadsheets.csv_bytes(obs)),
+                   on_click="ignore",
                    file_name=f"乡村振兴观测值{'' if whole else '_' + scope}.csv", mime="text/csv",
                    icon=":material/download:")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import header, is_demo, selected_year
-from components.login import current_user
+from components.login import current_user, protected
 from revitalization import briefing, interviews, profile, summary, tables
 from revitalization.access import allowed, refusal, visible_counties
 from revitalization.exports import documents, images, spreadsheets
@@ -23,7 +23,7 @@ st.markdown(text)
 st.caption(footer)
 st.text_area("简报文字（可复制）", f"{text}\n\n{footer}", height=220)
 table = tables.ranking_table(assessment, config, year)
-st.download_button("下载考核结果表（CSV，Excel 可直接打开）", data=lambda: spreadsheets.csv_bytes(table),
+st.download_button("下载考核结果表（CSV，Excel 可直接打开）", data=protected(lambda: spreadsheets.csv_bytes(table)),
                    on_click="ignore",
                    file_name=f"乡村振兴实绩考核结果_{year}年度.csv", mime="text/csv",
                    icon=":material/download:")
@@ -86,13 +86,13 @@ def provincial(kind: str) -> bytes:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 c1, c2, c3 = st.columns(3)
-c1.download_button("全省简报（Word）", data=lambda: provincial("docx"), mime=DOCX,
+c1.download_button("全省简报（Word）", data=protected(lambda: provincial("docx")), mime=DOCX,
                    file_name=f"乡村振兴实绩考核简报_{year}年度.docx", on_click="ignore",
                    icon=":material/description:", key="pack_docx", width="stretch")
-c2.download_button("全省简报（PPT）", data=lambda: provincial("pptx"), mime=PPTX,
+c2.download_button("全省简报（PPT）", data=protected(lambda: provincial("pptx")), mime=PPTX,
                    file_name=f"乡村振兴实绩考核简报_{year}年度.pptx", on_click="ignore",
                    icon=":material/slideshow:", key="pack_pptx", width="stretch")
-c3.download_button("全部图片（ZIP）", data=lambda: provincial("zip"), mime="application/zip",
+c3.download_button("全部图片（ZIP）", data=protected(lambda: provincial("zip")), mime="application/zip",
                    file_name=f"乡村振兴实绩考核图片_{year}年度.zip", on_click="ignore",
                    icon=":material/folder_zip:", key="pack_zip", width="stretch")
 st.markdown("Word 简报内容：版头；总体情况与全省地图；考核排名表；通报表扬名单；约谈预警名单及原因"
@@ -113,7 +113,7 @@ with left:
         return documents.county_docx(ctx, adcode, cached.county_images(
             year, is_demo(), adcode, documents.DOC_PRESET))
 
-    st.download_button(f"{name}画像（Word）", data=county_pack, mime=DOCX, on_click="ignore",
+    st.download_button(f"{name}画像（Word）", data=protected(county_pack), mime=DOCX, on_click="ignore",
                        file_name=f"{name}_县域画像_{year}年度.docx", key="pack_county",
                        icon=":material/description:")
 with right:
@@ -129,6 +129,6 @@ with right:
         return documents.flagged_docx(ctx, {code: cached.county_images(
             year, is_demo(), code, documents.DOC_PRESET) for code in flagged_codes})
 
-    st.download_button("约谈单位画像汇编（Word）", data=flagged_pack, mime=DOCX, on_click="ignore",
+    st.download_button("约谈单位画像汇编（Word）", data=protected(flagged_pack), mime=DOCX, on_click="ignore",
                        file_name=f"约谈预警单位画像汇编_{year}年度.docx", key="pack_flagged",
                        icon=":material/description:", disabled=not flagged_codes)

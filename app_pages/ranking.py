@@ -4,6 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import header, is_demo, selected_year
+from components.login import protected
 from components.pages import page_path
 from components.state import url_flag, url_widget
 from revitalization import rulebook, summary, tables
@@ -61,11 +62,12 @@ st.caption(f"共 {len(shown)} 个单位。点选一行打开该县的县域画�
            "（↑ 上升 / ↓ 下降）；五大振兴得分条为 0–100 分。点击列名可排序。")
 footer = images.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
 d1, d2, _ = st.columns([1, 1, 3])
-d1.download_button("下载 Excel（XLSX）", data=lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer),
+d1.download_button("下载 Excel（XLSX）",
+                   data=protected(lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer)),
                    file_name=f"乡村振兴实绩考核排名_{year}年度.xlsx", on_click="ignore",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    icon=":material/table_view:")
-d2.download_button("下载 CSV", data=lambda: spreadsheets.csv_bytes(shown),
+d2.download_button("下载 CSV", data=protected(lambda: spreadsheets.csv_bytes(shown)),
                    file_name=f"乡村振兴实绩考核排名_{year}年度.csv", mime="text/csv",
                    on_click="ignore", icon=":material/download:")
 

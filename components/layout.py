@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached
+from components.login import protected
 from components.maps import geo_chart
 from components.state import url_widget
 from revitalization.exports import images
@@ -128,7 +129,8 @@ def export_controls(make: Callable[[], go.Figure], name: str, key: str,
         footer = images.source_line(demo=is_demo(), fingerprint=cached.assessment().fingerprint)
         st.download_button(
             f"生成并下载 {images.FORMATS[fmt]}",
-            data=lambda: images.render(make(), fmt=fmt, preset=preset, scale=scale, footer=footer),
+            data=protected(lambda: images.render(make(), fmt=fmt, preset=preset, scale=scale,
+                                                 footer=footer)),
             file_name=images.file_name(name, fmt), mime=images.MIME[fmt], on_click="ignore",
             key=f"{key}_download", icon=":material/image:")
         st.caption("图片含标题、数据来源、制图日期和方法指纹。PNG 和 PDF 已含中文字形（PDF 中的文字可复制）；"

@@ -3,7 +3,9 @@ time-out. Every write is checked against and recorded for ``current_user()``."""
 
 from __future__ import annotations
 
+import secrets
 import time
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -23,7 +25,39 @@ def login_on() -> bool:
     return auth_mode() != "off"
 
 
-ACTOR_KEY, SEEN_KEY = "actor", "actor_seen"
+ACTOR_KEY, SEEN_KEY, TOKEN_KEY = "actor", "actor_seen", "session_token"
+# A download's data is made on the click, outside the session that drew its button (no
+# session state there): this process-wide table of live log-ins lets it check that the
+# session is still logged in and active. Log-out and time-out remove the entry.
+_LIVE: dict[str, float] = {}
+
+
+def _token() -> str:
+    return st.session_state.setdefault(TOKEN_KEY, secrets.token_urlsafe(16))
+
+
+def _alive() -> None:
+    _LIVE[_token()] = time.time()
+
+
+def _ended() -> None:
+    _LIVE.pop(st.session_state.get(TOKEN_KEY, ""), None)
+
+
+def protected(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``make`` for a download button, refused once its session has logged out or timed out
+    (a button drawn before then no longer delivers data)."""
+    if auth_mode() == "off":
+        return make
+    token, limit = _token(), session_minutes() * 60
+
+    def guarded() -> bytes:
+        seen = _LIVE.get(token)
+        if seen is None or time.time() - seen > limit:
+            raise PermissionError("登录已失效：请重新登录后再下载")
+        return make()
+
+    return guarded
 
 
 def current_user() -> Actor:
@@ -45,12 +79,15 @@ def login_gate() -> None:
     actor, seen = st.session_state.get(ACTOR_KEY), st.session_state.get(SEEN_KEY, 0.0)
     if actor is not None and time.time() - seen <= session_minutes() * 60:
         st.session_state[SEEN_KEY] = time.time()
+        _alive()
         with st.sidebar:
             st.caption(f"当前用户：{md(str(actor))}")
             if st.button("退出登录", icon=":material/logout:", key="logout"):
                 st.session_state.pop(ACTOR_KEY, None)
+                _ended()
                 st.rerun()
         return
+    _ended()
     st.title("湖北省乡村振兴责任制考核看板")
     if actor is not None:
         st.session_state.pop(ACTOR_KEY, None)
@@ -83,6 +120,8 @@ def oidc_gate() -> None:
         st.button("退出", on_click=st.logout)
         st.stop()
     st.session_state[ACTOR_KEY] = actor
+    _alive()
     with st.sidebar:
         st.caption(f"当前用户：{md(str(actor))}")
-        st.button("退出登录", on_click=st.logout, icon=":material/logout:", key="logout")
+        st.button("退出登录", on_click=lambda: (_ended(), st.logout()), icon=":material/logout:",
+                  key="logout")
