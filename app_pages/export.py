@@ -36,7 +36,8 @@ if problem:
 engine = cached.engine()
 actor = current_user()
 head = briefing.load(engine)
-with st.expander(f"简报版头和版记：{head.name} · {head.issue_line()} · {head.unit}", icon=":material/edit_note:"):
+with st.expander(f"简报版头和版记：{head.name} · {head.issue or '期号未设置'} · {head.unit}",
+                 icon=":material/edit_note:"):
     st.caption("设置一次，之后每份 Word 简报都沿用；期号留空时，简报中保留“第　　期”由经办人填写。")
     if allowed(actor, "briefing"):
         with st.form("briefing_head"):
