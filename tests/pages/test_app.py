@@ -120,3 +120,26 @@ def test_a_read_only_or_full_data_directory_is_said_plainly(app, monkeypatch):
     app.run()
     message = next(e.value for e in app.error if "参考编号" in e.value)
     assert "磁盘已满或为只读" in message and "readonly" not in message
+
+
+def test_an_unreachable_database_at_start_is_a_message_and_recovers(new_app, app_db, monkeypatch):
+    """PostgreSQL down when the first visitor comes: a Chinese message (no host, port or SQL
+    on the page), and the app works as soon as the database is back, without a restart."""
+    import socket
+
+    monkeypatch.delenv("REVITALIZATION_RAISE_ERRORS")
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("DATABASE_URL", f"postgresql+psycopg://nobody@127.0.0.1:{port}/hubei?connect_timeout=2")
+    st.cache_resource.clear()
+    at = new_app()
+    at.run()
+    assert not at.exception
+    message = next(e.value for e in at.error if "参考编号" in e.value)
+    assert "暂时无法连接数据库" in message
+    assert str(port) not in message and "psycopg" not in message and "127.0.0.1" not in message
+    monkeypatch.setenv("DATABASE_URL", app_db)  # the database is back (here: at another URL)
+    at.run()  # no restart, no cache clearing: a failed engine was never cached
+    assert not at.exception and not [e for e in at.error if "参考编号" in e.value]
+    assert at.title[0].value == "全省总览"
