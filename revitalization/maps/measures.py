@@ -119,7 +119,8 @@ def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFra
             parts.append(f"综合得分：{r['composite']:.1f} 分")
             parts.append(f"类内排名：{int(r['rank_class'])}/{int(r['class_size'])}"
                          f"（{html.escape(r['assessment_class'])}）")
-            parts.append(f"等次：{grade_label(r['grade'])}")
+            if measure.key != "grade":  # the grade map already said it in its own line
+                parts.append(f"等次：{grade_label(r['grade'])}")
             if r["flagged"]:
                 reasons = "<br>".join("· " + html.escape(t) for t in r["flag_reasons"])
                 parts.append(f"<span style='color:{WARNING}'>约谈预警：</span><br>{reasons}")

@@ -70,3 +70,14 @@ def test_a_script_in_a_name_shows_as_text(observations, config, regions):
     assert "<script>" not in frame.at[SUIXIAN, "hover"]
     assert "&lt;script&gt;" in frame.at[SUIXIAN, "hover"]
     assert "<script>" not in md(evil.set_index("adcode").at[SUIXIAN, "name"])
+
+
+def test_the_grade_map_tooltip_says_the_grade_once(assessment, config):
+    from revitalization.maps.measures import map_frame, measure
+
+    frame = map_frame(assessment, measure(config, "grade"), 2025).set_index("adcode")
+    hover = frame.at["421321", "hover"]
+    assert hover.count("一般") == 1 or hover.count("良好") == 1 or hover.count("优秀") == 1
+    assert "考核等次：" in hover and "<br>等次：" not in hover
+    other = map_frame(assessment, measure(config, "composite"), 2025).set_index("adcode")
+    assert "<br>等次：" in other.at["421321", "hover"]  # other measures still give the grade
