@@ -14,16 +14,17 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve import serve  # noqa: E402
+
 MAP = "document.querySelectorAll('.choroplethlocation').length >= 103"
 TIMEOUT = 90_000
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -42,25 +43,12 @@ def rss_mb(pid: int) -> float:
 
 
 def start_server(db: Path) -> tuple[str, subprocess.Popen]:
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}"}
-    subprocess.run([sys.executable, "-m", "revitalization.store"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    pin = ["taskset", "-c", "0"] if shutil.which("taskset") and os.cpu_count() > 1 else []
-    proc = subprocess.Popen([*pin, sys.executable, "-m", "streamlit", "run", "app.py",
-                             "--server.port", str(port), "--server.headless", "true"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://localhost:{port}/"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "_stcore/health", timeout=1)
-            return url, proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("服务器未能启动")
+    """The app on its own database, prepared first (as ``tasks.py run`` does), on core 0."""
+    env = {"DATABASE_URL": f"sqlite:///{db}"}
+    subprocess.run([sys.executable, "-m", "revitalization.store"], cwd=ROOT,
+                   env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
+    pin = ("taskset", "-c", "0") if shutil.which("taskset") and os.cpu_count() > 1 else ()
+    return serve(ROOT / "app.py", ROOT, env=env, prefix=pin)
 
 
 async def session(browser, url: str) -> dict:

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +24,9 @@ TMP = Path(tempfile.mkdtemp(prefix="bench_overview_"))
 os.environ["DATABASE_URL"] = f"sqlite:///{TMP / 'bench.db'}"
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serve import serve  # noqa: E402
 
 from revitalization import demo  # noqa: E402
 from revitalization.config import load_config  # noqa: E402
@@ -75,23 +76,6 @@ def _load(page, url: str, ready: str) -> float:
     return time.perf_counter() - start
 
 
-def _serve(script: Path, cwd: Path) -> tuple[str, subprocess.Popen]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port",
-                             str(port), "--server.headless", "true"], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://localhost:{port}/"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
-    return url, proc
-
-
 def browser_load(runs: int = 7) -> dict[str, list[float]] | None:
     """Navigation start → all 103 county shapes drawn (the app) or → the title drawn (the
     blank one-line page), measured side by side, each load a new Streamlit session.
@@ -110,8 +94,8 @@ def browser_load(runs: int = 7) -> dict[str, list[float]] | None:
                    stdout=subprocess.DEVNULL)
     (TMP / "blank").mkdir()
     (TMP / "blank" / "blank.py").write_text(BLANK, encoding="utf-8")
-    app, app_proc = _serve(ROOT / "app.py", ROOT)
-    blank, blank_proc = _serve(TMP / "blank" / "blank.py", TMP / "blank")
+    app, app_proc = serve(ROOT / "app.py", ROOT)
+    blank, blank_proc = serve(TMP / "blank" / "blank.py", TMP / "blank")
     targets = {"app": (app, MAP_DRAWN), "blank": (blank, TITLE_DRAWN)}
     out: dict[str, list[float]] = {f"{k}_{w}": [] for k in targets for w in ("first", "cold", "warm")}
     try:

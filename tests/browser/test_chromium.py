@@ -81,6 +81,31 @@ def open_page(browser, url: str):
     return page, outside
 
 
+def wait_for_map(page, units: int = 103) -> None:
+    """Until ``units`` shapes of the choropleth are drawn."""
+    page.wait_for_function(f"document.querySelectorAll('.choroplethlocation').length >= {units}",
+                           timeout=60_000)
+
+
+IPAD = ("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.0 Mobile/15E148 Safari/604.1")
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+          "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+
+
+def touch_page(browser, agent: str, width: int, height: int):
+    """A page on a touch device (its user agent and screen); close its ``context`` after."""
+    context = browser.new_context(viewport={"width": width, "height": height}, user_agent=agent,
+                                  has_touch=True)
+    return context.new_page()
+
+
+def kpis_cut(page) -> list[str]:
+    """KPI values that do not fit their card."""
+    return page.evaluate("""() => [...document.querySelectorAll('.kpi .value')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
+
+
 # Streamlit's and plotly's own English that must not reach a user (the interface is Chinese).
 ENGLISH = ("Running", "Upload", "Drag and drop", "per file", "Browse files", "Press Enter",
            "No results", "Share", "Download as CSV", "Page not found", "Skip to main content",
@@ -134,8 +159,7 @@ def assert_healthy(page) -> None:
 
 def test_a_tap_on_a_county_shows_its_card_then_opens_its_profile(server, browser):
     page, outside = open_page(browser, f"{server}/?year=2024")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=60_000)
+    wait_for_map(page)
     page.wait_for_timeout(1000)
     # The largest county-shaped path is a safe click target; read its adcode from plotly.
     target = page.evaluate("""() => {
@@ -217,9 +241,7 @@ def test_a_search_without_matches_says_so_in_chinese(server, browser):
 
 def test_overview_map_is_drawn(server, browser):
     page, outside = open_page(browser, f"{server}/?year=2024")
-    page.wait_for_selector(".choroplethlocation", timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=30_000)
+    wait_for_map(page)
     paths = page.locator(".choroplethlocation")
     assert paths.count() == 103
     filled = page.evaluate("""() => [...document.querySelectorAll('.choroplethlocation')]
@@ -307,16 +329,13 @@ def test_map_and_kpis_are_on_the_first_screen(server, browser, width, height):
     and the 约谈预警 KPI is visible, without scrolling; no KPI value is cut off."""
     page = browser.new_page(viewport={"width": width, "height": height})
     page.goto(server + "/")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=60_000)
+    wait_for_map(page)
     page.wait_for_timeout(800)
     geo = page.locator(".js-plotly-plot").first.bounding_box()
     assert geo["y"] < height / 2, f"map starts at {geo['y']} px"
     flags = page.locator(".kpi.warn").bounding_box()
     assert flags["y"] + flags["height"] <= height, "the 约谈预警 KPI is below the fold"
-    cut = page.evaluate("""() => [...document.querySelectorAll('.kpi .value')]
-        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
-    assert cut == [], f"KPI values cut off: {cut}"
+    assert kpis_cut(page) == []
     assert_nothing_clipped(page, width)
     page.close()
 
@@ -349,32 +368,23 @@ def assert_nothing_clipped(page, width: int) -> None:
 
 
 def test_on_a_phone_the_overview_is_whole(server, browser):
-    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-              "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
-    context = browser.new_context(viewport={"width": 390, "height": 844}, user_agent=iphone,
-                                  has_touch=True)
-    page = context.new_page()
+    page = touch_page(browser, IPHONE, 390, 844)
     page.goto(server + "/?year=2024")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=60_000)
+    wait_for_map(page)
     page.wait_for_timeout(800)
     assert_nothing_clipped(page, 390)
-    cut = page.evaluate("""() => [...document.querySelectorAll('.kpi .value')]
-        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
-    assert cut == [], f"KPI values cut off: {cut}"
+    assert kpis_cut(page) == []
     assert_chinese(page)
     page.goto(server + "/?year=2024&view=city")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 17",
-                           timeout=60_000)
+    wait_for_map(page, 17)
     page.wait_for_timeout(800)
     assert_nothing_clipped(page, 390)
-    context.close()
+    page.context.close()
 
 
 def test_the_year_player_plays_in_the_browser(server, browser):
     page, outside = open_page(browser, f"{server}/?view=play&year=2025")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=60_000)
+    wait_for_map(page)
     title = "() => document.querySelector('.js-plotly-plot .gtitle').textContent"
     assert "2025 年度" in page.evaluate(title)
     page.locator(".updatemenu-button").first.click()  # ▶ 播放 (from the first year)
@@ -391,8 +401,7 @@ def test_the_year_player_plays_in_the_browser(server, browser):
 
 def test_copy_link_gives_the_current_view(server, browser):
     page, outside = open_page(browser, f"{server}/?year=2024&measure=ecology")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=60_000)
+    wait_for_map(page)
     page.get_by_role("button", name="复制链接").click()
     link = page.locator('[data-testid="stCode"]').inner_text(timeout=30_000).strip()
     assert link.startswith(server) and "year=2024" in link and "measure=ecology" in link
@@ -401,27 +410,21 @@ def test_copy_link_gives_the_current_view(server, browser):
 
 
 def test_on_a_tablet_the_menu_starts_collapsed_and_the_year_is_on_the_page(server, browser):
-    ipad = ("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-            "Version/17.0 Mobile/15E148 Safari/604.1")
-    context = browser.new_context(viewport={"width": 1024, "height": 768}, user_agent=ipad,
-                                  has_touch=True)
-    page = context.new_page()
+    page = touch_page(browser, IPAD, 1024, 768)
     page.goto(server + "/?year=2024")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=60_000)
+    wait_for_map(page)
     assert not page.locator("[data-testid='stSidebarNav']").is_visible()  # menu collapsed
     main = page.locator("[data-testid='stMain']")
     assert main.get_by_text("2024 年").first.is_visible()  # the year picker is on the page
     assert page.locator(".kpi.warn").bounding_box()["y"] < 768
-    context.close()
+    page.context.close()
 
 
 def test_the_landing_page_by_its_own_name_opens_it(server, browser):
     """/overview (the address people type) opens the overview, with its choices kept, and
     no "Page not found" dialog; the menu lists the overview once."""
     page, outside = open_page(browser, f"{server}/overview?year=2024&measure=ecology")
-    page.wait_for_function("document.querySelectorAll('.choroplethlocation').length >= 103",
-                           timeout=60_000)
+    wait_for_map(page)
     page.wait_for_timeout(1000)
     assert page.locator("h1").first.inner_text() == "全省总览"
     assert "year=2024" in page.url and "measure=ecology" in page.url
