@@ -7,7 +7,7 @@ from components.layout import header
 from components.login import current_user, protected
 from components.state import show_flash
 from components.writes import submit_write, write_button
-from revitalization import importer, tables
+from revitalization import importer, isolation, tables
 from revitalization.access import allowed, refusal, refusal_in_scope, visible_counties
 from revitalization.exports import spreadsheets
 from revitalization.wording import md, year_label
@@ -87,10 +87,16 @@ if upload is not None:
     check_key = (upload.file_id, chosen_year, st.session_state.get("import_sheet"),
                  cached.assessment().fingerprint)
     if st.session_state.get("import_check", (None,))[0] != check_key:
-        st.session_state["import_check"] = (check_key, importer.validate(
-            upload.name, upload.getvalue(), regions=everything, config=config,
-            existing=cached.observations(), default_year=chosen_year,
-            sheet=st.session_state.get("import_sheet")))
+        try:  # in a child process: a large file does not slow other users' pages
+            with st.spinner("正在检查文件……", show_time=True):
+                checked = isolation.run(importer.validate, upload.name, upload.getvalue(),
+                                        regions=everything, config=config,
+                                        existing=cached.observations(), default_year=chosen_year,
+                                        sheet=st.session_state.get("import_sheet"))
+        except isolation.IsolatedError as exc:
+            st.error(str(exc), icon=":material/block:")
+            st.stop()
+        st.session_state["import_check"] = (check_key, checked)
     report = st.session_state["import_check"][1]
     if len(report.sheets) > 1:
         s1.selectbox("工作表", report.sheets, key="import_sheet",
