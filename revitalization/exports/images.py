@@ -15,9 +15,11 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
+import logging
 import os
 import re
 import shutil
+import subprocess
 import threading
 from dataclasses import dataclass
 from datetime import date
@@ -65,6 +67,9 @@ TOPOJSON_DIR = STATIC_DIR / "vendor" / "topojson"
 STATIC_URL = "/app/static/"
 
 
+_log = logging.getLogger(__name__)
+
+
 class ExportError(RuntimeError):
     """Rendering is not possible or failed; the message says why, in Chinese."""
 
@@ -81,12 +86,39 @@ def browser_path() -> str | None:
     return None
 
 
+MEANWHILE = "在此之前，可点击图表右上角的相机按钮，在浏览器中直接下载 PNG。"
+PROBE_SECONDS = 20
+START_SECONDS = 45
+
+
+@lru_cache(maxsize=4)
+def _probe(path: str, _changed: float) -> str | None:
+    """Whether the browser at ``path`` runs at all (``--version``, bounded): None, or why not.
+    Cached per file and modification time, so a repaired installation is seen at once."""
+    try:
+        done = subprocess.run([path, "--headless", "--version"], capture_output=True, text=True,
+                              timeout=PROBE_SECONDS, errors="replace")
+    except subprocess.TimeoutExpired:
+        return f"{PROBE_SECONDS} 秒内没有响应"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        return f"退出码 {done.returncode}" + (f"：{said[-1][:200]}" if said else "")
+    return None
+
+
 def renderer_status() -> str | None:
     """None when server-side rendering can work, else a plain Chinese explanation."""
-    if browser_path() is None:
+    path = browser_path()
+    if path is None:
         return ("服务器上没有可用的 Chromium 浏览器，无法在服务器端生成图片和简报包。"
-                "请管理员安装 Chromium（Debian/Ubuntu：apt install chromium）。"
-                "在此之前，可点击图表右上角的相机按钮，在浏览器中直接下载 PNG。")
+                "请管理员安装 Chromium（Debian/Ubuntu：apt install chromium）。" + MEANWHILE)
+    broken = _probe(path, os.path.getmtime(path))
+    if broken:
+        return (f"服务器上的 Chromium（{path}）无法运行（{broken}），无法在服务器端生成图片和简报包。"
+                "请管理员修复或重新安装 Chromium（Debian/Ubuntu：apt install --reinstall chromium）。"
+                + MEANWHILE)
     return None
 
 
@@ -265,11 +297,16 @@ class Renderer:
         loop = asyncio.new_event_loop()
         threading.Thread(target=loop.run_forever, name="kaleido", daemon=True).start()
         k = kaleido.Kaleido(n=1, timeout=90, mathjax=False)
+        opening = asyncio.run_coroutine_threadsafe(k.open(), loop)
         try:
-            asyncio.run_coroutine_threadsafe(k.open(), loop).result(timeout=90)
-        except Exception as exc:
+            opening.result(timeout=START_SECONDS)
+        except Exception as exc:  # runs, but does not start as kaleido drives it
+            opening.cancel()
             loop.call_soon_threadsafe(loop.stop)
-            raise ExportError(f"无法启动服务器端渲染（Chromium）：{exc}") from exc
+            _log.warning("kaleido could not start %s", browser_path(), exc_info=exc)
+            why = f"{START_SECONDS} 秒内未能启动" if isinstance(exc, TimeoutError) else "启动后立即退出"
+            raise ExportError(f"服务器端渲染无法启动：Chromium {why}。请管理员检查 Chromium 安装"
+                              f"（服务器日志有详细信息）。{MEANWHILE}") from exc
         self._loop, self._kaleido = loop, k
 
     def render(self, spec: dict, fmt: str, scale: int = 2) -> bytes:

@@ -130,3 +130,37 @@ def test_no_browser_is_said_plainly(monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent")
     monkeypatch.setenv("PATH", "/nonexistent")
     assert "没有可用的 Chromium" in export.renderer_status()
+
+
+def fake_browser(tmp_path, body: str) -> str:
+    path = tmp_path / "chromium"
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_a_broken_browser_is_said_plainly_and_export_does_not_hang(tmp_path, monkeypatch):
+    """A Chromium that cannot run (a missing library): the page says so before any click,
+    and an export fails at once with the same reason, not after a silent wait."""
+    path = fake_browser(tmp_path, 'echo "chromium: error while loading shared libraries: '
+                                  'libnss3.so" >&2; exit 127')
+    monkeypatch.setenv("BROWSER_PATH", path)
+    status = export.renderer_status()
+    assert "无法运行" in status and "退出码 127" in status and "libnss3.so" in status
+    with pytest.raises(export.ExportError, match="libnss3.so"):
+        export.Renderer().render(export.prepare(title_only("图"), preset="slide", footer="脚注"), "png")
+
+
+def test_a_hanging_browser_is_given_up_on_with_a_message(tmp_path, monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", fake_browser(tmp_path, "sleep 600"))
+    monkeypatch.setattr(export, "PROBE_SECONDS", 1)
+    assert "1 秒内没有响应" in export.renderer_status()
+
+
+def test_a_browser_that_answers_but_will_not_start_is_a_message(tmp_path, monkeypatch):
+    """``--version`` works, the headless start kaleido needs does not: a Chinese message."""
+    path = fake_browser(tmp_path, 'case "$*" in *--version*) echo "Chromium 131";; *) exit 1;; esac')
+    monkeypatch.setenv("BROWSER_PATH", path)
+    assert export.renderer_status() is None
+    with pytest.raises(export.ExportError, match="Chromium 启动后立即退出"):
+        export.Renderer().render(export.prepare(title_only("图"), preset="slide", footer="脚注"), "png")
