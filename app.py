@@ -55,7 +55,7 @@ try:  # every error ends in a Chinese message with a reference number, never a t
     alias = st.Page(forward_home, title=next(s.title for s in PAGES if s.key == home), url_path=home)
     sections[next(s.section for s in PAGES if s.key == home)].append(alias)
     st.html(f"<style>[data-testid='stSidebarNav'] li:has(a[href$='/{home}']) {{display: none}}</style>")
-    navigation = st.navigation(sections)
+    navigation = st.navigation(sections, expanded=True)  # every page listed, no "View N more"
     if getattr(specs.get(id(navigation)), "maps", False):
         with st.sidebar:  # the first element sent: the map bundle loads while the page computes
             preload_geo_chart(map_layer_url("county"))

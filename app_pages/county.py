@@ -4,12 +4,13 @@ import streamlit as st
 
 from components import cached
 from components.layout import chart, export_controls, header, is_demo, selected_year
-from components.login import current_user
+from components.login import current_user, login_on
 from components.maps import show_zoom_map
+from components.pages import page_path
 from components.state import show_flash, url_widget
 from components.writes import submit_write, write_button
-from revitalization import charts, explain, profile, tables
-from revitalization.access import refusal, visible_counties
+from revitalization import charts, explain, profile, responsibilities, tables
+from revitalization.access import page_allowed, refusal, visible_counties
 from revitalization.gap import gap
 from revitalization.interviews import interviews, outcome, tasks
 from revitalization.maps.bins import fixed_score_bins
@@ -52,6 +53,16 @@ else:
     c[3].metric("市州内排名", f"{int(row['rank_city'])}/{int(row['city_size'])}")
     c[4].metric(grade_title(config.method.within_class_only), grade_label(row["grade"]))
     rr = cached.robust(year).table.loc[adcode]
+    city = cached.city_assessment().year(year).loc[region["city_adcode"]]
+    city_text = (f"第 {int(city['rank_province'])}/{int(city['province_size'])} 名，"
+                 f"{grade_label(city['grade'])}" if city["assessed"] else "只参加县级考核")
+    city_line = (f"所属市州{city['name']}：市州综合得分 {city['composite']:.1f} 分，{city_text}"
+                 + ("，市州约谈预警" if city["flagged"] else ""))
+    if page_allowed(actor, "city", login_on=login_on()):
+        st.page_link(page_path("city"), icon=":material/apartment:", label=city_line + " →",
+                     query_params={"city": region["city_adcode"], "year": str(year)})
+    else:  # a county clerk: the city's result, without the city pages
+        st.markdown(f":material/apartment: {md(city_line)}")
     st.markdown(f"**等次依据：** {row['grade_reason']}\n\n"
                 "**稳健排名：** 方法、权重、插补方法、数据误差和分数线变化下，"
                 f"类内排名中位数第 {rr['class_median']:.0f} 名，"
@@ -87,8 +98,9 @@ with st.expander("导出一页画像（图片 / Word）", icon=":material/pictur
 
 # The profile in tabs: the header, flags and 差距测算 above stay on the first screen;
 # the indicator table (the most used) is the first tab.
-(indicators_tab, groups_tab, trends_tab, peers_tab, place_tab, history_tab,
- notes_tab) = st.tabs(["指标明细", "五大振兴", "走势与原因", "同类比较", "位置", "历年与约谈", "工作备注"])
+(indicators_tab, groups_tab, duties_tab, trends_tab, peers_tab, place_tab, history_tab,
+ notes_tab) = st.tabs(["指标明细", "五大振兴", "责任清单", "走势与原因", "同类比较", "位置", "历年与约谈",
+                       "工作备注"])
 
 with indicators_tab:  # 指标明细
     indicators = profile.indicator_table(assessment, config, adcode, year)
@@ -112,6 +124,18 @@ with groups_tab:  # 五大振兴
         st.dataframe(table.rename(columns={"同类平均": ref}), hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.1f")
                                     for c in ("得分", ref, "全省平均")})
+
+with duties_tab:  # 责任清单
+    st.caption("《实施细则》15 个方面责任：每项责任的得分为标注了该责任的计分指标得分的加权平均，"
+               "排名为全省纳入考核单位中的名次；没有指标的责任显示“未设指标”。")
+    card = responsibilities.scorecard(cached.duty_scores()[0], config, adcode, year,
+                                      values=assessment.values)
+    st.dataframe(card.drop(columns=["简称"]), hide_index=True, width="stretch",
+                 height=35 * (len(card) + 1) + 3,
+                 column_config={"得分": st.column_config.ProgressColumn(
+                     min_value=0, max_value=100, format="%.1f"),
+                     "状态": st.column_config.TextColumn(width="small"),
+                     "依据指标": st.column_config.TextColumn(width="large")})
 
 with trends_tab:  # 走势与原因
     left, right = st.columns(2)

@@ -63,7 +63,8 @@ st.caption("点击按钮时才生成文件；同一天内三个按钮共用同�
 
 def context() -> documents.Context:
     robust = cached.robust(year).table if year in assessment.years else None
-    return documents.Context(assessment, config, year, is_demo(), robust=robust, head=head)
+    return documents.Context(assessment, config, year, is_demo(), robust=robust, head=head,
+                             cities=cached.city_assessment())
 
 
 def record(ctx: documents.Context, adcode: str) -> None:
@@ -97,7 +98,8 @@ c3.download_button("全部图片（ZIP）", data=protected(lambda: provincial("z
                    file_name=f"乡村振兴实绩考核图片_{year}年度.zip", on_click="ignore",
                    icon=":material/folder_zip:", key="pack_zip", width="stretch")
 st.markdown("Word 简报内容：版头；总体情况与全省地图；考核排名表；通报表扬名单；约谈预警名单及原因"
-            "（含升级处理和稳健性）；年度对比；五大振兴小图与市州汇总；下一步工作要求（由经办人填写）；版记。")
+            "（含升级处理和稳健性）；年度对比；市州考核（市州排名、优秀和约谈预警市州、市州地图）；五大振兴小图；"
+            "下一步工作要求（由经办人填写）；版记。")
 
 st.subheader("县域画像与约谈单位汇编")
 options = profile.search_options(regions)

@@ -7,7 +7,7 @@ from components.layout import chart, header, is_demo, selected_year
 from components.maps import show_zoom_map
 from components.pages import page_path
 from components.state import url_flag, url_widget
-from revitalization import charts, summary, tables
+from revitalization import charts, cities, summary, tables
 from revitalization.maps import measures
 from revitalization.maps.bins import SCHEMES
 from revitalization.wording import UNGRADED, md
@@ -108,25 +108,39 @@ elif view == "small":
     with map_area:
         chart(charts.group_multiples(assessment, config, year, demo=is_demo()), key="overview_small")
 else:
-    cities = summary.city_scores(assessment, config, year)
+    tier = cached.city_assessment()
     measure = by_key[left.selectbox(
         "着色指标", ["composite"] + [g.code for g in config.groups],
         format_func=lambda key: by_key[key].option(), key="city_measure")]
     with map_area:
-        chart(charts.city_map(assessment, config, year, measure=measure.key, demo=is_demo()),
-              key="overview_city")
-    st.caption("汇总方法：每个市州取其所辖**纳入考核**的县（市、区）得分的简单算术平均，"
-               "各县权重相同（不按人口或面积加权）；不纳入考核的中心城区不参与平均。"
-               "仙桃、潜江、天门和神农架林区为省直管县级单位，其得分即本单位得分。")
-    table = cities.rename(columns={"rank": "市州排名", "name": "市州", "assessed": "纳入考核县数",
-                                   "composite": "平均综合得分", "excellent": "优秀",
-                                   "progress": "进步明显", "flagged": "约谈预警",
-                                   **{g.code: g.short for g in config.groups}})
-    st.dataframe(table[["市州排名", "市州", "纳入考核县数", "平均综合得分"]
-                       + [g.short for g in config.groups] + ["优秀", "进步明显", "约谈预警"]],
-                 hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.1f")
-                                for c in ["平均综合得分"] + [g.short for g in config.groups]})
+        clicked = chart(charts.city_map(tier, config, year, measure=measure.key, demo=is_demo()),
+                        key="overview_city", clickable=True)
+        picked_city = clicked or st.session_state.get("overview_city_pick")
+        if clicked:
+            st.session_state["overview_city_pick"] = clicked
+        if picked_city in tier.year(year).index:  # a tap shows the city's card, then its profile
+            city = tier.year(year).loc[picked_city]
+            with st.container(border=True):
+                st.markdown(f"**{md(city['name'])}**：市州综合得分 {city['composite']:.1f} 分"
+                            + (f"，第 {int(city['rank_province'])}/{int(city['province_size'])} 名"
+                               if city["assessed"] else "")
+                            + ("，**市州约谈预警**" if city["flagged"] else ""))
+                st.page_link(page_path("city"), label="打开市州画像", icon=":material/open_in_new:",
+                             query_params={"city": picked_city, "year": str(year)})
+        else:
+            st.caption("点击市州查看要点，再打开市州画像。")
+    st.caption("市州层级考核：" + md(cities.own_part_text(config))
+               + " 橙色粗边框为市州约谈预警。点选下表一行打开市州画像。")
+    table = cities.ranking_table(tier, config, year)
+    picked = st.dataframe(table, hide_index=True, width="stretch", key="overview_cities",
+                          on_select="rerun", selection_mode="single-row",
+                          column_order=["市州排名", "市州", "综合得分", "等次", "约谈预警", "进步明显",
+                                        "县级部分", "市级指标", "纳入考核县", "县约谈预警"],
+                          column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                         for c in ("综合得分", "县级部分", "市级指标")})
+    if picked.selection.rows:
+        st.switch_page(page_path("city"), query_params={
+            "city": table.index[picked.selection.rows[0]], "year": str(year)})
 
 with kpi_area:  # filled after the map, so the map's data reaches the browser first
     show_pick()

@@ -7,7 +7,7 @@ from components.layout import header, is_demo, selected_year
 from components.login import protected
 from components.pages import page_path
 from components.state import url_flag, url_widget
-from revitalization import rulebook, summary, tables
+from revitalization import cities, rulebook, summary, tables
 from revitalization.exports import images, spreadsheets
 from revitalization.wording import UNGRADED, grade_title, md
 
@@ -15,6 +15,42 @@ config = cached.config()
 assessment = cached.assessment()
 year = selected_year()
 header("考核排名", f"{year} 年度 · 按综合得分排序；得分相同者名次并列（1、2、2、4）")
+TIERS = {"county": "县（市、区）", "city": "市州"}
+tier = url_widget("tier", "ranking_tier", list(TIERS), "county", lambda: st.segmented_control(
+    "考核层级", list(TIERS), format_func=TIERS.get, key="ranking_tier"))
+footer = images.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+if tier == "city":
+    city_table = cities.ranking_table(cached.city_assessment(), config, year)
+    picked = st.dataframe(city_table, hide_index=True, width="stretch", key="ranking_cities",
+                          on_select="rerun", selection_mode="single-row",
+                          height=35 * (len(city_table) + 1) + 3,
+                          column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                         for c in ("综合得分", "县级部分", "市级指标", "县间差距",
+                                                   *(g.short for g in config.groups))}
+                          | {"原因": st.column_config.TextColumn(width="large"),
+                             "市州": st.column_config.TextColumn(width="medium"),
+                             "约谈预警": st.column_config.TextColumn(width="medium")})
+    if picked.selection.rows:
+        st.switch_page(page_path("city"), query_params={
+            "city": city_table.index[picked.selection.rows[0]], "year": str(year)})
+    st.caption("点选一行打开市州画像。" + md(cities.own_part_text(config))
+               + " 排名、等次和约谈预警与县级相同的规则，在参加排名的市州之间比较；县间差距为辖区纳入考核县"
+               "综合得分的最高与最低之差。")
+    d1, d2, _ = st.columns([1, 1, 3])
+    d1.download_button("下载 Excel（XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
+                       data=protected(lambda: spreadsheets.xlsx_bytes(city_table, f"{year}年度市州排名",
+                                                                      footer)),
+                       file_name=f"乡村振兴实绩考核市州排名_{year}年度.xlsx")
+    d2.download_button("下载 CSV", data=protected(lambda: spreadsheets.csv_bytes(city_table)),
+                       file_name=f"乡村振兴实绩考核市州排名_{year}年度.csv", mime="text/csv",
+                       on_click="ignore", icon=":material/download:")
+    excellent = city_table[city_table["等次"] == "优秀"]["市州"].tolist()
+    st.subheader("通报表扬名单（市州）")
+    st.markdown(f"考核等次为优秀的市州（{len(excellent)} 个）：{md('、'.join(excellent) or '无')}。"
+                "按《实施细则》，进步明显的通报表扬对象为县（市、区），见“县（市、区）”层级。")
+    st.stop()
 
 table = tables.ranking_table(assessment, config, year)
 rows = assessment.year(year)
@@ -60,12 +96,11 @@ if picked.selection.rows:  # a row chosen: open that county's profile
         "county": shown.index[picked.selection.rows[0]], "year": str(year)})
 st.caption(f"共 {len(shown)} 个单位。点选一行打开该县的县域画像；名次变化为类内名次较上年的变化"
            "（↑ 上升 / ↓ 下降）；五大振兴得分条为 0–100 分。点击列名可排序。")
-footer = images.source_line(demo=is_demo(), fingerprint=assessment.fingerprint)
 d1, d2, _ = st.columns([1, 1, 3])
 d1.download_button("下载 Excel（XLSX）",
                    data=protected(lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer)),
                    file_name=f"乡村振兴实绩考核排名_{year}年度.xlsx", on_click="ignore",
-                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   mime=XLSX,
                    icon=":material/table_view:")
 d2.download_button("下载 CSV", data=protected(lambda: spreadsheets.csv_bytes(shown)),
                    file_name=f"乡村振兴实绩考核排名_{year}年度.csv", mime="text/csv",

@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from revitalization import charts, demo  # noqa: E402
+from revitalization.cities import assess_cities  # noqa: E402
 from revitalization.config import load_config  # noqa: E402
 from revitalization.engine import assess  # noqa: E402
 from revitalization.exports import documents, images  # noqa: E402
@@ -47,7 +48,8 @@ def main() -> None:
     print(f"热渲染单张统计图 PNG（A4 半页，3 倍）：{chart_s:.2f} s")
 
     robust, robust_s = timed(lambda: robust_ranks(a, config, 2025).table)
-    ctx = documents.Context(a, config, 2025, True, robust=robust)
+    ctx = documents.Context(a, config, 2025, True, robust=robust,
+                            cities=assess_cities(a, demo.generate_cities(regions, config), regions, config))
     start = time.perf_counter()
     word_pack = documents.provincial_images(ctx, documents.DOC_PRESET)
     slide_pack = documents.provincial_images(ctx, "slide")

@@ -12,10 +12,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy.engine import Engine
 
-from revitalization import charts, methods, store
+from revitalization import charts, methods, responsibilities, store
+from revitalization.cities import CityAssessment, assess_cities
 from revitalization.config import IndicatorSystem, load_raw, parse_config
 from revitalization.consistency import Finding
-from revitalization.engine import Assessment, assess
+from revitalization.engine import Assessment, assess, data_version
 from revitalization.publish import Frozen, findings_for, read_published, with_published
 from revitalization.regions import load_regions
 from revitalization.robust import RobustRanks, robust_ranks, score_noise
@@ -62,6 +63,13 @@ def observations() -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=2, show_spinner=False)
+def city_observations() -> tuple[pd.DataFrame, str]:
+    """The city-level indicator values and their data version."""
+    frame = store.read_city_observations(engine())
+    return frame, data_version(frame)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
 def meta() -> dict[str, str]:
     return store.read_meta(engine())
 
@@ -95,6 +103,27 @@ def _assessment(fingerprint: str) -> Assessment:
 def assessment() -> Assessment:
     """What every view reads: the fresh assessment with published years frozen."""
     return _assessment(config().fingerprint())
+
+
+@st.cache_resource(max_entries=2, show_spinner="正在计算市州考核结果…")
+def _cities(fingerprint: str, city_version: str) -> CityAssessment:
+    return assess_cities(assessment(), city_observations()[0], regions(), config())
+
+
+def city_assessment() -> CityAssessment:
+    """The 市州 tier, from the counties' results in force and the city-level indicators."""
+    return _cities(assessment().fingerprint, city_observations()[1])
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _duties(fingerprint: str, city_version: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    county = responsibilities.county_scores(assessment(), config())
+    return county, responsibilities.city_scores(city_assessment(), county, config())
+
+
+def duty_scores() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The responsibility sub-scores of every county-year and every city-year (long form)."""
+    return _duties(assessment().fingerprint, city_observations()[1])
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -157,7 +186,8 @@ def proposed_assessment(edited: IndicatorSystem) -> Assessment:
 def _pack_images(fingerprint: str, year: int, demo: bool, preset: str, day: str) -> list:
     from revitalization.exports import documents
 
-    return documents.provincial_images(documents.Context(assessment(), config(), year, demo), preset)
+    return documents.provincial_images(documents.Context(assessment(), config(), year, demo,
+                                                         cities=city_assessment()), preset)
 
 
 def pack_images(year: int, demo: bool, preset: str) -> list:
@@ -196,8 +226,8 @@ def follow_writes() -> None:
 
 def invalidate() -> None:
     """Forget everything read from the store; call after every write."""
-    for fn in (observations, meta):
+    for fn in (observations, city_observations, meta):
         fn.clear()
-    for fn in (config, _fresh, _published, _assessment, _robust, _findings, _noise, _proposed,
+    for fn in (config, _fresh, _published, _assessment, _cities, _duties, _robust, _findings, _noise, _proposed,
                _province_map, _pack_images, _county_images):
         fn.clear()

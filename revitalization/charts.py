@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from revitalization import compare, explain
+from revitalization.cities import CityAssessment
 from revitalization.config import IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.figures import (
@@ -25,10 +26,10 @@ from revitalization.figures import (
 )
 from revitalization.maps.bins import category_bins, diverging_bins, fixed_score_bins
 from revitalization.maps.choropleth import animated_choropleth, choropleth, locator_map, small_multiples
+from revitalization.maps.layers import city_bounds
 from revitalization.maps.measures import Measure, city_map_frame, map_frame, measure_bins, measures
 from revitalization.profile import group_table
-from revitalization.style import ROUND_COLORS, UNIT, base_layout
-from revitalization.summary import city_scores
+from revitalization.style import LABEL, REFERENCE, ROUND_COLORS, UNIT, base_layout
 from revitalization.wording import NOT_ASSESSED, grade_label
 from revitalization.wording import subtitle as _sub
 
@@ -97,14 +98,35 @@ def round_map(board: pd.DataFrame, regions: pd.DataFrame, year: int, *, deadline
                       inline=inline)
 
 
-def city_map(assessment: Assessment, config: IndicatorSystem, year: int, *,
+def city_map(cities: CityAssessment, config: IndicatorSystem, year: int, *,
              measure: str = "composite", demo: bool = False, inline: bool = False) -> go.Figure:
+    """The 17 市州 coloured by their own result (the 市州 tier), flagged cities outlined."""
     m = next(x for x in measures(config) if x.key == measure)
-    frame = city_map_frame(city_scores(assessment, config, year), m)
+    frame = city_map_frame(cities.year(year), m)
     return choropleth(frame, fixed_score_bins(), title=f"湖北省市州{m.label}（{year} 年度）",
-                      subtitle=_sub(demo, "市州得分为所辖考核县得分的简单平均"),
+                      subtitle=_sub(demo, "市州层级考核结果：辖区县加权平均与市级指标合成"),
                       legend_title=m.legend_title(), show_labels=True, level="city",
                       inline=inline, legend_below=True)
+
+
+def city_counties_map(assessment: Assessment, config: IndicatorSystem, city: str, year: int, *,
+                      measure: str = "composite", demo: bool = False, inline: bool = False
+                      ) -> go.Figure:
+    """One 市州's counties, zoomed to the city, coloured by ``measure``, laggards outlined."""
+    m = next(x for x in measures(config) if x.key == measure)
+    frame = map_frame(assessment, m, year)
+    rows = assessment.year(year)
+    frame = frame[(frame["adcode"].map(rows["city_adcode"]) == city).to_numpy()].copy()
+    frame.loc[~frame["assessed"], "label"] = ""  # central districts: small, unscored, unnamed
+    name = rows.loc[rows["city_adcode"] == city, "city_name"].iloc[0]
+    fig = choropleth(frame, fixed_score_bins() if m.is_score else
+                     measure_bins(m, frame.loc[frame["assessed"], "value"], None),
+                     title=f"{name}各县（市、区）{m.label}（{year} 年度）",
+                     subtitle=_sub(demo, "灰色为未纳入考核的市辖区"), legend_title=m.legend_title(),
+                     show_labels=True, height=480, inline=inline, legend_below=True)
+    lon, lat = city_bounds(city)
+    fig.update_geos(lonaxis_range=list(lon), lataxis_range=list(lat))
+    return fig
 
 
 def year_maps(assessment: Assessment, config: IndicatorSystem, year_a: int, year_b: int, *,
@@ -287,4 +309,30 @@ def county_card(assessment: Assessment, config: IndicatorSystem, adcode: str, ye
     fig.update_yaxes(title="得分（分）", row=2, col=1,  # room for the value labels over points
                      range=[min(scores) - 3, max(scores) + 4] if scores else None)
     fig.update_xaxes(title="障碍度（%）", range=parts[2].layout.xaxis.range, row=3, col=1)
+    return fig
+
+
+def responsibility_bars(view: pd.DataFrame, year: int, *, demo: bool = False) -> go.Figure:
+    """The 15 responsibilities across the province: median sub-score (bar) and the tenth
+    percentile (marker), weakest at the top; those without an indicator are named as such."""
+    rows = view.iloc[::-1]  # plotly draws the first category at the bottom
+    labels = rows["简称"].tolist()
+    scored = rows["中位数"].notna().to_numpy()
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=labels, x=rows["中位数"].fillna(0), orientation="h", marker_color=REFERENCE, name="中位数",
+        text=[f"{v:.1f}" if s else "未设指标" for v, s in zip(rows["中位数"], scored, strict=True)],
+        textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}：中位数 %{x:.1f} 分<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        y=[lab for lab, s in zip(labels, scored, strict=True) if s], x=rows.loc[scored, "P10"],
+        mode="markers", name="第 10 百分位（最弱的一成单位）",
+        marker={"symbol": "line-ns", "size": 18, "line": {"width": 3, "color": LABEL}},
+        hovertemplate="%{y}：P10 %{x:.1f} 分<extra></extra>"))
+    base_layout(fig, f"全省各项责任落实得分（{year} 年度）",
+                _sub(demo, "纳入考核县（市、区）的责任得分中位数；最上方的责任全省最弱"),
+                height=max(420, 34 * len(labels) + 170))
+    fig.update_layout(xaxis={"range": [0, 105], "title": "责任得分（分）"},
+                      legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
+                      margin={"l": 90, "b": 110})
     return fig

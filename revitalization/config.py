@@ -55,6 +55,7 @@ class Indicator:
     definition: str
     source: str
     error: float | None = None  # relative data error for robustness (None: the method's)
+    responsibilities: tuple[str, ...] = ()  # codes of the 15 responsibilities it evidences
 
     @property
     def higher_is_better(self) -> bool:
@@ -71,6 +72,30 @@ class Indicator:
     def format_value(self, value: float | None) -> str:
         """Value with its unit, at the configured number of decimals."""
         return format_value(value, self.unit, self.decimals)
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    """One of the 15 responsibilities of city, county and township governments (各级责任)."""
+
+    code: str
+    short: str
+    name: str
+    text: str
+
+
+WEIGHTINGS = {"simple": "等权", "population": "按常住人口加权", "rural_population": "按乡村常住人口加权"}
+DIRECT_UNITS = {"rank": "参加市州排名", "county_only": "只参加县级考核"}
+
+
+@dataclass(frozen=True)
+class CityTier:
+    """The 市州 tier: how a city's result is made from its counties and its own indicators."""
+
+    weighting: str = "simple"
+    own_share: float = 0.3
+    direct_units: str = "rank"
+    indicators: tuple[Indicator, ...] = ()
 
 
 GRADES = ("优秀", "良好", "一般", "较差")
@@ -136,6 +161,8 @@ class IndicatorSystem:
     indicators: tuple[Indicator, ...]
     source_path: str
     method: Method = Method()
+    responsibilities: tuple[Responsibility, ...] = ()
+    city: CityTier = CityTier()
 
     def group(self, code: str) -> Group:
         for g in self.groups:
@@ -147,6 +174,19 @@ class IndicatorSystem:
         for ind in self.indicators:
             if ind.code == code:
                 return ind
+        raise KeyError(code)
+
+    def any_indicator(self, code: str) -> Indicator:
+        """A county or a city-level indicator by its code."""
+        for ind in (*self.indicators, *self.city.indicators):
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+    def responsibility(self, code: str) -> Responsibility:
+        for r in self.responsibilities:
+            if r.code == code:
+                return r
         raise KeyError(code)
 
     def in_group(self, group_code: str) -> tuple[Indicator, ...]:
@@ -173,6 +213,8 @@ class IndicatorSystem:
             "version": self.version,
             "groups": [asdict(g) for g in self.groups],
             "indicators": [asdict(i) for i in self.indicators],
+            "responsibilities": [asdict(r) for r in self.responsibilities],
+            "city": asdict(self.city),
         }
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
         known = hashlib.sha256(blob).hexdigest()[:12]
@@ -205,7 +247,11 @@ def parse_config(raw: Any, source: str = "<内存>") -> IndicatorSystem:
         if key not in raw:
             raise ConfigError(f"{source}: 缺少必填键 {key}")
     groups = _parse_groups(raw["groups"], source)
-    indicators = _parse_indicators(raw["indicators"], {g.code for g in groups}, source)
+    responsibilities = _parse_responsibilities(raw.get("responsibilities") or [], source)
+    duties = {r.code for r in responsibilities}
+    indicators = _parse_indicators(raw["indicators"], {g.code for g in groups}, source, duties)
+    city = _parse_city(raw.get("city_tier") or {}, {g.code for g in groups}, source, duties,
+                       {i.code for i in indicators})
     for g in groups:
         members = [i for i in indicators if i.group == g.code]
         if sum(i.weight for i in members) <= 0:
@@ -219,7 +265,56 @@ def parse_config(raw: Any, source: str = "<内存>") -> IndicatorSystem:
         indicators=indicators,
         source_path=source,
         method=_parse_method(raw.get("method") or {}, source),
+        responsibilities=responsibilities,
+        city=city,
     )
+
+
+def _parse_responsibilities(items: Any, source: str) -> tuple[Responsibility, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{source}: responsibilities: 应为列表")
+    out: list[Responsibility] = []
+    for n, item in enumerate(items):
+        where = f"{source}: responsibilities[{n}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where}: 应为映射")
+        for key in ("code", "short", "name"):
+            if not item.get(key):
+                raise ConfigError(f"{where}: 缺少必填字段 {key}")
+        if any(r.code == item["code"] for r in out):
+            raise ConfigError(f"{where}.code: 责任代码 {item['code']!r} 重复")
+        out.append(Responsibility(str(item["code"]), str(item["short"]), str(item["name"]),
+                                  str(item.get("text", ""))))
+    return tuple(out)
+
+
+def _parse_city(raw: Any, group_codes: set[str], source: str, duties: set[str],
+                county_codes: set[str]) -> CityTier:
+    where = f"{source}: city_tier"
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: 应为映射")
+    unknown = set(raw) - {"weighting", "own_share", "direct_units", "indicators"}
+    if unknown:
+        raise ConfigError(f"{where}: 未知的设置项 {', '.join(sorted(unknown))}")
+    weighting = raw.get("weighting", "simple")
+    if weighting not in WEIGHTINGS:
+        raise ConfigError(f"{where}.weighting: 应为 {'/'.join(WEIGHTINGS)} 之一")
+    direct = raw.get("direct_units", "rank")
+    if direct not in DIRECT_UNITS:
+        raise ConfigError(f"{where}.direct_units: 应为 {'/'.join(DIRECT_UNITS)} 之一")
+    indicators = _parse_indicators(raw.get("indicators") or [], group_codes,
+                                   f"{where}.indicators", duties, allow_empty=True)
+    for ind in indicators:
+        if ind.gate:
+            raise ConfigError(f"{where}.indicators({ind.code}).gate: 市级指标不设门槛")
+        if ind.code in county_codes:
+            raise ConfigError(f"{where}.indicators({ind.code}).code: 与县级指标代码重复")
+    own = _num(where, "own_share", raw.get("own_share", 0.3 if indicators else 0.0))
+    if not 0 <= own < 1:
+        raise ConfigError(f"{where}.own_share: 应不小于 0 且小于 1")
+    if own > 0 and not any(i.weight > 0 for i in indicators):
+        raise ConfigError(f"{where}.own_share: 大于 0 时至少需要一个权重大于 0 的市级指标")
+    return CityTier(weighting, own, direct, indicators)
 
 
 def _parse_method(raw: Any, source: str) -> Method:
@@ -313,8 +408,9 @@ def _parse_groups(items: Any, source: str) -> tuple[Group, ...]:
     return tuple(sorted(groups, key=lambda g: GROUP_CODES.index(g.code)))
 
 
-def _parse_indicators(items: Any, group_codes: set[str], source: str) -> tuple[Indicator, ...]:
-    if not isinstance(items, list) or not items:
+def _parse_indicators(items: Any, group_codes: set[str], source: str, duties: set[str] = frozenset(),
+                      allow_empty: bool = False) -> tuple[Indicator, ...]:
+    if not isinstance(items, list) or not (items or allow_empty):
         raise ConfigError(f"{source}: indicators: 应为非空列表")
     seen: set[str] = set()
     out: list[Indicator] = []
@@ -360,8 +456,16 @@ def _parse_indicators(items: Any, group_codes: set[str], source: str) -> tuple[I
             error = _num(where, "error", error)
             if not 0 <= error < 1:
                 raise ConfigError(f"{where}.error: 相对误差应不小于 0 且小于 1（如 0.03 表示 ±3%）")
+        tags = item.get("responsibilities") or []
+        if not isinstance(tags, list):
+            raise ConfigError(f"{where}.responsibilities: 应为责任代码列表，如 [grain, industry]")
+        for tag in tags:
+            if tag not in duties:
+                raise ConfigError(f"{where}.responsibilities: 未知的责任代码 {tag!r}"
+                                  f"（应为 responsibilities 中定义的代码）")
         out.append(Indicator(
-            error=error, code=code, name=str(item["name"]), name_en=str(item["name_en"]),
+            responsibilities=tuple(dict.fromkeys(str(t) for t in tags)), error=error, code=code,
+            name=str(item["name"]), name_en=str(item["name_en"]),
             group=item["group"], unit=str(item["unit"]), direction=item["direction"],
             weight=nums["weight"], lower=nums["lower"], upper=nums["upper"],
             valid_min=nums["valid_min"], valid_max=nums["valid_max"],

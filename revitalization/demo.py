@@ -35,6 +35,14 @@ PLANTED = {
     "incomplete": {"adcode": "420881", "name": "钟祥市", "year": 2022, "missing": 8,
                    "story": "2022 年有 8 项指标未报送"},
 }
+# Planted stories of the 市州 tier (its city-level indicators).
+CITY_PLANTED = {
+    "city_cut": {"adcode": "420800", "name": "荆门市", "years": (2024, 2025),
+                 "story": "2024、2025 年市本级农林水支出占比和以市带县任务完成率连续下降"},
+    "city_jump": {"adcode": "422800", "name": "恩施土家族苗族自治州", "years": (2025,),
+                  "story": "2025 年以市带县重点任务完成率和市级投入大幅提高"},
+}
+CITY_SEED_OFFSET = 17  # the city data draw from their own stream: county data stay as they were
 
 # Terrain profile → mean of (development, agriculture, ecology, governance).
 PROFILE_MEANS = {
@@ -170,3 +178,33 @@ def generate(regions: pd.DataFrame, config: IndicatorSystem, *, seed: int = SEED
              & data["indicator"].isin(unreported))
     data = data.loc[~drop]
     return data.sort_values(["adcode", "year", "indicator"]).reset_index(drop=True)
+
+
+def generate_cities(regions: pd.DataFrame, config: IndicatorSystem, *, seed: int = SEED,
+                    years: tuple[int, ...] = YEARS) -> pd.DataFrame:
+    """The city-level indicators of the 17 市州 (keyed by the city's adcode), with the
+    planted city stories; a random stream of their own, apart from the county data."""
+    if not config.city.indicators:
+        return pd.DataFrame(columns=["adcode", "year", "indicator", "value"])
+    rng = np.random.default_rng(seed + CITY_SEED_OFFSET)
+    cities = sorted(regions["city_adcode"].unique())
+    n, t = len(cities), len(years)
+    level = rng.normal(0.55, 0.12, size=n)
+    trend = rng.normal(0.025, 0.01, size=n)
+    shock = np.zeros((n, t))
+    cut, jump = CITY_PLANTED["city_cut"], CITY_PLANTED["city_jump"]
+    for year in cut["years"]:
+        shock[cities.index(cut["adcode"]), years.index(year):] -= 0.16
+    for year in jump["years"]:
+        shock[cities.index(jump["adcode"]), years.index(year):] += 0.22
+    frames = []
+    for ind in config.city.indicators:
+        q = (level[:, None] + rng.normal(0, 0.06, size=n)[:, None] + trend[:, None] * np.arange(t)
+             + rng.normal(0.0, 0.02, size=(n, t)) + shock)
+        q = np.clip(q, -0.1, 1.1)
+        span = ind.upper - ind.lower
+        values = ind.lower + q * span if ind.higher_is_better else ind.upper - q * span
+        values = np.round(np.clip(values, ind.valid_min, ind.valid_max), ind.decimals)
+        frames.append(pd.DataFrame({"adcode": np.repeat(cities, t), "year": np.tile(years, n),
+                                    "indicator": ind.code, "value": values.ravel()}))
+    return pd.concat(frames, ignore_index=True)

@@ -148,7 +148,7 @@ def normalise(values: pd.DataFrame, config: IndicatorSystem, method: str,
     goalposts: fixed lower/upper from the configuration (comparable across years);
     minmax / zscore: per year over the ``reference`` units (default all), for robustness.
     """
-    inds = [config.indicator(c) for c in values.columns]
+    inds = [config.any_indicator(c) for c in values.columns]
     higher = np.array([i.higher_is_better for i in inds])
     if method == "goalposts":
         lo = np.array([i.lower for i in inds])

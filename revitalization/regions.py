@@ -28,6 +28,7 @@ COLUMNS = (
     "adcode", "name", "short_name", "city_adcode", "city_name",
     "kind", "assessed", "assessment_class",
 )
+POPULATION_COLUMNS = ("population", "rural_population")  # optional, 万人: 市州 weighting
 PROVINCE_ADCODE = "420000"
 PROVINCE_NAME = "湖北省"
 
@@ -73,7 +74,19 @@ def parse_regions(path: Path) -> pd.DataFrame:
             )
         if not row["name"] or not row["short_name"]:
             raise RegionError(f"{where} name 列: 名称不能为空")
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+        for column in POPULATION_COLUMNS:
+            text = (row.get(column) or "").strip()
+            if column in (reader.fieldnames or []) and row["assessed"] == "true":
+                try:
+                    if not float(text) > 0:
+                        raise ValueError
+                except ValueError:
+                    raise RegionError(f"{where} {column} 列: 纳入考核的单位须填写正数（万人），"
+                                      f"实际为 {text!r}") from None
+    present = [c for c in POPULATION_COLUMNS if c in (reader.fieldnames or [])]
+    frame = pd.DataFrame(rows, columns=[*COLUMNS, *present])
+    for column in present:
+        frame[column] = pd.to_numeric(frame[column].replace("", None), errors="coerce")
     frame["assessed"] = frame["assessed"] == "true"
     frame.loc[~frame["assessed"], "assessment_class"] = ""
     frame["city_short_name"] = frame["city_name"].map(city_short_name)

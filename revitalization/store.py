@@ -61,6 +61,27 @@ class Observation(SQLModel, table=True):
     source: str = ""
 
 
+class City(SQLModel, table=True):
+    """A city-level unit (市州), mirrored from the registry's city columns."""
+
+    adcode: str = Field(primary_key=True, max_length=6)
+    name: str
+    short_name: str
+
+
+class CityObservation(SQLModel, table=True):
+    """One value of one city-level indicator (``city_tier.indicators``) for one 市州."""
+
+    __tablename__ = "city_observation"
+    __table_args__ = (UniqueConstraint("adcode", "year", "indicator"),)
+    id: int | None = Field(default=None, primary_key=True)
+    adcode: str = Field(foreign_key="city.adcode", max_length=6, index=True)
+    year: int = Field(index=True)
+    indicator: str = Field(foreign_key="indicator.code", max_length=64)
+    value: float
+    source: str = ""
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the dataset (is it demo data, when it was seeded…)."""
 
@@ -295,9 +316,13 @@ def sync_reference(engine: Engine, regions: pd.DataFrame, config: IndicatorSyste
     with Session(engine) as session:
         for r in regions.to_dict("records"):
             session.merge(Region(**{c: r[c] for c in Region.model_fields}))
-        for i in config.indicators:
+        for i in (*config.indicators, *config.city.indicators):
             session.merge(IndicatorRow(code=i.code, name=i.name, group_code=i.group,
                                        unit=i.unit, direction=i.direction))
+        cities = regions.drop_duplicates("city_adcode")
+        for adcode, name, short in zip(cities["city_adcode"], cities["city_name"],
+                                       cities["city_short_name"], strict=True):
+            session.merge(City(adcode=adcode, name=name, short_name=short))
         session.commit()
 
 
@@ -325,10 +350,34 @@ def init_db(engine: Engine, config: IndicatorSystem, regions: pd.DataFrame) -> N
     create_db_and_tables(engine)
     sync_reference(engine, regions, config)
     if has_observations(engine):
+        if read_meta(engine).get("demo") == "true" and read_city_observations(engine).empty:
+            insert_city_observations(engine, demo.generate_cities(regions, config),
+                                     source=DEMO_SOURCE)  # a demo seeded before the 市州 tier
         return
     insert_observations(engine, demo.generate(regions, config), source=DEMO_SOURCE)
+    insert_city_observations(engine, demo.generate_cities(regions, config), source=DEMO_SOURCE)
     set_meta(engine, demo="true", demo_seed=str(demo.SEED),
              seeded_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def insert_city_observations(engine: Engine, observations: pd.DataFrame, *, source: str) -> None:
+    """Bulk-insert city-level values (adcode of the 市州, year, indicator, value)."""
+    if observations.empty:
+        return
+    obs = observations[["adcode", "year", "indicator", "value"]].copy()
+    obs["year"] = obs["year"].astype(int)
+    obs["source"] = source
+    with engine.begin() as conn:
+        conn.execute(CityObservation.__table__.insert(), obs.to_dict("records"))
+
+
+def read_city_observations(engine: Engine) -> pd.DataFrame:
+    """All city-level values as a long frame: adcode, year, indicator, value, source."""
+    with engine.connect() as conn:
+        frame = pd.read_sql(select(CityObservation.adcode, CityObservation.year,
+                                   CityObservation.indicator, CityObservation.value,
+                                   CityObservation.source), conn)
+    return frame.astype({"adcode": str, "year": int, "indicator": str, "value": float})
 
 
 def read_observations(engine: Engine) -> pd.DataFrame:

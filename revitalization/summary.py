@@ -32,27 +32,6 @@ def kpis(assessment: Assessment, year: int) -> dict:
     }
 
 
-def city_scores(assessment: Assessment, config: IndicatorSystem, year: int) -> pd.DataFrame:
-    """The 17 city-level units: the plain mean of their assessed counties' scores.
-
-    Each assessed county counts once (not weighted by population or area); cities'
-    non-assessed central districts do not enter the mean.
-    """
-    rows = assessment.year(year)
-    a = rows[rows["assessed"]]
-    cols = ["composite"] + [g.code for g in config.groups]
-    grouped = a.groupby("city_adcode")
-    out = grouped[cols].mean()
-    out["assessed"] = grouped.size()
-    out["flagged"] = grouped["flagged"].sum().astype(int)
-    out["excellent"] = grouped["grade"].apply(lambda g: int((g == "优秀").sum()))
-    out["progress"] = grouped["progress"].sum().astype(int)
-    names = rows.drop_duplicates("city_adcode").set_index("city_adcode")["city_name"]
-    out["name"] = names.reindex(out.index)
-    out["rank"] = out["composite"].rank(ascending=False, method="min").astype(int)
-    return out.sort_values("rank")
-
-
 def praise_text(assessment: Assessment, year: int) -> str:
     """Ready-to-paste text for the 通报表扬 list."""
     table = praise_list(assessment, year)

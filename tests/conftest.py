@@ -253,3 +253,17 @@ def seeded_observations(backend, templates, tmp_path):
     """``seeded`` plus the demo observations of the years up to 2024 (2025 left free for
     imports), source ``store.DEMO_SOURCE``."""
     yield from _database("observations", backend, templates, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def city_observations(config, regions):
+    from revitalization import demo
+
+    return demo.generate_cities(regions, config)
+
+
+@pytest.fixture(scope="session")
+def cities(assessment, city_observations, regions, config):
+    from revitalization.cities import assess_cities
+
+    return assess_cities(assessment, city_observations, regions, config)

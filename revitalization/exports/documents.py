@@ -19,7 +19,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from revitalization import charts, compare, rulebook, summary, tables
+from revitalization import cities as cities_mod
 from revitalization.briefing import BriefingHead
+from revitalization.cities import CityAssessment
 from revitalization.config import IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.exports import docx_layout as layout
@@ -40,6 +42,7 @@ class Context:
     year: int
     demo: bool
     robust: pd.DataFrame | None = None  # robust_ranks(...).table, for the 约谈 list
+    cities: CityAssessment | None = None  # the 市州 tier (the provincial pack needs it)
     notes: dict[str, pd.DataFrame] = field(default_factory=dict)  # adcode → notes
     cases: dict[str, list[str]] = field(default_factory=dict)  # adcode → interview record
     head: BriefingHead = field(default_factory=BriefingHead)  # 版头 and 版记
@@ -76,13 +79,41 @@ def provincial_images(ctx: Context, preset: str = "slide") -> list[Image]:
     figs = [("01_全省综合得分地图", charts.province_map(a, c, y, demo=demo, inline=True,
                                                   legend_below=True)),
             ("02_五大振兴小图", charts.group_multiples(a, c, y, demo=demo, inline=True)),
-            ("03_市州综合得分", charts.city_map(a, c, y, demo=demo, inline=True))]
+            ("03_市州综合得分", charts.city_map(_cities(ctx), c, y, demo=demo, inline=True))]
     if ctx.previous:
         p = ctx.previous
         figs += [("04_综合得分变化地图", charts.change_map(a, c, p, y, demo=demo, inline=True)),
                  ("05_进步与退步最大的单位", charts.movers(a, c, p, y, demo=demo)),
                  ("06_等次变化", charts.transitions(a, p, y, demo=demo))]
     return [_render(ctx, name, fig, preset) for name, fig in figs]
+
+
+def _cities(ctx: Context) -> CityAssessment:
+    if ctx.cities is None:
+        raise ValueError("the provincial pack needs the 市州 tier (Context.cities)")
+    return ctx.cities
+
+
+def city_lines(ctx: Context) -> list[str]:
+    """The 市州 tier in sentences: the formula, the 优秀 cities and the flagged ones."""
+    rows = _cities(ctx).year(ctx.year)
+    ranked = rows[rows["assessed"]].sort_values("rank_province")
+    excellent = ranked.loc[ranked["grade"] == "优秀", "name"].tolist()
+    lines = [cities_mod.own_part_text(ctx.config),
+             f"优秀等次的市州（{len(excellent)} 个）：{'、'.join(excellent) or '无'}。"]
+    for _, r in ranked[ranked["flagged"]].iterrows():
+        lines.append(f"{r['name']}（市州综合得分 {r['composite']:.1f} 分，第 {int(r['rank_province'])}/"
+                     f"{int(r['province_size'])} 名）列入市州约谈预警"
+                     + ("（连续两年，升级处理）" if r["escalated"] else "") + "："
+                     + "；".join(r["flag_reasons"]) + "。")
+    if not ranked["flagged"].any():
+        lines.append("本年度没有市州触发约谈预警规则。")
+    return lines
+
+
+def city_ranking(ctx: Context) -> pd.DataFrame:
+    table = cities_mod.ranking_table(_cities(ctx), ctx.config, ctx.year)
+    return table[["市州排名", "市州", "综合得分", "等次", "约谈预警", "县级部分", "市级指标"]]
 
 
 def county_images(ctx: Context, adcode: str, preset: str = "slide") -> list[Image]:
@@ -308,13 +339,20 @@ def provincial_docx(ctx: Context, images: list[Image] | None = None) -> bytes:
     doc.add_heading("五、年度对比", level=1)
     doc.add_paragraph(comparison_text(ctx))
     n = 2
-    for key in ("04", "05", "06", "02", "03"):
+    for key in ("04", "05", "06", "03", "02"):
+        if key == "03":
+            doc.add_heading("六、市州考核", level=1)
+            for line in city_lines(ctx):
+                doc.add_paragraph(line)
+            cities_table = city_ranking(ctx)
+            layout.table(doc, cities_table, size=9, whole=True,
+                         formats=dict.fromkeys(("综合得分", "县级部分", "市级指标"), "{:.1f}"))
         if key == "02":
-            doc.add_heading("六、五大振兴", level=1)
+            doc.add_heading("七、五大振兴", level=1)
         if key in by_name:
             layout.picture(doc, by_name[key].png, f"图 {n}　" + by_name[key].title)
             n += 1
-    doc.add_heading("七、下一步工作要求", level=1)
+    doc.add_heading("八、下一步工作要求", level=1)
     todo = doc.add_paragraph()
     layout.run(todo, "【请在此填写下一步工作要求，如整改时限、约谈安排和督查计划；填写后删除本提示。】",
                font=layout.FANGSONG, size=16, highlight=True)
@@ -531,6 +569,9 @@ def provincial_pptx(ctx: Context, images: list[Image] | None = None) -> bytes:
             for j, col in enumerate(part.columns):
                 v = row[col]
                 _pptx_cell(cells.cell(i, j), f"{v:.1f}" if isinstance(v, float) else str(v))
+    s = slide("市州考核")
+    _pptx_text(s.shapes.add_textbox(Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.6)),
+               city_lines(ctx), size=16)
     excellent, progress = praise(ctx)
     s = slide("通报表扬")
     _pptx_text(s.shapes.add_textbox(Inches(0.5), Inches(1.2), Inches(12.3), Inches(5.6)),

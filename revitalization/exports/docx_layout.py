@@ -162,10 +162,11 @@ def _display_width(text: str) -> float:
 
 
 def table(document, frame: pd.DataFrame, *, formats: dict[str, str] | None = None,
-          size: float = 10.5) -> None:
+          size: float = 10.5, whole: bool = False) -> None:
     """A table for print: header row repeated on every page, no row split across pages,
     columns as wide as their content (within the text block), numbers right-aligned and
-    formatted once from the unrounded values."""
+    formatted once from the unrounded values. ``whole``: a short table kept on one page
+    (each row kept with the next)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml.ns import qn
@@ -207,6 +208,7 @@ def table(document, frame: pd.DataFrame, *, formats: dict[str, str] | None = Non
             cell.width = Cm(widths[j])
             p = cell.paragraphs[0]
             p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.keep_with_next = whole and i < len(cells)
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
             run = p.add_run(str(value))
             run.font.size = Pt(size)

@@ -84,6 +84,14 @@ def city_frame() -> gpd.GeoDataFrame:
     return _frame(load_city_geojson())
 
 
+@lru_cache(maxsize=32)
+def city_bounds(city_adcode: str, pad: float = 0.08) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(lon range, lat range) around one 市州's boundary, padded by ``pad`` degrees."""
+    frame = city_frame()
+    x0, y0, x1, y1 = frame.loc[frame["adcode"] == city_adcode].total_bounds
+    return (x0 - pad, x1 + pad), (y0 - pad, y1 + pad)
+
+
 @lru_cache(maxsize=2)
 def load_county_geojson_coarse(tolerance: float = 0.02) -> dict:
     """The county layer simplified further (shared edges kept shared), for small multiples.

@@ -135,18 +135,28 @@ def map_frame(assessment: Assessment, measure: Measure, year: int) -> pd.DataFra
 
 
 def city_map_frame(cities: pd.DataFrame, measure: Measure) -> pd.DataFrame:
-    """A map frame for the city layer from ``city_scores``."""
+    """A map frame for the city layer from one year of the 市州 tier (``CityAssessment.year``):
+    the city's own result, its rank among the cities and why it is flagged."""
     hover = []
     for _, r in cities.iterrows():
-        hover.append("<br>".join([
-            f"<b>{html.escape(str(r['name']))}</b>",
-            f"{html.escape(measure.label)}：{format_value(r[measure.key], '分', 1)}"
-            f"（{int(r['assessed'])} 个纳入考核县的平均）",
-            f"市州排名：{int(r['rank'])}/{len(cities)}",
-            f"优秀 {int(r['excellent'])} 个 · 进步明显 {int(r['progress'])} 个 · "
-            f"约谈预警 {int(r['flagged'])} 个"]))
+        parts = [f"<b>{html.escape(str(r['name']))}</b>",
+                 f"{html.escape(measure.label)}：{format_value(r[measure.key], '分', 1)}"]
+        if r["assessed"]:
+            parts.append(f"市州排名：{int(r['rank_province'])}/{int(r['province_size'])} · "
+                         f"等次：{grade_label(r['grade'])}")
+        else:
+            parts.append("只参加县级考核（不参加市州排名）")
+        parts.append(f"辖区纳入考核县 {int(r['assessed_counties'])} 个，其中约谈预警 "
+                     f"{int(r['flagged_counties']) if r['flagged_counties'] == r['flagged_counties'] else 0} 个")
+        if r["flagged"]:
+            parts += ["<b>约谈预警</b>"] + [html.escape(t) for t in r["flag_reasons"]]
+        if r["progress"]:
+            parts.append("进步明显")
+        hover.append("<br>".join(parts))
     return pd.DataFrame({"adcode": cities.index, "value": cities[measure.key].to_numpy(),
-                         "assessed": True, "label": cities["name"].map(city_short_name).to_numpy(),
+                         "assessed": cities["assessed"].to_numpy(bool),
+                         "flagged": cities["flagged"].to_numpy(bool),
+                         "label": cities["name"].map(city_short_name).to_numpy(),
                          "hover": hover})
 
 

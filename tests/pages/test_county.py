@@ -9,7 +9,7 @@ def test_county_profile_of_the_planted_slider(app):
     at = open_county(app, "421321")  # 随县: declines 2024–25, flagged
     assert at.title[0].value == "随县"
     assert [t.label for t in at.tabs] == [
-        "指标明细", "五大振兴", "走势与原因", "同类比较", "位置", "历年与约谈", "工作备注"]
+        "指标明细", "五大振兴", "责任清单", "走势与原因", "同类比较", "位置", "历年与约谈", "工作备注"]
     text = " ".join(m.value for m in at.markdown)
     assert "稳健排名" in text and "90% 的情形落在第" in text
     assert any("约谈预警" in w.value and "稳健性" in w.value for w in at.warning)

@@ -79,7 +79,8 @@ def test_overview_small_multiples_city_and_zoom_views(app):
     fig = figure(at)
     trace = next(t for t in fig["data"] if t["type"] == "choropleth")
     assert len(trace["locations"]) == 17
-    assert any("简单算术平均" in c.value for c in at.caption)
+    assert any("市州层级考核" in c.value and "× 70%" in c.value for c in at.caption)
+    assert trace["marker"]["line"]["width"][-1] > trace["marker"]["line"]["width"][0]  # 荆门 outlined
     at.segmented_control(key="overview_view").set_value("zoom").run()
     assert not at.exception
     assert any("未配置底图" in c.value for c in at.caption)

@@ -24,12 +24,12 @@ MADE = datetime(2026, 11, 30, 9, 30)
 
 
 @pytest.fixture(scope="module")
-def pack(assessment, config):
+def pack(assessment, config, cities):
     if export.browser_path() is None:
         pytest.skip("未安装 Chromium (no system Chromium)")
     ctx = briefing.Context(assessment, config, 2025, True,
                            robust=robust_ranks(assessment, config, 2025, draws=100).table,
-                           head=HEAD, made=MADE)
+                           head=HEAD, made=MADE, cities=cities)
     return ctx, briefing.provincial_images(ctx, briefing.DOC_PRESET), briefing.provincial_images(ctx)
 
 
@@ -49,7 +49,11 @@ def test_the_provincial_briefing_is_laid_out_for_print(pack):
     assert paragraphs[:3] == ["乡村振兴工作简报", "第 12 期", "湖北省乡村振兴局综合处\t2026年11月30日"]
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings == ["一、总体情况", "二、考核排名", "三、通报表扬", "四、约谈预警", "五、年度对比",
-                        "六、五大振兴", "七、下一步工作要求"]
+                        "六、市州考核", "七、五大振兴", "八、下一步工作要求"]
+    # the 市州 tier: its formula, its 优秀 and its 约谈 cities, and its ranking of 17
+    assert any(t.startswith("市州综合得分 = ") for t in paragraphs)
+    assert any(t.startswith("荆门市（") and "连续两年，升级处理" in t for t in paragraphs)
+    assert len(doc.tables[1].rows) == 18
     assert any(t.startswith("【请在此填写下一步工作要求") for t in paragraphs)
     # 版记
     assert "报送：省委办公厅" in paragraphs and "抄送：各市州乡村振兴局" in paragraphs
