@@ -57,15 +57,18 @@ class CityAssessment:
 
 def city_frame(regions: pd.DataFrame, config: IndicatorSystem) -> pd.DataFrame:
     """The 17 city-level units: adcode, names, counties, assessed counties, direct, assessed."""
-    frame = (regions.groupby(["city_adcode", "city_name", "city_short_name"], as_index=False)
-             .agg(counties=("adcode", "size"), assessed_counties=("assessed", "sum"))
-             .rename(columns={"city_adcode": "adcode", "city_name": "name",
-                              "city_short_name": "short_name"}))
-    direct = set(regions.loc[regions["adcode"] == regions["city_adcode"], "adcode"])
-    frame["direct"] = frame["adcode"].isin(direct)
+    rows: dict[str, dict] = {}
+    for r in regions.itertuples():
+        city = rows.setdefault(r.city_adcode, {"adcode": r.city_adcode, "name": r.city_name,
+                                               "short_name": r.city_short_name, "counties": 0,
+                                               "assessed_counties": 0, "direct": False})
+        city["counties"] += 1
+        city["assessed_counties"] += int(r.assessed)
+        city["direct"] |= r.adcode == r.city_adcode
+    frame = pd.DataFrame(sorted(rows.values(), key=lambda c: c["adcode"]))
     frame["assessed"] = (frame["assessed_counties"] > 0) & (
         ~frame["direct"] | (config.city.direct_units == "rank"))
-    return frame.sort_values("adcode").reset_index(drop=True)
+    return frame
 
 
 def county_weights(regions: pd.DataFrame, weighting: str) -> pd.Series:
@@ -89,19 +92,32 @@ def assess_cities(county: Assessment, observations: pd.DataFrame, regions: pd.Da
     groups = [g.code for g in config.groups]
     weights = county_weights(regions, tier.weighting)
 
-    # County part: weighted means of the assessed counties' results.
-    c = county.scores[county.scores["assessed"]].copy()
-    c["w"] = c["adcode"].map(weights)
-    parts = {}
-    for column in [*groups, "composite", "imputed_share"]:
-        parts[column] = (c[column] * c["w"]).groupby([c["city_adcode"], c["year"]]).sum(min_count=1)
-    part = pd.DataFrame(parts)
-    part.index = part.index.set_names(KEY)
-    tally = c.groupby(["city_adcode", "year"]).agg(
-        imputed_counties=("imputed_count", "sum"), flagged_counties=("flagged", "sum"),
-        spread=("composite", lambda s: s.max() - s.min()), best=("composite", "max"),
-        worst=("composite", "min"))
-    tally.index = tally.index.set_names(KEY)
+    # County part: weighted means of the assessed counties' results, on the city × year grid
+    # (numpy: the tier is small and pandas' per-call cost would dominate).
+    c = county.scores[county.scores["assessed"]]
+    city_pos = pd.Index(cities["adcode"]).get_indexer(c["city_adcode"])
+    year_pos = pd.Index(years).get_indexer(c["year"])
+    cell = city_pos * len(years) + year_pos
+    size = len(cities) * len(years)
+    w = c["adcode"].map(weights).to_numpy(float)
+    counted = np.bincount(cell, minlength=size)
+    has = counted > 0
+
+    def total(values: np.ndarray, weighted: bool = True) -> np.ndarray:
+        out = np.bincount(cell, weights=values * w if weighted else values, minlength=size)
+        return np.where(has, out, np.nan)
+
+    grid = {column: total(c[column].to_numpy(float))
+            for column in [*groups, "composite", "imputed_share"]}
+    grid["imputed_counties"] = total(c["imputed_count"].to_numpy(float), weighted=False)
+    grid["flagged_counties"] = total(c["flagged"].to_numpy(float), weighted=False)
+    composite = c["composite"].to_numpy(float)
+    best, worst = np.full(size, -np.inf), np.full(size, np.inf)
+    np.maximum.at(best, cell, composite)
+    np.minimum.at(worst, cell, composite)
+    grid["best"] = np.where(has, best, np.nan)
+    grid["worst"] = np.where(has, worst, np.nan)
+    grid["spread"] = grid["best"] - grid["worst"]
 
     # Own part: the city-level indicators, imputed and normalised like the county ones.
     codes = [i.code for i in tier.indicators]
@@ -118,8 +134,8 @@ def assess_cities(county: Assessment, observations: pd.DataFrame, regions: pd.Da
     own_imputed = (how[scored] != "").sum(axis=1) if scored else pd.Series(0, index=values.index)
 
     index = pd.MultiIndex.from_product([cities["adcode"], years], names=KEY)
-    s = pd.DataFrame(index=index).join(part).join(tally)
-    s["own"] = own.reindex(index)
+    s = pd.DataFrame(grid, index=index)
+    s["own"] = own.reindex(index).to_numpy()
     share = tier.own_share if scored else 0.0
     has_own = s["own"].notna() & (share > 0)
     s = s.rename(columns={"composite": "county_part"})

@@ -94,6 +94,8 @@ def impute(panel: pd.DataFrame, classes: pd.Series, method: str = "carry_forward
     class_median: the median of the unit's class in that year.
     Returns the filled panel and a same-shaped frame naming the method per imputed cell.
     """
+    if not panel.isna().to_numpy().any():  # nothing to fill (the usual case for small tiers)
+        return panel.copy(), pd.DataFrame("", index=panel.index, columns=panel.columns)
     if method == "carry_forward":
         own = panel.groupby(level="adcode").ffill()
     elif method == "interpolate":

@@ -435,3 +435,26 @@ def test_the_landing_page_by_its_own_name_opens_it(server, browser):
     assert_healthy(page)
     assert outside == []
     page.close()
+
+
+def test_a_city_profile_and_the_responsibility_scorecards_render(server, browser):
+    """市州画像: the city's own result, its counties drawn on the zoomed map, its scorecard; 责任清单:
+    the province's bars drawn (screenshots of both were looked at when they were built)."""
+    page, _ = open_page(browser, f"{server}/city?city=420800&year=2025")
+    wait_for_map(page, 5)  # 荆门's five county-level units
+    assert page.locator(".choroplethlocation").count() == 5
+    page.get_by_text("市州约谈预警").first.wait_for(timeout=30_000)
+    page.get_by_role("tab", name="责任清单").click()
+    # the grid is drawn on a canvas; its accessible header row names the columns
+    page.locator("th", has_text="依据指标").first.wait_for(state="attached", timeout=30_000)
+    page.locator("[data-testid=stDataFrame]:visible").first.wait_for(timeout=30_000)
+    assert_healthy(page)
+    page.close()
+    page, _ = open_page(browser, f"{server}/duties?year=2025")
+    page.wait_for_selector(".js-plotly-plot .bars path", state="attached", timeout=60_000)
+    widths = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot .bars path')]
+        .map(p => p.getBBox().width)""")
+    assert len(widths) == 15 and sum(w > 0 for w in widths) == 13  # 2 duties have no indicator
+    page.get_by_text("未设指标的责任").first.wait_for(timeout=30_000)
+    assert_healthy(page)
+    page.close()
