@@ -1,12 +1,16 @@
 """责任清单: the 15 responsibilities of the 细则 across the province, and one unit's scorecard
-(a county or a 市州); responsibilities without an indicator are shown as 未设指标."""
+(a county or a 市州), responsibilities without an indicator shown as 未设指标; and the office's
+yearly record of the 8 departmental responsibilities (部门责任)."""
 
 import streamlit as st
 
 from components import cached
 from components.layout import chart, header, is_demo, selected_year
-from components.state import url_widget
-from revitalization import charts, profile, responsibilities
+from components.login import current_user
+from components.state import VersionedEdit, show_flash, url_widget
+from components.writes import submit_write
+from revitalization import charts, departments, profile, responsibilities
+from revitalization.access import refusal
 from revitalization.wording import md
 
 config = cached.config()
@@ -67,3 +71,45 @@ st.dataframe(card.drop(columns=["简称"]), hide_index=True, width="stretch",
                      "依据指标": st.column_config.TextColumn(width="large")})
 st.caption("责任得分 = 标注了该责任的计分指标得分（0–100）按其在综合得分中的权重加权平均；门槛指标只说明"
            "达标与否，不计分。排名为全省纳入考核单位（或市州）中的名次。")
+
+# 部门责任 ----------------------------------------------------------------------------------
+st.subheader("部门责任（省委、省政府有关部门）")
+st.caption("《实施细则》明确的有关部门 8 个方面责任，由省委农办逐年记录落实情况和依据（不计分）。"
+           "评为“落实不力”的部门，可按常态化约谈机制由本级党委和政府约谈。")
+actor = current_user()
+engine = cached.engine()
+recorded = departments.records(engine, year)
+st.dataframe(departments.board(config, recorded), width="stretch",
+             column_config={u.short: st.column_config.TextColumn(u.short, help=u.name)
+                            for u in config.department_duties})
+weak = departments.weak(config, recorded)
+if weak:
+    st.warning("**落实不力、可约谈的部门**\n\n" + "\n".join(
+        f"- {md(d)}：{md(u)}（{md(e)}）" for d, u, e in weak), icon=":material/warning:")
+show_flash()
+d1, d2 = st.columns(2)
+department = d1.selectbox("部门", [d.code for d in config.departments], key="duty_department",
+                          format_func={d.code: d.name for d in config.departments}.get)
+duty = d2.selectbox("责任", [u.code for u in config.department_duties], key="duty_code",
+                    format_func={u.code: u.name for u in config.department_duties}.get)
+current = recorded[(recorded["department"] == department) & (recorded["duty"] == duty)]
+now_status = current["status"].iloc[0] if len(current) else None
+edit = VersionedEdit("department_duty", f"{department}_{duty}_{year}",
+                     int(current["version"].iloc[0]) if len(current) else 0)
+if edit.stale:
+    st.warning("这条记录已被他人修改，下方显示的是您读取时的内容；请刷新页面后再修改。",
+               icon=":material/sync_problem:")
+if len(current):
+    st.caption(f"当前：{now_status}（{md(current['updated_by'].iloc[0])} "
+               f"{current['updated_at'].iloc[0][:16].replace('T', ' ')} 记录，第 {edit.current} 版）")
+with st.form(f"duty_form_{department}_{duty}_{year}"):
+    status = st.radio("落实情况", departments.STATUSES, horizontal=True, key=edit.key("status"),
+                      index=departments.STATUSES.index(now_status) if now_status else None)
+    evidence = st.text_area("依据（督查发现、报告内容、数据等；评为基本落实或落实不力时必填）",
+                            value=current["evidence"].iloc[0] if len(current) else "",
+                            max_chars=departments.MAX_EVIDENCE, key=edit.key("evidence"))
+    submit_write(f"保存 {year} 年记录", lambda: departments.record_duty(
+        engine, config, department=department, year=year, duty=duty, status=status or "",
+        evidence=evidence, version=edit.read, actor=actor),
+        done="部门责任记录已保存。", refusal=refusal(actor, "department"), refresh=False,
+        after=lambda version: edit.adopt(version), icon=":material/save:")

@@ -35,6 +35,7 @@ ACTIONS = {
     "fill": "填报本县数据",
     "review": "审核本市州各县的填报",
     "briefing": "设置简报版头和版记",
+    "department": "记录部门责任落实情况",
 }
 
 

@@ -84,6 +84,14 @@ class Responsibility:
     text: str
 
 
+@dataclass(frozen=True)
+class Department:
+    """A provincial department whose responsibilities (部门责任) the office records."""
+
+    code: str
+    name: str
+
+
 WEIGHTINGS = {"simple": "等权", "population": "按常住人口加权", "rural_population": "按乡村常住人口加权"}
 DIRECT_UNITS = {"rank": "参加市州排名", "county_only": "只参加县级考核"}
 
@@ -163,6 +171,8 @@ class IndicatorSystem:
     method: Method = Method()
     responsibilities: tuple[Responsibility, ...] = ()
     city: CityTier = CityTier()
+    department_duties: tuple[Responsibility, ...] = ()
+    departments: tuple[Department, ...] = ()
 
     def group(self, code: str) -> Group:
         for g in self.groups:
@@ -215,6 +225,8 @@ class IndicatorSystem:
             "indicators": [asdict(i) for i in self.indicators],
             "responsibilities": [asdict(r) for r in self.responsibilities],
             "city": asdict(self.city),
+            "department_duties": [asdict(d) for d in self.department_duties],
+            "departments": [asdict(d) for d in self.departments],
         }
         blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
         known = hashlib.sha256(blob).hexdigest()[:12]
@@ -267,15 +279,33 @@ def parse_config(raw: Any, source: str = "<内存>") -> IndicatorSystem:
         method=_parse_method(raw.get("method") or {}, source),
         responsibilities=responsibilities,
         city=city,
+        department_duties=_parse_responsibilities(raw.get("department_duties") or [], source,
+                                                  "department_duties"),
+        departments=_parse_departments(raw.get("departments") or [], source),
     )
 
 
-def _parse_responsibilities(items: Any, source: str) -> tuple[Responsibility, ...]:
+def _parse_departments(items: Any, source: str) -> tuple[Department, ...]:
     if not isinstance(items, list):
-        raise ConfigError(f"{source}: responsibilities: 应为列表")
+        raise ConfigError(f"{source}: departments: 应为列表")
+    out: list[Department] = []
+    for n, item in enumerate(items):
+        where = f"{source}: departments[{n}]"
+        if not isinstance(item, dict) or not item.get("code") or not item.get("name"):
+            raise ConfigError(f"{where}: 应为含 code 和 name 的映射")
+        if any(d.code == item["code"] for d in out):
+            raise ConfigError(f"{where}.code: 部门代码 {item['code']!r} 重复")
+        out.append(Department(str(item["code"]), str(item["name"])))
+    return tuple(out)
+
+
+def _parse_responsibilities(items: Any, source: str, key: str = "responsibilities"
+                            ) -> tuple[Responsibility, ...]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{source}: {key}: 应为列表")
     out: list[Responsibility] = []
     for n, item in enumerate(items):
-        where = f"{source}: responsibilities[{n}]"
+        where = f"{source}: {key}[{n}]"
         if not isinstance(item, dict):
             raise ConfigError(f"{where}: 应为映射")
         for key in ("code", "short", "name"):

@@ -82,6 +82,22 @@ class CityObservation(SQLModel, table=True):
     source: str = ""
 
 
+class DepartmentDuty(SQLModel, table=True):
+    """The office's record of one department's responsibility in one year (部门责任)."""
+
+    __tablename__ = "department_duty"
+    __table_args__ = (UniqueConstraint("department", "year", "duty"),)
+    id: int | None = Field(default=None, primary_key=True)
+    department: str = Field(max_length=32, index=True)  # config ``departments`` code
+    year: int = Field(index=True)
+    duty: str = Field(max_length=32)  # config ``department_duties`` code
+    status: str
+    evidence: str = ""
+    updated_by: str = ""
+    updated_at: str = ""
+    version: int = 1
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the dataset (is it demo data, when it was seeded…)."""
 
