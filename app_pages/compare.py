@@ -46,6 +46,31 @@ for y in (year_a, year_b):
                              "（这部分差异来自数据更正或方法调整，不是真实变化）"):
                 st.dataframe(diff.rename(columns=DIFF_LABELS), hide_index=True, width="stretch")
 
+TIERS = {"county": "县（市、区）", "city": "市州"}
+tier = url_widget("tier", "compare_tier", list(TIERS), "county", lambda: st.segmented_control(
+    "考核层级", list(TIERS), format_func=TIERS.get, key="compare_tier"))
+if tier == "city":  # the 市州 tier, rescored like the counties
+    cities = cached.fresh_city_assessment()
+    frame = compare.changes(cities, year_a, year_b, score)
+    st.subheader("两年市州地图（同一分数段、同一配色）")
+    left, right = st.columns(2)
+    for column, y in ((left, year_a), (right, year_b)):
+        with column:
+            chart(charts.city_map(cities, config, y, measure=score, demo=is_demo()),
+                  key=f"compare_city_map_{y}")
+    st.subheader("进步与退步最大的市州")
+    chart(charts.movers(cities, config, year_a, year_b, score=score, n=8, demo=is_demo()),
+          key="compare_city_movers")
+    st.dataframe(compare.movers_table(frame, year_a, year_b, cities=True), hide_index=True,
+                 width="stretch", key="compare_city_table",
+                 column_config={c: st.column_config.NumberColumn(format="%.1f")
+                                for c in frame.columns if "得分" in c})
+    st.caption(f"{len(frame)} 个参加排名的市州；名次为{label}在市州中的名次（↑ 上升 / ↓ 下降）。"
+               "市州得分由辖区县的结果和市级指标合成，见“市州画像”。")
+    st.subheader("市州等次变化")
+    chart(charts.transitions(cities, year_a, year_b, demo=is_demo()), key="compare_city_transitions")
+    st.stop()
+
 frame = compare.changes(fresh, year_a, year_b, score)
 
 # Two maps with the same classes, then the change ----------------------------------------

@@ -105,14 +105,20 @@ def assessment() -> Assessment:
     return _assessment(config().fingerprint())
 
 
-@st.cache_resource(max_entries=2, show_spinner="正在计算市州考核结果…")
-def _cities(fingerprint: str, city_version: str) -> CityAssessment:
-    return assess_cities(assessment(), city_observations()[0], regions(), config())
+@st.cache_resource(max_entries=4, show_spinner="正在计算市州考核结果…")
+def _cities(fingerprint: str, city_version: str, fresh: bool) -> CityAssessment:
+    counties = fresh_assessment() if fresh else assessment()
+    return assess_cities(counties, city_observations()[0], regions(), config())
 
 
 def city_assessment() -> CityAssessment:
     """The 市州 tier, from the counties' results in force and the city-level indicators."""
-    return _cities(assessment().fingerprint, city_observations()[1])
+    return _cities(assessment().fingerprint, city_observations()[1], False)
+
+
+def fresh_city_assessment() -> CityAssessment:
+    """The 市州 tier with every year rescored by the current method (year comparisons)."""
+    return _cities(fresh_assessment().fingerprint, city_observations()[1], True)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

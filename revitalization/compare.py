@@ -52,15 +52,20 @@ def changes(assessment: Assessment, year_a: int, year_b: int, score: str = "comp
     return out
 
 
-def movers_table(frame: pd.DataFrame, year_a: int, year_b: int) -> pd.DataFrame:
-    """The rank-change table for display, biggest gain first, arrows written out."""
-    out = pd.DataFrame({
+def movers_table(frame: pd.DataFrame, year_a: int, year_b: int, *, cities: bool = False
+                 ) -> pd.DataFrame:
+    """The rank-change table for display, biggest gain first, arrows written out (``cities``:
+    the 市州 tier, one class: the unit is the 市州 and the rank is among the cities)."""
+    unit = {"市州": frame["name"]} if cities else {
         "县（市、区）": frame["name"], "市州": frame["city_name"].map(city_short_name),
-        "考核类别": frame["assessment_class"],
+        "考核类别": frame["assessment_class"]}
+    rank = "市州名次" if cities else "类内名次"
+    out = pd.DataFrame({
+        **unit,
         f"{year_a} 年得分": frame["score_a"].round(1), f"{year_b} 年得分": frame["score_b"].round(1),
         "得分变化": frame["change"].round(1),
-        f"{year_a} 年类内名次": frame["rank_a"].astype("Int64"),
-        f"{year_b} 年类内名次": frame["rank_b"].astype("Int64"),
+        f"{year_a} 年{rank}": frame["rank_a"].astype("Int64"),
+        f"{year_b} 年{rank}": frame["rank_b"].astype("Int64"),
         "名次变化": frame["rank_change"].map(arrow),
     }, index=frame.index)
     return out.sort_values("得分变化", ascending=False)

@@ -56,7 +56,8 @@ def dumbbell(names: list[str], before: list[float], after: list[float], *, label
             textfont={"color": color},
             hovertemplate="%{y}：%{x:.1f} " + unit + f"<extra>{label_b}</extra>"))
     base_layout(fig, title, subtitle, height=max(360, 30 * len(names) + 140))
-    fig.update_layout(margin={"l": 120, "r": 40, "t": 90, "b": 60},
+    longest = max((sum(1.0 if ord(c) > 0x2E7F else 0.55 for c in n) for n in names), default=4)
+    fig.update_layout(margin={"l": max(120, int(14 * longest) + 24), "r": 40, "t": 90, "b": 60},
                       legend={"orientation": "h", "y": -0.08, "x": 0, "yanchor": "top"})
     fig.update_xaxes(title=f"得分（{unit}）", gridcolor=GRID)
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)

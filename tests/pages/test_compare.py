@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .helpers import figure, legend, legend_colors, open_page
+from .helpers import figure, figures, legend, legend_colors, open_page
 
 
 def test_compare_lists_only_real_declines_as_declines(app):
@@ -40,3 +40,17 @@ def test_compare_maps_share_classes_and_transitions_list_units(app):
     next(s for s in at.selectbox if s.label == "比较内容").set_value("ecology").run()
     assert "生态振兴得分（2024 年度）" in figure(at, 0)["layout"]["title"]["text"]
     assert at.query_params["score"] == "ecology"
+
+
+def test_the_comparison_switches_to_the_city_tier(app):
+    at = open_page(app, "compare")
+    at.query_params.update({"tier": "city", "a": "2023", "b": "2025"})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert sum("湖北省市州" in t for t in titles) == 2
+    assert any("变化最大的单位" in t for t in titles)
+    table = at.dataframe[0].value
+    assert len(table) == 17 and "市州" in table.columns and "考核类别" not in table.columns
+    jingmen = table[table["市州"] == "荆门市"].iloc[0]
+    assert jingmen["得分变化"] < 0 and "2025 年市州名次" in table.columns
