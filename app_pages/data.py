@@ -7,8 +7,9 @@ from components.layout import header
 from components.login import current_user, protected
 from components.state import show_flash
 from components.writes import submit_write, write_button
-from revitalization import importer, isolation, tables
+from revitalization import citydata, importer, isolation, tables
 from revitalization.access import allowed, refusal, refusal_in_scope, visible_counties
+from revitalization.cities import city_frame
 from revitalization.exports import spreadsheets
 from revitalization.wording import md, year_label
 
@@ -174,6 +175,37 @@ with st.expander("手工修改单个数值", icon=":material/edit:"):
             published_years=set(cached.published())),
             done=lambda batch: "数值未变化，未写入。" if batch is None else f"已保存修改（批次 {batch}）。",
             refusal=refusal_in_scope(actor, "data"), icon=":material/save:")
+
+if whole and config.city.indicators:  # the 市州 tier's own indicators: the province enters them
+    with st.expander("市级指标（17 个市州，市州层级考核用）", icon=":material/apartment:"):
+        st.caption("每个市州一行；空白表示未报送（考核时按规则插补并注明）。数值须在合理范围内，"
+                   "有一处不合格则全部不保存；每个数值的修改都记入审计日志。")
+        city_obs = cached.city_observations()[0]
+        cities = city_frame(everything, config)
+        names = dict(zip(cities["adcode"], cities["name"], strict=True))
+        known = sorted(set(obs["year"]) | set(city_obs["year"]), reverse=True)
+        city_year = st.selectbox("考核年度", known, format_func=year_label, key="city_data_year")
+        current = citydata.table(city_obs, config, cities, city_year)
+        shown = current.rename(index=names).rename_axis("市州")
+        edited = st.data_editor(
+            shown, key=f"city_data_{city_year}", width="stretch",
+            column_config={i.code: st.column_config.NumberColumn(
+                f"{i.name}（{i.unit}）", min_value=i.valid_min, max_value=i.valid_max,
+                format=f"%.{i.decimals}f", help=i.definition) for i in config.city.indicators})
+        edited.index = current.index
+        city_reason = st.text_input("修改原因", key="city_data_reason",
+                                    placeholder="如：根据市财政局 2025 年决算更正")
+        try:
+            pending = citydata.changes(current, edited, config, names)
+        except citydata.CityDataError as exc:
+            st.error(str(exc), icon=":material/block:")
+            pending = []
+        if pending:
+            st.caption(f"待保存：{len(pending)} 个数值。")
+            write_button("保存市级指标", lambda: citydata.save(cached.engine(), config, city_year, pending,
+                                                       actor=actor, reason=city_reason),
+                         done=lambda n: f"已保存 {n} 个市级指标数值。", key="city_data_save",
+                         refusal=refusal(actor, "data"), icon=":material/save:")
 
 # Registry and downloads -------------------------------------------------------------------
 st.subheader("区划名录")

@@ -50,3 +50,22 @@ def test_a_read_only_account_cannot_start_an_import(deployment):
     at = open_page(at, "data")
     assert not at.get("file_uploader")  # no costly check can be started
     assert any("当前账号不能导入数据" in c.value for c in at.caption)
+
+
+def test_the_province_enters_city_level_values(app):
+    at = open_page(app, "data")
+    assert at.session_state["city_data_year"] == 2025
+    key = "city_data_2025"
+    at.session_state[key] = {"edited_rows": {6: {"city_fund_share": 13.5}},  # 荆门市 (7th by code)
+                             "added_rows": [], "deleted_rows": []}
+    at.text_input(key="city_data_reason").set_value("决算更正").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("待保存：1 个数值" in c.value for c in at.caption)
+    at.button(key="city_data_save").click().run()
+    assert any("已保存 1 个市级指标数值" in s.value for s in at.success)
+    from components import cached
+
+    city_obs = cached.city_observations()[0]
+    row = city_obs[(city_obs["adcode"] == "420800") & (city_obs["year"] == 2025)
+                   & (city_obs["indicator"] == "city_fund_share")]
+    assert row["value"].tolist() == [13.5]
