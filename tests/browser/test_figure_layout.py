@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import plotly
 import pytest
 from conftest import ONE_CHROMIUM
@@ -14,6 +15,7 @@ from conftest import ONE_CHROMIUM
 from revitalization import charts
 from revitalization.exports import images as export
 from revitalization.paths import STATIC_DIR
+from revitalization.responsibilities import county_scores, province_view
 
 from .test_chromium import CHROMIUM
 
@@ -38,12 +40,15 @@ MEASURE = """(footer) => {
 }"""
 
 
-def figures(assessment, config) -> dict:
+def figures(assessment, config, cities) -> dict:
     a, c = assessment, config
     out = {
         "全省地图": charts.province_map(a, c, 2025, demo=True, inline=True, legend_below=True),
         "五大振兴小图": charts.group_multiples(a, c, 2025, demo=True, inline=True),
-        "市州地图": charts.city_map(a, c, 2025, demo=True, inline=True),
+        "市州地图": charts.city_map(cities, c, 2025, demo=True, inline=True),
+        "市州各县": charts.city_counties_map(a, c, "420800", 2025, demo=True, inline=True),
+        "责任落实": charts.responsibility_bars(province_view(county_scores(a, c), c, 2025,
+                                                          pd.Series(dtype=str)), 2025, demo=True),
         "变化地图": charts.change_map(a, c, 2024, 2025, demo=True, inline=True),
         "进退步": charts.movers(a, c, 2024, 2025, demo=True),
         "等次变化": charts.transitions(a, 2024, 2025, demo=True),
@@ -81,9 +86,9 @@ def plot_page(browser):
 
 
 @pytest.mark.parametrize("preset", list(export.PRESETS))
-def test_titles_legends_and_footers_keep_apart(assessment, config, plot_page, preset):
+def test_titles_legends_and_footers_keep_apart(assessment, config, cities, plot_page, preset):
     problems = []
-    for name, fig in figures(assessment, config).items():
+    for name, fig in figures(assessment, config, cities).items():
         spec = export.prepare(fig, preset=preset, footer=FOOTER)
         plot_page.evaluate("""async ([spec]) => {
             const gd = document.getElementById('fig');
