@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from serve import serve  # noqa: E402
+from serve import NGINX, serve, serve_nginx  # noqa: E402
 
 MAP = "document.querySelectorAll('.choroplethlocation').length >= 103"
 TIMEOUT = 90
@@ -286,6 +286,21 @@ def main() -> None:
                 worst = max(r.get("load", float("inf")) for r in runs)
                 print(f"{n:>8} | {worst:.2f} s{' 出错 ' + ','.join(bad) if bad else ''} | "
                       f"{worst / alone_browser:.1f}×")
+            if Path(NGINX).exists():  # the README's deployment: nginx sends the static files
+                proxy, nginx = serve_nginx(ROOT, [url], tmp)
+                try:
+                    for target, label in ((url, "直连 Streamlit"), (proxy, "经 nginx（README 配置）")):
+                        asyncio.run(browser_wave(target, 1))
+                        spent = []
+                        for _ in range(3):
+                            cpu0 = cpu_seconds(proc.pid)
+                            asyncio.run(browser_wave(target, 1))
+                            spent.append((cpu_seconds(proc.pid) - cpu0) / 2)
+                        print(f"新浏览器会话（打开总览、切换年度两次）的服务器 CPU，{label}："
+                              f"{min(spent):.2f}–{max(spent):.2f} s")
+                finally:
+                    nginx.terminate()
+                    nginx.wait(timeout=10)
             path = tmp / "上传_长表.csv"
             path.write_bytes(long_csv(110_000))
             seconds, loads = asyncio.run(while_uploading(url, path, 1000))

@@ -1,9 +1,12 @@
-"""The Streamlit server the browser benchmarks measure: started on a free port, returned once
-healthy (``bench_overview``, ``bench_load``)."""
+"""The Streamlit server the browser benchmarks measure, started on a free port and returned once
+healthy (``bench_overview``, ``bench_load``), and nginx with the README's site in front of it
+(``bench_load``; ``tests/browser/test_proxy.py`` checks the same recipe)."""
 
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -32,3 +35,63 @@ def serve(script: Path, cwd: Path, *, env: dict | None = None,
             time.sleep(0.5)
     proc.kill()
     raise SystemExit(f"服务器未能启动：{script}")
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def readme_site(root: Path, port: int, upstreams: list[str]) -> str:
+    """The README's nginx block with this machine's port, servers and paths."""
+    import streamlit
+
+    block = re.search(r"```nginx\n(.*?)```", (root / "README.md").read_text(encoding="utf-8"),
+                      re.S).group(1)
+    block = block.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};")
+    block = re.sub(r"(\s+server 127\.0\.0\.1:\d+;)+",
+                   "".join(f"\n    server {u};" for u in upstreams), block, count=1)
+    block = block.replace("/opt/revitalization/.venv/lib/python3.11/site-packages/streamlit/",
+                          str(Path(streamlit.__file__).parent) + "/")
+    return block.replace("/opt/revitalization/", str(root) + "/")
+
+
+def serve_nginx(root: Path, upstreams: list[str], folder: Path) -> tuple[str, subprocess.Popen]:
+    """nginx with the README's site in front of ``upstreams`` (``http://host:port``), its
+    files in ``folder``; its URL and process once it answers the app's health check."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    site = readme_site(root, port, [u.removeprefix("http://").rstrip("/").replace(
+        "localhost", "127.0.0.1") for u in upstreams])
+    temp = folder / "nginx"
+    temp.mkdir(exist_ok=True)
+    conf = folder / "nginx.conf"
+    conf.write_text(f"""
+{"user root;" if os.geteuid() == 0 else ""}
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log;
+events {{}}
+http {{
+    include /etc/nginx/mime.types;
+    access_log {folder}/access.log;
+    client_body_temp_path {temp}/body;
+    proxy_temp_path {temp}/proxy;
+    fastcgi_temp_path {temp}/fastcgi;
+    uwsgi_temp_path {temp}/uwsgi;
+    scgi_temp_path {temp}/scgi;
+{site}
+}}
+""", encoding="utf-8")
+    proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(50):
+        try:
+            urllib.request.urlopen(url + "_stcore/health", timeout=1)
+            return url, proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode()) from None
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("nginx 未能启动")
