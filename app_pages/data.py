@@ -185,6 +185,9 @@ if whole and config.city.indicators:  # the 市州 tier's own indicators: the pr
         names = dict(zip(cities["adcode"], cities["name"], strict=True))
         known = sorted(set(obs["year"]) | set(city_obs["year"]), reverse=True)
         city_year = st.selectbox("考核年度", known, format_func=year_label, key="city_data_year")
+        if city_year in cached.published():
+            st.warning(f"{city_year} 年结果已发布：这里的修改会保存并记录，但市州的已发布结果保持不变，"
+                       "在“结果发布”页重新发布（更正）后才生效。", icon=":material/lock:")
         current = citydata.table(city_obs, config, cities, city_year)
         shown = current.rename(index=names).rename_axis("市州")
         edited = st.data_editor(

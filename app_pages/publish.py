@@ -45,7 +45,8 @@ with st.form("publish"):
                                disabled=not confirm, value=not confirm)
     submit_write("发布该年度结果",
                  lambda: publish(cached.engine(), fresh, year, actor=actor, config=cached.config(),
-                                 reason=reason, acknowledged=acknowledged),
+                                 reason=reason, acknowledged=acknowledged,
+                                 city_values=cached.city_observations()[0]),
                  done=lambda revision: f"{year} 年结果已发布（第 {revision} 版）。",
                  refusal=refusal(actor, "publish"), icon=":material/lock:")
 if year in frozen:

@@ -17,7 +17,13 @@ from revitalization.cities import CityAssessment, assess_cities
 from revitalization.config import IndicatorSystem, load_raw, parse_config
 from revitalization.consistency import Finding
 from revitalization.engine import Assessment, assess, data_version
-from revitalization.publish import Frozen, findings_for, read_published, with_published
+from revitalization.publish import (
+    Frozen,
+    findings_for,
+    frozen_city_values,
+    read_published,
+    with_published,
+)
 from revitalization.regions import load_regions
 from revitalization.robust import RobustRanks, robust_ranks, score_noise
 from revitalization.rounds import open_years
@@ -107,8 +113,10 @@ def assessment() -> Assessment:
 
 @st.cache_resource(max_entries=4, show_spinner="正在计算市州考核结果…")
 def _cities(fingerprint: str, city_version: str, fresh: bool) -> CityAssessment:
-    counties = fresh_assessment() if fresh else assessment()
-    return assess_cities(counties, city_observations()[0], regions(), config())
+    if fresh:  # every year rescored with today's data and method
+        return assess_cities(fresh_assessment(), city_observations()[0], regions(), config())
+    values = frozen_city_values(city_observations()[0], published())  # published years: frozen
+    return assess_cities(assessment(), values, regions(), config())
 
 
 def city_assessment() -> CityAssessment:

@@ -23,7 +23,7 @@ from revitalization.audit import audit
 from revitalization.config import IndicatorSystem
 from revitalization.consistency import Finding, check, needs_acknowledgement, summary
 from revitalization.engine import KEY, Assessment, changes, decide
-from revitalization.store import Publication, PublishedResult
+from revitalization.store import Publication, PublishedCityValue, PublishedResult
 from revitalization.wording import grade_label
 
 WIDE = ("values", "imputed", "normalised", "contributions")
@@ -45,6 +45,7 @@ class Frozen:
     reason: str
     scores: pd.DataFrame  # rows as in Assessment.scores
     wide: dict[str, pd.DataFrame]  # values, imputed, normalised, contributions
+    city_values: pd.DataFrame | None = None  # the year's city-level values as published
 
     def label(self) -> str:
         text = f"{self.year} 年结果已于 {self.published_at[:10]} 发布（第 {self.revision} 版，{self.published_by}）"
@@ -108,8 +109,10 @@ def _frames(payloads: dict[str, str], year: int, template: Assessment) -> tuple[
 
 
 def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
-            config: IndicatorSystem, reason: str = "", acknowledged: bool = False) -> int:
-    """Freeze ``year``'s results; returns the revision number.
+            config: IndicatorSystem, reason: str = "", acknowledged: bool = False,
+            city_values: pd.DataFrame | None = None) -> int:
+    """Freeze ``year``'s results, and the city-level values of that year (``city_values``:
+    the store's city observations) the 市州 tier is computed from; returns the revision.
 
     The consistency check runs first: a year with findings to confirm is published only
     when ``acknowledged``, and the findings go into the audit row. Publishing a year
@@ -117,6 +120,7 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
     """
     require(actor, "publish")
     payloads = snapshot(assessment, year)
+    cities = _city_rows(city_values, year)
     findings = findings_for(assessment, config, year)
     confirm = needs_acknowledgement(findings)
     if confirm and not acknowledged:
@@ -131,7 +135,9 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
                                    "重新发布属于更正，请填写更正原因")
             frozen = session.exec(select(PublishedResult)
                                   .where(PublishedResult.publication_id == last.id)).all()
-            if {r.adcode: r.payload for r in frozen} == payloads:
+            frozen_cities = {(c.adcode, c.indicator): c.value for c in session.exec(
+                select(PublishedCityValue).where(PublishedCityValue.publication_id == last.id))}
+            if {r.adcode: r.payload for r in frozen} == payloads and frozen_cities == cities:
                 raise PublishError(f"{year} 年重新计算的结果与已发布结果完全相同，无需重新发布")
         pub = Publication(year=year, revision=(last.revision + 1) if last else 1,
                           fingerprint=assessment.fingerprint, published_by=str(actor),
@@ -142,6 +148,8 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
             session.flush()
             session.add_all(PublishedResult(publication_id=pub.id, adcode=a, payload=p)
                             for a, p in payloads.items())
+            session.add_all(PublishedCityValue(publication_id=pub.id, adcode=a, indicator=i, value=v)
+                            for (a, i), v in cities.items())
             record = {**pub.model_dump(), "consistency": summary(findings)}
             audit(session, actor.signature, "publication", pub.id, "publish", None, record)
             session.commit()
@@ -149,6 +157,24 @@ def publish(engine: Engine, assessment: Assessment, year: int, *, actor: Actor,
             session.rollback()
             raise PublishError(f"{year} 年结果刚刚由他人发布，请刷新页面后查看") from None
         return pub.revision
+
+
+def _city_rows(city_values: pd.DataFrame | None, year: int) -> dict[tuple[str, str], float]:
+    if city_values is None or city_values.empty:
+        return {}
+    rows = city_values[city_values["year"] == year]
+    return {(a, i): float(v) for a, i, v in zip(rows["adcode"], rows["indicator"], rows["value"],
+                                               strict=True)}
+
+
+def frozen_city_values(live: pd.DataFrame, frozen: dict[int, Frozen]) -> pd.DataFrame:
+    """The city-level values in force: each published year's as published (publications made
+    before city values were frozen keep the live ones), the other years' as stored."""
+    years = [y for y, f in frozen.items() if f.city_values is not None]
+    if not years:
+        return live
+    kept = live[~live["year"].isin(years)][["adcode", "year", "indicator", "value"]]
+    return pd.concat([kept, *(frozen[y].city_values for y in years)], ignore_index=True)
 
 
 def findings_for(assessment: Assessment, config: IndicatorSystem, year: int) -> list[Finding]:
@@ -177,9 +203,15 @@ def read_published(engine: Engine, template: Assessment) -> dict[int, Frozen]:
             rows = session.exec(select(PublishedResult)
                                 .where(PublishedResult.publication_id == pub.id)).all()
             scores, wide = _frames({r.adcode: r.payload for r in rows}, year, template)
+            cities = session.exec(select(PublishedCityValue).where(
+                PublishedCityValue.publication_id == pub.id)).all()
+            city_values = pd.DataFrame(
+                [{"adcode": c.adcode, "year": year, "indicator": c.indicator, "value": c.value}
+                 for c in cities], columns=["adcode", "year", "indicator", "value"])
             out[year] = Frozen(year=year, revision=pub.revision, fingerprint=pub.fingerprint,
                                published_at=pub.published_at, published_by=pub.published_by,
-                               reason=pub.reason, scores=scores, wide=wide)
+                               reason=pub.reason, scores=scores, wide=wide,
+                               city_values=city_values if len(cities) else None)
     return out
 
 

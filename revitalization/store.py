@@ -127,6 +127,18 @@ class PublishedResult(SQLModel, table=True):
     payload: str
 
 
+class PublishedCityValue(SQLModel, table=True):
+    """A city-level indicator value as it stood when its year was published: the 市州 tier of a
+    published year is computed from these (with the frozen county results), so a later
+    correction shows only after a new revision."""
+
+    __tablename__ = "published_city_value"
+    publication_id: int = Field(foreign_key="publication.id", primary_key=True)
+    adcode: str = Field(foreign_key="city.adcode", primary_key=True, max_length=6)
+    indicator: str = Field(primary_key=True, max_length=64)
+    value: float
+
+
 class AuditLog(SQLModel, table=True):
     """Who changed what and when, with the record before and after (JSON). Append-only."""
 

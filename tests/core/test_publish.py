@@ -163,3 +163,31 @@ def test_two_people_publishing_at_once_get_one_publication_and_a_message(seeded,
     assert sorted(map(str, results))[1] in ("2025 年结果刚刚由他人发布，请刷新页面后查看",
                                             "2025 年结果已发布（第 1 版）；重新发布属于更正，请填写更正原因")
     assert len(module.publications(seeded)) == 1
+
+
+def test_a_published_year_keeps_its_city_values_until_republished(seeded, assessment, config,
+                                                                  regions, city_observations):
+    """The 市州 tier of a published year reads the city-level values as published: a later
+    correction changes it only with a new revision (which the correction alone allows)."""
+    from revitalization.cities import assess_cities
+    from revitalization.publish import frozen_city_values, read_published
+
+    publish(seeded, assessment, 2024, actor=admin("张三"), config=config,
+            city_values=city_observations, **OK)
+    corrected = city_observations.copy()
+    hit = (corrected["adcode"] == "420800") & (corrected["year"] == 2024)
+    corrected.loc[hit, "value"] = corrected.loc[hit, "value"] + 5
+    frozen = read_published(seeded, assessment)
+    in_force = frozen_city_values(corrected, frozen)
+    mine = in_force[(in_force["adcode"] == "420800") & (in_force["year"] == 2024)]
+    assert sorted(mine["value"]) == sorted(city_observations.loc[hit, "value"])
+    shown = assess_cities(assessment, in_force, regions, config).year(2024)
+    published = assess_cities(assessment, city_observations, regions, config).year(2024)
+    assert shown.loc["420800", "composite"] == published.loc["420800", "composite"]
+    live = frozen_city_values(corrected, {})  # other years and unpublished: the stored values
+    assert live.equals(corrected)
+    assert publish(seeded, assessment, 2024, actor=admin("李四"), reason="荆门市级指标更正",
+                   config=config, city_values=corrected, **OK) == 2
+    again = frozen_city_values(corrected, read_published(seeded, assessment))
+    moved = assess_cities(assessment, again, regions, config).year(2024)
+    assert moved.loc["420800", "composite"] > published.loc["420800", "composite"]
