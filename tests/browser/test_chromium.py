@@ -199,8 +199,8 @@ def test_page_loads_offline(server, browser, spec):
     page, outside = open_page(browser, page_url(server, spec))
     page.wait_for_selector("h1", timeout=60_000)
     page.get_by_text("示例数据").first.wait_for(timeout=60_000)
-    if page.locator(".js-plotly-plot").count():
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    if page.locator(".js-plotly-plot").count():  # drawn (the first may sit in a hidden tab)
+        page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=30_000)
     page.wait_for_timeout(1500)
     assert_healthy(page)
     assert_chinese(page)
