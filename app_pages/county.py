@@ -9,7 +9,7 @@ from components.maps import show_zoom_map
 from components.pages import page_path
 from components.state import show_flash, url_widget
 from components.writes import submit_write, write_button
-from revitalization import charts, explain, profile, responsibilities, tables
+from revitalization import charts, explain, profile, responsibilities, support, tables
 from revitalization.access import page_allowed, refusal, visible_counties
 from revitalization.gap import gap
 from revitalization.interviews import interviews, outcome, tasks
@@ -215,6 +215,17 @@ with history_tab:  # 历年与约谈
             + (f"；整改任务 {done}" if len(todo) else "")
             + (f"，**{late}逾期**" if late else "")
             + (f"。{result.text()}" if result else "。"))
+
+    st.markdown("**定点帮扶与区域协作**")
+    helpers = support.active(support.relations(engine, adcode), year)
+    if helpers.empty:
+        st.caption(f"{year} 年没有帮扶协作记录。")
+    for h in helpers.itertuples():
+        st.markdown(f"- {h.kind}：{md(h.supporter)}（{h.start_year} 年起）"
+                    + (f"，项目：{md(h.projects)}" if h.projects else ""))
+    if page_allowed(actor, "support", login_on=login_on()):
+        st.page_link(page_path("support"), label="查看或修改帮扶协作记录", icon=":material/handshake:",
+                     query_params={"county": adcode, "year": str(year)})
 
 with notes_tab:  # 工作备注
     st.caption("记录影响得分的情况（如“2024 年洪灾影响生态得分”），随县域画像一同导出。删除后可恢复。")

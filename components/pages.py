@@ -35,6 +35,8 @@ PAGES: tuple[PageSpec, ...] = (
              "单个市州的考核结果、辖区各县、县间差距、责任清单与历年表扬约谈", maps=True),
     PageSpec("duties", "责任清单", "checklist", "app_pages/duties.py", "分析",
              "《实施细则》15 个方面责任：全省落后的责任、各县和市州的责任得分"),
+    PageSpec("support", "社会动员", "handshake", "app_pages/support.py", "分析",
+             "省直定点帮扶与省内区域协作：谁帮扶哪个县、项目和资金，没有帮扶记录的县", maps=True),
     PageSpec("compare", "年度对比", "compare_arrows", "app_pages/compare.py", "分析",
              "两个考核年度并列比较：进步与退步最大的单位", maps=True),
     PageSpec("export", "简报导出", "download", "app_pages/export.py", "工具",

@@ -8,7 +8,7 @@ offered a write they would be refused.
 |---|---|---|
 | 省级管理员 | 全部 | 全部 |
 | 省级查看 | 全部 | 无 |
-| 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈记录和工作备注；审核本市州各县的年度填报 |
+| 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈记录、工作备注和帮扶协作记录；审核本市州各县的年度填报 |
 | 县级填报员 | 本县详情 | 本县的数据；填报本县的年度数据（填报开放期间） |
 """
 
@@ -36,6 +36,7 @@ ACTIONS = {
     "review": "审核本市州各县的填报",
     "briefing": "设置简报版头和版记",
     "department": "记录部门责任落实情况",
+    "support": "记录定点帮扶和区域协作",
 }
 
 
@@ -85,7 +86,7 @@ def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | No
         return False
     in_scope = adcode is not None and actor.covers(adcode, city or "")
     if actor.role == "city":
-        return action in ("interview", "note", "review") and in_scope
+        return action in ("interview", "note", "review", "support") and in_scope
     return action in ("data", "fill") and in_scope  # county clerk
 
 

@@ -336,3 +336,45 @@ def responsibility_bars(view: pd.DataFrame, year: int, *, demo: bool = False) ->
                       legend={"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
                       margin={"l": 90, "b": 110})
     return fig
+
+
+SUPPORT_COLORS = {"无记录": "#fdae6b", "1 项": "#9ecae1", "2 项及以上": "#2171b5"}
+
+
+def support_map(cover: pd.DataFrame, links: pd.DataFrame, regions: pd.DataFrame, year: int, *,
+                demo: bool = False, inline: bool = False) -> go.Figure:
+    """社会动员: each assessed county by the number of its supporters in ``year`` (none in
+    orange: a gap to look at), and a line for each 区域协作 pair between two counties."""
+    from revitalization.maps.choropleth import county_label_points
+
+    counts = cover[["定点帮扶", "区域协作"]].sum(axis=1)
+    state = counts.map(lambda n: "无记录" if n == 0 else "1 项" if n == 1 else "2 项及以上")
+    hover = []
+    for r in regions.itertuples():
+        parts = [f"<b>{html.escape(r.name)}</b>（{html.escape(r.city_name)}）"]
+        if r.adcode in cover.index:
+            row = cover.loc[r.adcode]
+            for kind in ("定点帮扶", "区域协作"):
+                parts.append(f"{kind}：{html.escape(row[f'{kind}单位'] or '无')}")
+            if row["资金（万元）"] == row["资金（万元）"]:
+                parts.append(f"资金：{row['资金（万元）']:,.0f} 万元")
+        else:
+            parts.append(NOT_ASSESSED)
+        hover.append("<br>".join(parts))
+    frame = pd.DataFrame({"adcode": regions["adcode"], "value": regions["adcode"].map(state),
+                          "assessed": regions["adcode"].isin(cover.index),
+                          "label": regions["short_name"], "hover": hover})
+    fig = choropleth(frame, category_bins(SUPPORT_COLORS),
+                     title=f"定点帮扶与区域协作（{year} 年度）",
+                     subtitle=_sub(demo, "按帮扶协作记录数着色，浅橙色为没有记录的县；连线为区域协作双方"),
+                     legend_title="帮扶协作记录", inline=inline, legend_below=True)
+    points = county_label_points().set_index("adcode")
+    lons, lats = [], []
+    for a, b in zip(links["adcode"], links["partner"], strict=True):
+        if a in points.index and b in points.index:
+            lons += [points.at[b, "lon"], points.at[a, "lon"], None]
+            lats += [points.at[b, "lat"], points.at[a, "lat"], None]
+    if lons:
+        fig.add_trace(go.Scattergeo(lon=lons, lat=lats, mode="lines", name="区域协作",
+                                    line={"color": UNIT, "width": 1.8}, hoverinfo="skip"))
+    return fig

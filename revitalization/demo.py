@@ -208,3 +208,33 @@ def generate_cities(regions: pd.DataFrame, config: IndicatorSystem, *, seed: int
         frames.append(pd.DataFrame({"adcode": np.repeat(cities, t), "year": np.tile(years, n),
                                     "indicator": ind.code, "value": values.ravel()}))
     return pd.concat(frames, ignore_index=True)
+
+
+# 社会动员: Wuhan's central districts pair with mountain counties (省内区域协作, named as the
+# registry names them, so the map draws the pair); provincial departments support the mountain
+# and flagged-prone counties (省直定点帮扶). A few assessed counties have none: visible gaps.
+DEMO_PAIRS = (("武汉市江岸区", "422802"), ("武汉市江汉区", "422822"), ("武汉市硚口区", "422823"),
+              ("武汉市汉阳区", "422825"), ("武汉市武昌区", "422826"), ("武汉市青山区", "422827"),
+              ("武汉市洪山区", "422828"), ("武汉市江岸区", "420325"), ("武汉市武昌区", "421126"))
+
+
+def generate_support(regions: pd.DataFrame, config: IndicatorSystem, *, seed: int = SEED
+                     ) -> pd.DataFrame:
+    """Demo support records (adcode, kind, supporter, start_year, end_year, projects, funds)."""
+    rng = np.random.default_rng(seed + 29)
+    assessed = regions[regions["assessed"]]
+    mountain = assessed[[terrain_profile(r) == "mountain"
+                         for r in assessed.to_dict("records")]]["adcode"].tolist()
+    units = [d.name for d in config.departments] or ["省农业农村厅"]
+    rows = []
+    for k, adcode in enumerate(sorted(mountain) + ["421321", "420222"]):
+        start = int(rng.choice([2019, 2021]))
+        rows.append({"adcode": adcode, "kind": "定点帮扶", "supporter": units[k % len(units)],
+                     "start_year": start, "end_year": None,
+                     "projects": "产业帮扶、消费帮扶、驻村工作队",
+                     "funds": float(np.round(rng.uniform(200, 1500), 0))})
+    for partner, adcode in DEMO_PAIRS:
+        rows.append({"adcode": adcode, "kind": "区域协作", "supporter": partner, "start_year": 2021,
+                     "end_year": None, "projects": "教育、医疗对口帮扶，农产品产销对接",
+                     "funds": float(np.round(rng.uniform(300, 2000), 0))})
+    return pd.DataFrame(rows)

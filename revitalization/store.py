@@ -98,6 +98,25 @@ class DepartmentDuty(SQLModel, table=True):
     version: int = 1
 
 
+class SupportRelation(SQLModel, table=True):
+    """A supporter of a county (社会动员): a 省直定点帮扶 unit or a 省内区域协作 partner, with
+    the years it covers, its projects and funds."""
+
+    __tablename__ = "support_relation"
+    id: int | None = Field(default=None, primary_key=True)
+    adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
+    kind: str  # 定点帮扶 / 区域协作
+    supporter: str = Field(max_length=100)
+    start_year: int
+    end_year: int | None = None  # None: ongoing
+    projects: str = ""
+    funds: float | None = None  # 万元, over the years covered
+    version: int = 1
+    deleted: bool = False
+    updated_by: str = ""
+    updated_at: str = ""
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the dataset (is it demo data, when it was seeded…)."""
 
@@ -378,14 +397,28 @@ def init_db(engine: Engine, config: IndicatorSystem, regions: pd.DataFrame) -> N
     create_db_and_tables(engine)
     sync_reference(engine, regions, config)
     if has_observations(engine):
-        if read_meta(engine).get("demo") == "true" and read_city_observations(engine).empty:
-            insert_city_observations(engine, demo.generate_cities(regions, config),
-                                     source=DEMO_SOURCE)  # a demo seeded before the 市州 tier
+        if read_meta(engine).get("demo") == "true":  # a demo seeded before these existed
+            if read_city_observations(engine).empty:
+                insert_city_observations(engine, demo.generate_cities(regions, config),
+                                         source=DEMO_SOURCE)
+            _seed_support(engine, demo.generate_support(regions, config))
         return
     insert_observations(engine, demo.generate(regions, config), source=DEMO_SOURCE)
     insert_city_observations(engine, demo.generate_cities(regions, config), source=DEMO_SOURCE)
+    _seed_support(engine, demo.generate_support(regions, config))
     set_meta(engine, demo="true", demo_seed=str(demo.SEED),
              seeded_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def _seed_support(engine: Engine, records: pd.DataFrame) -> None:
+    """The demo's support records, once (a store that has any keeps its own)."""
+    with Session(engine) as session:
+        if session.exec(select(SupportRelation.id)).first() is not None:
+            return
+        for r in records.to_dict("records"):
+            session.add(SupportRelation(**{k: (None if v != v else v) for k, v in r.items()},
+                                        updated_by=DEMO_SOURCE))
+        session.commit()
 
 
 def insert_city_observations(engine: Engine, observations: pd.DataFrame, *, source: str) -> None:

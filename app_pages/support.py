@@ -1,0 +1,80 @@
+"""社会动员: who supports which county (省直定点帮扶, 省内区域协作), on a province map with the
+counties that have none in view, and the records kept for each county."""
+
+import streamlit as st
+
+from components import cached
+from components.layout import chart, header, is_demo, selected_year
+from components.login import current_user
+from components.state import show_flash, url_widget
+from components.writes import submit_write, write_button
+from revitalization import charts, profile, support
+from revitalization.access import refusal, visible_counties
+from revitalization.wording import md
+
+regions = cached.regions()
+engine = cached.engine()
+actor = current_user()
+year = selected_year()
+header("社会动员", f"省直定点帮扶与省内区域协作 · {year} 年度（按起止年度统计当年在帮的记录）")
+
+records = support.relations(engine)
+cover = support.coverage(records, regions, year)
+left, right = st.columns([3, 2])
+with left:
+    chart(charts.support_map(cover, support.pairs(records, regions, year), regions, year,
+                             demo=is_demo()), key="support_map")
+with right:
+    missing = cover[cover["状态"] == support.NONE]
+    st.metric("没有帮扶协作记录的县", f"{len(missing)} 个", help="纳入考核的县（市、区）中，当年没有在帮记录的")
+    if len(missing):
+        st.warning("**没有帮扶协作记录**：" + "、".join(md(n) for n in missing["县（市、区）"]),
+                   icon=":material/report:")
+    st.metric("当年在帮记录", f"{int(cover[['定点帮扶', '区域协作']].to_numpy().sum())} 项")
+    funds = cover["资金（万元）"].sum()
+    st.metric("记录的帮扶资金", f"{funds:,.0f} 万元")
+shown = cover.drop(columns=["状态"]).assign(**{"资金（万元）": [
+    "—" if v != v else f"{v:,.0f}" for v in cover["资金（万元）"]]})  # — : no amount recorded
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config={"定点帮扶单位": st.column_config.TextColumn(width="medium"),
+                            "区域协作单位": st.column_config.TextColumn(width="medium")})
+
+# One county's records: add, change, delete (restorable) ----------------------------------
+st.subheader("单个县的帮扶协作记录")
+options = profile.search_options(regions)
+codes = visible_counties(actor, regions)
+adcode = url_widget("county", "support_county", codes, codes[0], lambda: st.selectbox(
+    "县（市、区）", codes, key="support_county", format_func=options.get))
+city = regions.set_index("adcode").at[adcode, "city_adcode"]
+refused = refusal(actor, "support", adcode, city, options[adcode])
+show_flash()
+mine = support.relations(engine, adcode, include_deleted=True)
+if mine.empty:
+    st.caption("暂无记录。")
+for r in mine.itertuples():
+    until = f"{r.end_year} 年" if r.end_year == r.end_year and r.end_year else "至今"
+    money = f"，资金 {r.funds:,.0f} 万元" if r.funds == r.funds and r.funds is not None else ""
+    line = (f"**{r.kind}**：{md(r.supporter)}（{r.start_year} 年—{until}）{money}"
+            + (f"；项目：{md(r.projects)}" if r.projects else ""))
+    c1, c2 = st.columns([6, 1])
+    c1.markdown(f"~~{line}~~（已删除）" if r.deleted else line)
+    with c2:
+        write_button("恢复" if r.deleted else "删除", lambda r=r: support.save_relation(
+            engine, r.id, version=r.version, actor=actor, deleted=not r.deleted),
+            done="记录已恢复。" if r.deleted else "记录已删除（可恢复）。", refusal=refused,
+            key=f"support_toggle_{r.id}")
+with st.form("support_add"):
+    f1, f2 = st.columns([1, 3])
+    kind = f1.selectbox("类型", support.KINDS, key="support_kind")
+    supporter = f2.text_input("帮扶单位 / 协作方", key="support_supporter",
+                              placeholder="如：省农业农村厅；区域协作写协作方全称，如“武汉市江岸区”")
+    g1, g2, g3 = st.columns(3)
+    start = g1.number_input("开始年度", 2000, 2100, year, key="support_start")
+    end = g2.number_input("结束年度（不填为至今）", 2000, 2100, None, key="support_end")
+    funds = g3.number_input("资金（万元）", 0.0, None, None, key="support_funds")
+    projects = st.text_area("项目", max_chars=support.MAX_TEXT, key="support_projects")
+    submit_write("添加记录", lambda: support.add_relation(
+        engine, adcode=adcode, kind=kind, supporter=supporter, start_year=start, end_year=end,
+        projects=projects, funds=funds, actor=actor),
+        done="帮扶协作记录已保存。", refusal=refused, icon=":material/add:",
+        clears=("support_supporter", "support_projects", "support_funds", "support_end"))
