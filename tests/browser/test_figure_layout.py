@@ -40,13 +40,22 @@ MEASURE = """(footer) => {
 }"""
 
 
-def figures(assessment, config, cities) -> dict:
+def _support(regions):
+    from revitalization import demo, support
+    from revitalization.config import load_config
+
+    records = demo.generate_support(regions, load_config()).assign(deleted=False)
+    return support.coverage(records, regions, 2025), support.pairs(records, regions, 2025)
+
+
+def figures(assessment, config, cities, regions) -> dict:
     a, c = assessment, config
     out = {
         "全省地图": charts.province_map(a, c, 2025, demo=True, inline=True, legend_below=True),
         "五大振兴小图": charts.group_multiples(a, c, 2025, demo=True, inline=True),
         "市州地图": charts.city_map(cities, c, 2025, demo=True, inline=True),
         "市州各县": charts.city_counties_map(a, c, "420800", 2025, demo=True, inline=True),
+        "帮扶协作": charts.support_map(*_support(regions), regions, 2025, demo=True, inline=True),
         "责任落实": charts.responsibility_bars(province_view(county_scores(a, c), c, 2025,
                                                           pd.Series(dtype=str)), 2025, demo=True),
         "变化地图": charts.change_map(a, c, 2024, 2025, demo=True, inline=True),
@@ -86,9 +95,10 @@ def plot_page(browser):
 
 
 @pytest.mark.parametrize("preset", list(export.PRESETS))
-def test_titles_legends_and_footers_keep_apart(assessment, config, cities, plot_page, preset):
+def test_titles_legends_and_footers_keep_apart(assessment, config, cities, regions, plot_page,
+                                              preset):
     problems = []
-    for name, fig in figures(assessment, config, cities).items():
+    for name, fig in figures(assessment, config, cities, regions).items():
         spec = export.prepare(fig, preset=preset, footer=FOOTER)
         plot_page.evaluate("""async ([spec]) => {
             const gd = document.getElementById('fig');
