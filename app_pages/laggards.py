@@ -14,8 +14,8 @@ from revitalization.access import refusal, visible_counties
 from revitalization.gap import gap
 from revitalization.interviews import (
     INTERVIEWEES,
+    KIND,
     LEVELS,
-    NEXT,
     STATUSES,
     add_task,
     complete_task,
@@ -136,7 +136,8 @@ if not live.empty:
                             placeholder="、".join(INTERVIEWEES[:2]))
         issues_text = st.text_area("约谈指出的问题（每行一条）", value="\n".join(record["issues"]),
                                    key=edit.key("issues"))
-        steps = [record["status"]] + ([NEXT[record["status"]]] if record["status"] in NEXT else [])
+        step = KIND.next(record["status"])
+        steps = [record["status"]] + ([step] if step else [])
         target = st.selectbox("状态", steps, key=edit.key("status"),
                               format_func=lambda s: s if s == record["status"] else f"推进到：{s}")
         submit_write("保存", lambda: save_interview(
