@@ -9,7 +9,7 @@ from components.maps import show_zoom_map
 from components.pages import page_path
 from components.state import show_flash, url_widget
 from components.writes import submit_write, write_button
-from revitalization import charts, explain, profile, responsibilities, support, tables
+from revitalization import charts, explain, inspections, profile, responsibilities, support, tables
 from revitalization.access import page_allowed, refusal, visible_counties
 from revitalization.gap import gap
 from revitalization.interviews import interviews, outcome, tasks
@@ -216,6 +216,13 @@ with history_tab:  # 历年与约谈
             + (f"，**{late}逾期**" if late else "")
             + (f"。{result.text()}" if result else "。"))
 
+    found = inspections.findings(engine, adcode=adcode)
+    if not found.empty:
+        st.markdown("**督查发现**")
+        for f in found.itertuples():
+            st.markdown(f"- {f.category}（{f.severity}）：{md(f.description)} —— {f.status}"
+                        + ("，已升级为约谈" if f.interview_id == f.interview_id and f.interview_id
+                           else ""))
     st.markdown("**定点帮扶与区域协作**")
     helpers = support.active(support.relations(engine, adcode), year)
     if helpers.empty:

@@ -9,6 +9,7 @@ from components.layout import header, selected_year
 from components.login import current_user
 from components.state import VersionedEdit, show_flash
 from components.writes import submit_write, write_button
+from revitalization import inspections as insp
 from revitalization import rulebook, tables
 from revitalization.access import refusal, visible_counties
 from revitalization.gap import gap
@@ -110,6 +111,10 @@ if not live.empty:
     refused = may(record["adcode"])
     st.markdown(f"**{md(name)}** · {year} 年度结果引发的约谈 · 当前状态：**{record['status']}** · "
                 f"第 {record['version']} 版")
+    raised = insp.findings(engine, interview_id=int(chosen))
+    if not raised.empty:
+        st.caption("由督查发现升级而来：" + "；".join(md(d) for d in raised["description"])
+                   + "（见“督查”页）")
     result = outcome(assessment, record["adcode"], year)
     if result:
         st.info(result.text(), icon=":material/published_with_changes:")

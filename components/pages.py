@@ -39,6 +39,8 @@ PAGES: tuple[PageSpec, ...] = (
              "省直定点帮扶与省内区域协作：谁帮扶哪个县、项目和资金，没有帮扶记录的县", maps=True),
     PageSpec("compare", "年度对比", "compare_arrows", "app_pages/compare.py", "分析",
              "两个考核年度并列比较：进步与退步最大的单位", maps=True),
+    PageSpec("inspection", "督查", "fact_check", "app_pages/inspection.py", "工具",
+             "年度督查：督查组和对象、督查发现与整改销号，发现可升级为约谈"),
     PageSpec("export", "简报导出", "download", "app_pages/export.py", "工具",
              "简报要点文字与考核结果表下载"),
     PageSpec("round", "年度填报", "assignment", "app_pages/round.py", "工具",

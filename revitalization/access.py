@@ -37,6 +37,7 @@ ACTIONS = {
     "briefing": "设置简报版头和版记",
     "department": "记录部门责任落实情况",
     "support": "记录定点帮扶和区域协作",
+    "inspection": "记录督查和督查发现的整改",
 }
 
 
@@ -86,7 +87,7 @@ def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | No
         return False
     in_scope = adcode is not None and actor.covers(adcode, city or "")
     if actor.role == "city":
-        return action in ("interview", "note", "review", "support") and in_scope
+        return action in ("interview", "note", "review", "support", "inspection") and in_scope
     return action in ("data", "fill") and in_scope  # county clerk
 
 

@@ -82,7 +82,7 @@ def parse_date(value: str | date | None, field: str, error: type[CaseError] = Ca
 
 
 def _load(session: Session, kind: CaseKind, case_id: int, actor: Actor, *, live: bool = True):
-    record = session.get(kind.model, case_id)
+    record = session.get(kind.model, int(case_id))  # int(): numpy integers are not keys everywhere
     if record is None or (live and record.deleted):
         raise kind.error(f"{kind.noun}：找不到编号 {case_id}")
     require_for(session, actor, kind.action, record.adcode)

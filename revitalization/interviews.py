@@ -61,22 +61,35 @@ def open_interview(engine: Engine, assessment: Assessment, adcode: str, year: in
         if session.get(Region, adcode) is None:
             raise InterviewError(f"区划代码：未知的区划代码 {adcode}")
         require_for(session, actor, "interview", adcode)
-        existing = session.exec(select(Interview).where(
-            Interview.adcode == adcode, Interview.year == year,
-            Interview.deleted == False)).first()  # noqa: E712
+        existing = live_interview(session, adcode, year)
         if existing is not None:
             raise InterviewError(f"{rows.at[adcode, 'name']} {year} 年度已有约谈记录（编号 {existing.id}）")
-        record = Interview(adcode=adcode, year=year, created_by=str(actor), created_at=now(),
-                           updated_at=now())
-        session.add(record)
-        try:
-            session.flush()
-        except IntegrityError:  # someone opened one at the same moment
-            session.rollback()
-            raise InterviewError(f"{rows.at[adcode, 'name']} {year} 年度已有约谈记录") from None
-        audit(session, actor.signature, "interview", record.id, "create", None, record.model_dump())
+        record = create_interview(session, adcode, year, actor, name=rows.at[adcode, "name"])
         session.commit()
         return record.id
+
+
+def live_interview(session: Session, adcode: str, year: int) -> Interview | None:
+    """The unit-year's live (not deleted) 约谈 record, if any."""
+    return session.exec(select(Interview).where(
+        Interview.adcode == adcode, Interview.year == year,
+        Interview.deleted == False)).first()  # noqa: E712
+
+
+def create_interview(session: Session, adcode: str, year: int, actor: Actor, *, name: str
+                     ) -> Interview:
+    """A 待约谈 record, audited, in the caller's transaction (the caller checks who may and
+    why: a 约谈预警, or an escalated inspection finding)."""
+    record = Interview(adcode=adcode, year=year, created_by=str(actor), created_at=now(),
+                       updated_at=now())
+    session.add(record)
+    try:
+        session.flush()
+    except IntegrityError:  # someone opened one at the same moment
+        session.rollback()
+        raise InterviewError(f"{name} {year} 年度已有约谈记录") from None
+    audit(session, actor.signature, "interview", record.id, "create", None, record.model_dump())
+    return record
 
 
 def _validate(record: Interview, tasks: list[RectificationTask], target: str,

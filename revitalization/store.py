@@ -221,6 +221,54 @@ class RectificationTask(SQLModel, table=True):
     deleted: bool = False
 
 
+class InspectionRound(SQLModel, table=True):
+    """An annual inspection (督查) round: its year, name and the teams with the units they cover."""
+
+    __tablename__ = "inspection_round"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    name: str
+    teams: str = ""  # one team per line: 第一组：武汉市、鄂州市 …
+    created_by: str = ""
+    created_at: str = ""
+
+
+class InspectionFinding(SQLModel, table=True):
+    """A finding of an inspection round about one county, tracked to 销号 like a 约谈 (the case
+    core), and possibly escalated into a 约谈 record (``interview_id``)."""
+
+    __tablename__ = "inspection_finding"
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="inspection_round.id", index=True)
+    adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
+    category: str
+    description: str
+    evidence: str = ""
+    severity: str = "一般"
+    responsibility: str = ""  # one of the 15 responsibilities (code), or ""
+    status: str = "已发现"
+    interview_id: int | None = Field(default=None, foreign_key="interview.id")
+    version: int = 1
+    deleted: bool = False
+    created_by: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class FindingTask(SQLModel, table=True):
+    """A rectification task on an inspection finding."""
+
+    __tablename__ = "finding_task"
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = Field(foreign_key="inspection_finding.id", index=True)
+    description: str
+    owner: str
+    deadline: str  # ISO date
+    done: bool = False
+    done_at: str = ""
+    deleted: bool = False
+
+
 class DataRound(SQLModel, table=True):
     """The annual data round (年度填报) of one assessment year: opened by the province with a
     deadline; the counties fill in, their 市州 review, the province accepts."""

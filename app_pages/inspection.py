@@ -1,0 +1,149 @@
+"""督查: the year's inspection rounds and teams, findings per county, their rectification
+tracked to 销号 (the case core, as for 约谈), and escalation of a finding into a 约谈."""
+
+import streamlit as st
+
+from components import cached
+from components.layout import header, selected_year
+from components.login import current_user
+from components.pages import page_path
+from components.state import VersionedEdit, show_flash
+from components.writes import submit_write, write_button
+from revitalization import inspections as insp
+from revitalization import profile, tables
+from revitalization.access import refusal, visible_counties
+from revitalization.style import ALERT
+from revitalization.wording import md
+
+config = cached.config()
+regions = cached.regions()
+engine = cached.engine()
+user = current_user()
+year = selected_year()
+header("督查", f"{year} 年度督查：督查组和督查对象、督查发现与整改销号；发现可升级为约谈")
+show_flash()
+names = dict(zip(regions["adcode"], regions["name"], strict=True))
+duties = {r.code: r.short for r in config.responsibilities}
+
+with st.expander("开启督查轮次", icon=":material/add:", expanded=insp.rounds(engine, year).empty):
+    with st.form("inspection_round"):
+        round_name = st.text_input("督查名称", value=f"{year} 年度乡村振兴督查", key="round_name")
+        teams = st.text_area("督查组与督查对象（每组一行）", key="round_teams",
+                             placeholder="第一组：武汉市、鄂州市、黄冈市\n第二组：十堰市、襄阳市")
+        submit_write("开启", lambda: insp.open_round(engine, year=year, name=round_name, teams=teams,
+                                                   actor=user),
+                     done="督查轮次已开启。", refusal=refusal(user, "inspection"),
+                     icon=":material/flag:", clears=("round_teams",))
+
+rounds = insp.rounds(engine, year)
+if rounds.empty:
+    st.info(f"{year} 年度还没有督查轮次。")
+    st.stop()
+by_round = rounds.set_index("id")
+round_id = st.selectbox("督查轮次", rounds["id"].tolist(), key="inspection_round_pick",
+                        format_func=lambda i: by_round.at[i, "name"])
+if by_round.at[round_id, "teams"]:
+    st.caption(md(by_round.at[round_id, "teams"]).replace("\n", "；"))
+
+codes = visible_counties(user, regions)
+options = profile.search_options(regions)
+with st.form("finding_new"):
+    st.markdown("**记录督查发现**")
+    c1, c2, c3 = st.columns([2, 1, 1])
+    county = c1.selectbox("县（市、区）", codes, format_func=options.get, key="finding_county")
+    category = c2.selectbox("问题类别", insp.CATEGORIES, key="finding_category")
+    severity = c3.selectbox("严重程度", insp.SEVERITIES, key="finding_severity")
+    duty = st.selectbox("涉及的责任（《实施细则》15 个方面）", ["", *duties], key="finding_duty",
+                        format_func=lambda c: duties.get(c, "（不指定）"))
+    description = st.text_area("问题描述", key="finding_description", max_chars=insp.MAX_TEXT)
+    evidence = st.text_input("依据（材料、数据、走访记录等）", key="finding_evidence")
+    submit_write("保存发现", lambda: insp.record_finding(
+        engine, config, round_id=round_id, adcode=county, category=category, severity=severity,
+        responsibility=duty, description=description, evidence=evidence, actor=user),
+        done="督查发现已记录。", refusal=refusal(user, "inspection", county,
+                                          regions.set_index("adcode").at[county, "city_adcode"]),
+        icon=":material/note_add:", clears=("finding_description", "finding_evidence"))
+
+found = insp.findings(engine, round_id=round_id)
+found = found[found["adcode"].isin(codes)]
+if found.empty:
+    st.caption("本轮督查还没有记录发现。")
+    st.stop()
+todo_all = insp.tasks(engine, found["id"].tolist())
+overview = found.assign(**{
+    "县（市、区）": found["adcode"].map(names), "涉及的责任": found["responsibility"].map(duties).fillna(""),
+    "约谈": found["interview_id"].map(lambda i: "" if i != i or i is None else f"已升级（约谈记录 {int(i)}）"),
+    "整改任务": [tables.task_progress(todo_all[todo_all["finding_id"] == f])[0] for f in found["id"]]})
+st.dataframe(overview.rename(columns={"category": "问题类别", "severity": "严重程度",
+                                      "description": "问题描述", "status": "状态"})[
+    ["县（市、区）", "问题类别", "严重程度", "涉及的责任", "问题描述", "状态", "整改任务", "约谈"]],
+    hide_index=True, width="stretch")
+
+by_id = found.set_index("id")
+chosen = st.selectbox("查看和处理", found["id"].tolist(), key="finding_pick",
+                      format_func=lambda i: f"{names[by_id.at[i, 'adcode']]}：{by_id.at[i, 'description'][:20]}"
+                                            f"（{by_id.at[i, 'status']}）")
+record = by_id.loc[chosen]
+refused = refusal(user, "inspection", record["adcode"],
+                  regions.set_index("adcode").at[record["adcode"], "city_adcode"])
+edit = VersionedEdit("finding", chosen, record["version"])
+if edit.stale:
+    st.warning("此发现已被他人更新，直接保存会被拒绝。", icon=":material/sync_problem:")
+    if st.button("载入最新版本", key=f"finding_reload_{chosen}", icon=":material/refresh:"):
+        edit.reload()
+        st.rerun()
+closed = record["status"] == insp.STATUSES[-1]
+st.markdown(f"**{md(names[record['adcode']])}** · {record['category']} · {record['severity']} · "
+            f"当前状态：**{record['status']}** · 第 {record['version']} 版"
+            + (f"\n\n依据：{md(record['evidence'])}" if record["evidence"] else ""))
+todo = todo_all[todo_all["finding_id"] == chosen]
+if not todo.empty:
+    st.dataframe(tables.task_table(todo).style.map(
+        lambda v: f"color:{ALERT};font-weight:600" if v == tables.OVERDUE else "", subset=["状态"]),
+        hide_index=True, width="stretch")
+    pending = todo[~todo["done"].astype(bool)]
+    if not pending.empty:
+        c1, c2 = st.columns([3, 1])
+        task_pick = c1.selectbox("标记完成", pending["id"].tolist(), key="finding_task_pick",
+                                 format_func=dict(zip(pending["id"], pending["description"],
+                                                      strict=True)).get)
+        with c2:
+            write_button("完成", lambda: insp.complete_task(engine, task_pick, actor=user),
+                         done="整改任务已标记完成。", refusal=refused, refresh=False,
+                         after=edit.catch_up, key="finding_task_done", icon=":material/check:")
+if not closed:
+    with st.form(f"finding_task_{chosen}"):
+        c1, c2, c3 = st.columns([3, 1, 1])
+        fields = (f"ftask_what_{chosen}", f"ftask_owner_{chosen}", f"ftask_due_{chosen}")
+        what = c1.text_input("整改任务", key=fields[0])
+        owner = c2.text_input("责任人（单位）", key=fields[1])
+        due = c3.date_input("整改期限", value=None, format="YYYY-MM-DD", key=fields[2])
+        submit_write("添加任务", lambda: insp.add_task(engine, chosen, description=what, owner=owner,
+                                                     deadline=due or "", actor=user),
+                     done="整改任务已添加。", refusal=refused, refresh=False, after=edit.catch_up,
+                     icon=":material/add_task:", clears=fields)
+    step = insp.KIND.next(record["status"])
+    b1, b2, b3 = st.columns(3)
+    with b1:
+        write_button(f"推进到：{step}", lambda: insp.save_finding(engine, chosen, version=edit.read,
+                                                              actor=user, status=step),
+                     done=f"已推进到“{step}”。", refusal=refused, refresh=False,
+                     after=lambda v: edit.adopt(v), key=f"finding_step_{chosen}",
+                     icon=":material/arrow_forward:")
+    with b2:
+        if record["interview_id"] != record["interview_id"] or record["interview_id"] is None:
+            write_button("升级为约谈", lambda: insp.escalate(engine, chosen, version=edit.read,
+                                                        actor=user),
+                         done=lambda i: f"已升级为约谈（约谈记录 {i}），可在“约谈预警”页处理。",
+                         refusal=refused, refresh=False, after=edit.catch_up,
+                         key=f"finding_escalate_{chosen}", icon=":material/campaign:")
+        else:
+            st.page_link(page_path("laggards"), label="查看约谈记录", icon=":material/open_in_new:",
+                         query_params={"year": str(year)})
+    with b3:
+        write_button("删除该发现", lambda: insp.set_deleted(engine, chosen, deleted=True, actor=user,
+                                                         version=edit.read),
+                     done="督查发现已删除。", refusal=refused, refresh=False, after=edit.catch_up,
+                     key=f"finding_delete_{chosen}", icon=":material/delete:")
+else:
+    st.success("该督查发现已整改销号，记录只读。", icon=":material/task_alt:")
