@@ -191,3 +191,63 @@ def test_a_published_year_keeps_its_city_values_until_republished(seeded, assess
     again = frozen_city_values(corrected, read_published(seeded, assessment))
     moved = assess_cities(assessment, again, regions, config).year(2024)
     assert moved.loc["420800", "composite"] > published.loc["420800", "composite"]
+
+
+KILLED_PUBLISH = """
+import sys, time
+from revitalization import demo, publish, store
+from revitalization.access import Actor
+from revitalization.config import load_config
+from revitalization.engine import assess
+from revitalization.regions import load_regions
+
+engine = store.make_engine(sys.argv[1])
+config, regions = load_config(), load_regions()
+assessment = assess(store.read_observations(engine), regions, config)
+real = publish.audit
+
+def stall(*args, **kwargs):  # inside the transaction: the publication and its results written
+    real(*args, **kwargs)
+    print("writing", flush=True)
+    time.sleep(60)
+
+publish.audit = stall
+publish.findings_for = lambda *args: []  # the robustness draws are not what is tested here
+publish.publish(engine, assessment, 2024, actor=Actor("u", "u", "province_admin"), config=config,
+                city_values=demo.generate_cities(regions, config))
+"""
+
+
+def test_a_server_killed_in_the_middle_of_a_publish_leaves_nothing_half_published(
+        seeded_observations, tmp_path):
+    """kill -9 while the publication, its 82 frozen results, its city values and its audit
+    row are written but not committed: afterwards there is no publication at all."""
+    import signal
+    import subprocess
+    import sys
+
+    from revitalization import store
+    from revitalization.publish import publications
+
+    from .test_importer import snapshot
+
+    url = seeded_observations.url.render_as_string(hide_password=False)
+    before = snapshot(seeded_observations)
+    script = tmp_path / "killed_publish.py"
+    script.write_text(KILLED_PUBLISH, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), url], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert line.strip() == "writing", proc.stderr.read()
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    engine = store.make_engine(url)  # a new process's view, as after a restart
+    try:
+        assert snapshot(engine) == before
+        assert publications(engine).empty
+    finally:
+        engine.dispose()

@@ -143,3 +143,104 @@ def test_an_unreachable_database_at_start_is_a_message_and_recovers(new_app, app
     at.run()  # no restart, no cache clearing: a failed engine was never cached
     assert not at.exception and not [e for e in at.error if "参考编号" in e.value]
     assert at.title[0].value == "全省总览"
+
+
+class Relay:
+    """A TCP relay between the app and PostgreSQL that can be cut (every connection closed,
+    new ones refused) and restored on the same port: the database going away mid-session."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        import socket
+
+        self.target, self.conns = target, []
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.restore()
+
+    def restore(self) -> None:
+        import socket
+        import threading
+
+        self.server = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        self.server.settimeout(0.2)
+        self.open = True
+        threading.Thread(target=self._accept, args=(self.server,), daemon=True).start()
+
+    def _accept(self, server) -> None:
+        import socket
+        import threading
+
+        while self.open:
+            try:
+                client, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            self.conns += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a, b) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                try:
+                    s.close()
+                except OSError:
+                    pass
+
+    def cut(self) -> None:
+        import socket
+
+        self.open = False
+        self.server.close()
+        for s in self.conns:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+        self.conns = []
+
+
+def test_postgresql_lost_mid_session_is_a_message_and_the_session_recovers(
+        new_app, templates, monkeypatch):
+    """The database goes away while people use the app (connections dropped, new ones
+    refused): the next page says so in Chinese, without host, port or SQL; when it is back the
+    same session works again, without a restart."""
+    import os
+
+    from sqlalchemy.engine import make_url
+
+    if not os.environ.get("TEST_DATABASE_URL"):
+        pytest.skip("TEST_DATABASE_URL 未设置 (PostgreSQL not configured)")
+    monkeypatch.delenv("REVITALIZATION_RAISE_ERRORS")
+    real = make_url(templates._url(templates.pg_database("demo")))
+    relay = Relay((real.host, real.port))
+    monkeypatch.setenv("DATABASE_URL", real.set(host="127.0.0.1", port=relay.port)
+                       .render_as_string(hide_password=False) + "?connect_timeout=2")
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = new_app()
+    at.run()
+    assert not at.exception and at.title[0].value == "全省总览"
+    relay.cut()
+    at.run()
+    message = next(e.value for e in at.error if "参考编号" in e.value)
+    assert "暂时无法连接数据库" in message
+    assert str(relay.port) not in message and "psycopg" not in message and "SELECT" not in message
+    relay.restore()
+    at.run()
+    assert not at.exception and not [e for e in at.error if "参考编号" in e.value]
+    assert at.title[0].value == "全省总览"
+    relay.cut()
+    st.cache_data.clear()
+    st.cache_resource.clear()
