@@ -5,7 +5,7 @@ import streamlit as st
 from components import cached
 from components.layout import header, is_demo, selected_year
 from components.login import current_user, protected
-from revitalization import briefing, interviews, profile, summary, tables
+from revitalization import briefing, inspections, interviews, profile, summary, tables
 from revitalization.access import allowed, refusal, visible_counties
 from revitalization.exports import documents, images, spreadsheets
 from revitalization.notes import list_notes
@@ -68,11 +68,16 @@ def context() -> documents.Context:
 
 
 def record(ctx: documents.Context, adcode: str) -> None:
-    """The unit's notes and interview record, for its section of a Word file."""
+    """The unit's notes, interview record and inspection findings, for its section of a Word
+    file."""
     ctx.notes[adcode] = list_notes(engine, adcode)
     records = interviews.interviews(engine, adcode=adcode)
     ctx.cases[adcode] = documents.case_lines(
         records, interviews.tasks(engine, records["id"].tolist()) if len(records) else records)
+    found = inspections.findings(engine, adcode=adcode)
+    ctx.findings[adcode] = documents.finding_lines(
+        found, inspections.tasks(engine, found["id"].tolist()) if len(found) else found,
+        inspections.rounds(engine).set_index("id")["name"].to_dict())
 
 
 def provincial(kind: str) -> bytes:

@@ -45,6 +45,7 @@ class Context:
     cities: CityAssessment | None = None  # the 市州 tier (the provincial pack needs it)
     notes: dict[str, pd.DataFrame] = field(default_factory=dict)  # adcode → notes
     cases: dict[str, list[str]] = field(default_factory=dict)  # adcode → interview record
+    findings: dict[str, list[str]] = field(default_factory=dict)  # adcode → inspection findings
     head: BriefingHead = field(default_factory=BriefingHead)  # 版头 and 版记
     made: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
@@ -179,15 +180,31 @@ def case_lines(records: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
                 if r.interview_date else "")
         issues = f"。指出的问题：{'；'.join(r.issues)}" if r.issues else ""
         lines.append(f"{r.year}年度结果引发的约谈：{r.status}{held}{issues}。")
-        mine = tasks[tasks["interview_id"] == r.id] if len(tasks) else tasks
-        open_tasks = mine[~mine["done"].astype(bool)] if len(mine) else mine
-        done = len(mine) - len(open_tasks)
-        if len(mine):
-            lines.append(f"整改任务 {len(mine)} 项，已完成 {done} 项"
-                         + ("，以下未完成：" if len(open_tasks) else "，全部完成。"))
-        for t in open_tasks.itertuples():
-            lines.append(f"{TASK}{t.description}（责任人：{t.owner}；期限：{t.deadline}"
-                         + ("；已逾期" if t.overdue else "") + "）")
+        lines += _task_lines(tasks[tasks["interview_id"] == r.id] if len(tasks) else tasks)
+    return lines
+
+
+def finding_lines(findings: pd.DataFrame, tasks: pd.DataFrame, rounds: dict[int, str]) -> list[str]:
+    """A unit's inspection findings for the compendium: round, category and severity, the
+    finding, its status and whether it was escalated to a 约谈, then its unfinished tasks."""
+    lines = []
+    for f in findings.itertuples():
+        escalated = "；已升级为约谈" if f.interview_id == f.interview_id and f.interview_id else ""
+        lines.append(f"{rounds.get(f.round_id, '督查')}发现（{f.category}，{f.severity}）：{f.description}"
+                     f"。状态：{f.status}{escalated}。")
+        lines += _task_lines(tasks[tasks["finding_id"] == f.id] if len(tasks) else tasks)
+    return lines
+
+
+def _task_lines(mine: pd.DataFrame) -> list[str]:
+    if not len(mine):
+        return []
+    open_tasks = mine[~mine["done"].astype(bool)]
+    done = len(mine) - len(open_tasks)
+    lines = [f"整改任务 {len(mine)} 项，已完成 {done} 项" + ("，以下未完成：" if len(open_tasks) else "，全部完成。")]
+    for t in open_tasks.itertuples():
+        lines.append(f"{TASK}{t.description}（责任人：{t.owner}；期限：{t.deadline}"
+                     + ("；已逾期" if t.overdue else "") + "）")
     return lines
 
 
@@ -398,6 +415,11 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
     if adcode in ctx.cases:
         doc.add_heading("约谈与整改记录", level=2)
         for line in ctx.cases[adcode] or ["尚无约谈记录。"]:
+            doc.add_paragraph(line.removeprefix(TASK),
+                              style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
+    if ctx.findings.get(adcode):
+        doc.add_heading("督查发现与整改", level=2)
+        for line in ctx.findings[adcode]:
             doc.add_paragraph(line.removeprefix(TASK),
                               style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
     for n, image in enumerate(images, start=1):

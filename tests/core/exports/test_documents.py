@@ -144,6 +144,14 @@ def test_county_profile_and_the_compendium(pack):
                           {"interview_id": 1, "description": "完善村规划", "owner": "县自然资源局",
                            "deadline": "2025-05-30", "done": True, "overdue": False}])
     ctx.cases["421321"] = briefing.case_lines(records, tasks)
+    findings = pd.DataFrame([{"id": 7, "round_id": 1, "category": "资金使用", "severity": "较重",
+                              "description": "衔接资金项目进度滞后", "status": "整改中",
+                              "interview_id": 1}])
+    finding_tasks = pd.DataFrame([{"finding_id": 7, "description": "12 月底前完成拨付",
+                                   "owner": "县财政局", "deadline": "2025-12-31", "done": False,
+                                   "overdue": False}])
+    ctx.findings["421321"] = briefing.finding_lines(findings, finding_tasks,
+                                                    {1: "2025 年度乡村振兴督查"})
     rows = ctx.assessment.year(2025)
     flagged = rows[rows["flagged"]]
     doc = Document(io.BytesIO(briefing.flagged_docx(ctx)))
@@ -155,6 +163,10 @@ def test_county_profile_and_the_compendium(pack):
     assert "2024年度结果引发的约谈：整改中，2025-03-02由省级约谈县委书记、县长。指出的问题：得分连续下降。" in text
     assert "整改任务 2 项，已完成 1 项，以下未完成：" in text
     assert "补齐污水处理设施（责任人：县住建局；期限：2025-06-30；已逾期）" in text
+    assert ("2025 年度乡村振兴督查发现（资金使用，较重）：衔接资金项目进度滞后。状态：整改中；"
+            "已升级为约谈。") in text
+    assert "12 月底前完成拨付（责任人：县财政局；期限：2025-12-31）" in text
+    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 2"].count("督查发现与整改") == 1
     for table in doc.tables:
         assert table.rows[0]._tr.trPr is not None
 
