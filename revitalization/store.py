@@ -11,7 +11,7 @@ import os
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Index, event, func, make_url, text
+from sqlalchemy import Index, LargeBinary, event, func, make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
@@ -267,6 +267,37 @@ class FindingTask(SQLModel, table=True):
     done: bool = False
     done_at: str = ""
     deleted: bool = False
+
+
+class ReportRound(SQLModel, table=True):
+    """The year's 报告制度 round: every assessed county and every 市州 owes a progress report
+    by the deadline."""
+
+    __tablename__ = "report_round"
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(unique=True)
+    deadline: str  # ISO date
+    opened_by: str = ""
+    opened_at: str = ""
+
+
+class AnnualReport(SQLModel, table=True):
+    """One unit's submitted report of a year (the latest file; every submission is audited)."""
+
+    __tablename__ = "annual_report"
+    __table_args__ = (UniqueConstraint("year", "unit"),)
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    unit: str = Field(max_length=6, index=True)  # a county's or a 市州's adcode
+    status: str = "已报送"  # 已报送 / 退回补充
+    file_name: str = ""
+    content_type: str = ""
+    size: int = 0
+    content: bytes = Field(default=b"", sa_type=LargeBinary)
+    submitted_by: str = ""
+    submitted_at: str = ""
+    returned_reason: str = ""
+    version: int = 1
 
 
 class DataRound(SQLModel, table=True):

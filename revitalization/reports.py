@@ -1,0 +1,201 @@
+"""报告制度: each year every assessed county and every 市州 reports its progress upward. The
+province opens the year's round with a deadline; a unit submits its report (Word or PDF,
+size-capped, checked by content, not by name); the province may return it for additions
+(退回补充) and the unit submits again. The board shows who owes what: 未报送, 已报送, 退回补充,
+and 逾期 for what is still owed after the deadline.
+
+Who may: the province everything; a 市州 user its own 市州's report and its counties'; a
+县级填报员 its county's. Every submission and return is audited (without the file's bytes).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from revitalization.access import Actor, PermissionDenied, require
+from revitalization.audit import audit, now
+from revitalization.store import AnnualReport, ReportRound
+
+MAX_BYTES = 20 * 2**20
+UNSUBMITTED, SUBMITTED, RETURNED, OVERDUE = "未报送", "已报送", "退回补充", "逾期"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+
+
+class ReportError(ValueError):
+    """A refused report or round; the message says why, in Chinese."""
+
+
+def content_type(name: str, data: bytes) -> str:
+    """The file's real type (DOCX or PDF) from its content; anything else is refused."""
+    if len(data) > MAX_BYTES:
+        raise ReportError(f"文件过大：{len(data) / 2**20:.1f} MB，上限 {MAX_BYTES // 2**20} MB")
+    if not data:
+        raise ReportError("文件是空的")
+    if data[:5] == b"%PDF-":
+        return PDF
+    if data[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                if "word/document.xml" in z.namelist():
+                    return DOCX
+        except zipfile.BadZipFile:
+            pass
+    raise ReportError(f"“{name}”不是 Word（.docx）或 PDF 文件（按文件内容判断，不看扩展名）；"
+                      "旧版 .doc 请另存为 .docx 或 PDF")
+
+
+def owed(regions: pd.DataFrame) -> pd.DataFrame:
+    """The units that owe a report: every assessed county and every 市州 (adcode, name, kind,
+    city)."""
+    counties = regions[regions["assessed"]]
+    cities = regions.drop_duplicates("city_adcode")
+    rows = [{"unit": r.adcode, "name": r.name, "kind": "县（市、区）", "city": r.city_adcode}
+            for r in counties.itertuples()]
+    rows += [{"unit": r.city_adcode, "name": r.city_name, "kind": "市州", "city": r.city_adcode}
+             for r in cities.itertuples() if r.city_adcode not in set(counties["adcode"])]
+    return pd.DataFrame(rows)
+
+
+def _may(actor: Actor, unit: str, city: str) -> None:
+    """Reports follow the scope: a clerk its county, a 市州 its own and its counties'."""
+    if actor.role == "province_admin":
+        return
+    if actor.role == "city" and actor.scope == city:
+        return
+    if actor.role == "county" and actor.scope == unit:
+        return
+    raise PermissionDenied(f"{actor}无权报送或修改该单位（{unit}）的年度报告")
+
+
+def open_round(engine: Engine, year: int, deadline: str | date, *, actor: Actor,
+               today: date | None = None) -> int:
+    require(actor, "round")
+    try:
+        due = deadline if isinstance(deadline, date) else date.fromisoformat(str(deadline))
+    except ValueError:
+        raise ReportError(f"截止日期：日期格式应为 YYYY-MM-DD，收到 {deadline!r}") from None
+    if due < (today or date.today()):
+        raise ReportError(f"截止日期：{due:%Y-%m-%d} 已经过去")
+    with Session(engine) as session:
+        record = ReportRound(year=int(year), deadline=due.isoformat(), opened_by=actor.display,
+                             opened_at=now())
+        session.add(record)
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise ReportError(f"{year} 年度的报告已经布置") from None
+        audit(session, actor.signature, "report_round", record.id, "create", None,
+              record.model_dump())
+        session.commit()
+        return record.id
+
+
+def submit(engine: Engine, regions: pd.DataFrame, year: int, unit: str, *, file_name: str,
+           data: bytes, actor: Actor) -> int:
+    """Submit (or resubmit) a unit's report; returns the record's version."""
+    units = owed(regions).set_index("unit")
+    if unit not in units.index:
+        raise ReportError(f"报告单位：{unit} 不在应报送名单中")
+    _may(actor, unit, units.at[unit, "city"])
+    kind = content_type(file_name, data)
+    with Session(engine) as session:
+        if session.exec(select(ReportRound).where(ReportRound.year == int(year))).first() is None:
+            raise ReportError(f"{year} 年度还没有布置报告")
+        record = session.exec(select(AnnualReport).where(
+            AnnualReport.year == int(year), AnnualReport.unit == unit)).first()
+        values = {"status": SUBMITTED, "file_name": file_name, "content_type": kind,
+                  "size": len(data), "content": data, "submitted_by": actor.display,
+                  "submitted_at": now(), "returned_reason": ""}
+        if record is None:
+            record = AnnualReport(year=int(year), unit=unit, **values)
+            session.add(record)
+            try:
+                session.flush()
+            except IntegrityError:  # the unit's other user submitted at the same moment
+                session.rollback()
+                raise ReportError("该单位的报告刚刚由他人报送，请刷新页面后查看") from None
+            action, before = "create", None
+        else:
+            before = _summary(record)
+            for key, value in values.items():
+                setattr(record, key, value)
+            record.version += 1
+            session.add(record)
+            action = "resubmit"
+        audit(session, actor.signature, "annual_report", record.id, action, before, _summary(record))
+        session.commit()
+        return record.version
+
+
+def return_report(engine: Engine, report_id: int, *, reason: str, version: int,
+                  actor: Actor) -> int:
+    """The province returns a report for additions (退回补充), with the reason."""
+    require(actor, "round")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReportError("退回原因：不能为空（写明需补充的内容）")
+    with Session(engine) as session:
+        record = session.get(AnnualReport, int(report_id))
+        if record is None:
+            raise ReportError(f"年度报告：找不到编号 {report_id}")
+        before = _summary(record)
+        result = session.execute(update(AnnualReport).where(
+            AnnualReport.id == record.id, AnnualReport.version == version
+        ).values(status=RETURNED, returned_reason=reason, version=version + 1))
+        if result.rowcount != 1:
+            session.rollback()
+            raise ReportError("该报告已被重新报送或处理，未退回。请刷新页面后查看。")
+        audit(session, actor.signature, "annual_report", record.id, "return", before,
+              {**before, "status": RETURNED, "returned_reason": reason, "version": version + 1})
+        session.commit()
+        return version + 1
+
+
+def _summary(record: AnnualReport) -> dict:
+    """The audited fields (the file's bytes are not copied into the audit log)."""
+    return {k: v for k, v in record.model_dump().items() if k != "content"}
+
+
+def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | None = None
+          ) -> pd.DataFrame:
+    """Every unit that owes a report in ``year`` and where it stands (逾期 once the deadline has
+    passed for what is still owed), indexed by unit."""
+    today = today or date.today()
+    table = owed(regions).set_index("unit")
+    with Session(engine) as session:
+        round_ = session.exec(select(ReportRound).where(ReportRound.year == int(year))).first()
+        rows = {r.unit: r for r in session.exec(select(AnnualReport).where(
+            AnnualReport.year == int(year)))}
+    late = round_ is not None and today.isoformat() > round_.deadline
+    status, sent, file_name, version, ids = [], [], [], [], []
+    for unit in table.index:
+        r = rows.get(unit)
+        state = r.status if r else UNSUBMITTED
+        status.append(OVERDUE if late and state != SUBMITTED else state)
+        sent.append(r.submitted_at[:16].replace("T", " ") if r else "")
+        file_name.append(r.file_name if r else "")
+        version.append(r.version if r else 0)
+        ids.append(r.id if r else None)
+    table["状态"], table["报送时间"], table["文件"] = status, sent, file_name
+    table["version"], table["id"] = version, ids
+    table.attrs["deadline"] = round_.deadline if round_ else ""
+    return table
+
+
+def file(engine: Engine, report_id: int) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of a submitted report."""
+    with Session(engine) as session:
+        record = session.get(AnnualReport, int(report_id))
+        if record is None:
+            raise ReportError(f"年度报告：找不到编号 {report_id}")
+        return record.file_name, record.content_type, record.content

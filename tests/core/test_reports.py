@@ -1,0 +1,98 @@
+"""报告制度 (SQLite and PostgreSQL): the round, submissions checked by content and size, scope,
+return for additions with versions, the board with 逾期, audit rows without the file."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+from conftest import admin
+
+from revitalization import reports
+from revitalization.access import Actor, PermissionDenied
+from revitalization.audit import audit_rows
+
+
+def docx_bytes(text: str = "随县 2025 年乡村振兴工作报告") -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+CLERK = Actor("sx", "随县填报员", "county", "421321")
+CITY = Actor("sz", "随州市", "city", "421300")
+
+
+@pytest.fixture
+def opened(seeded):
+    reports.open_round(seeded, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
+    return seeded
+
+
+def test_a_unit_submits_is_returned_and_resubmits(opened, regions):
+    v = reports.submit(opened, regions, 2025, "421321", file_name="随县报告.docx",
+                       data=docx_bytes(), actor=CLERK)
+    board = reports.board(opened, regions, 2025, today=date(2026, 2, 1))
+    assert board.at["421321", "状态"] == reports.SUBMITTED
+    rid = int(board.at["421321", "id"])
+    v = reports.return_report(opened, rid, reason="补充防返贫监测情况", version=v, actor=admin())
+    assert reports.board(opened, regions, 2025, today=date(2026, 2, 1)).at["421321", "状态"] == \
+        reports.RETURNED
+    with pytest.raises(reports.ReportError, match="已被重新报送或处理"):
+        reports.return_report(opened, rid, reason="再退", version=v - 1, actor=admin())
+    assert reports.submit(opened, regions, 2025, "421321", file_name="随县报告（补充）.pdf",
+                          data=PDF, actor=CITY) == v + 1
+    name, kind, data = reports.file(opened, rid)
+    assert (name, kind, data) == ("随县报告（补充）.pdf", reports.PDF, PDF)
+    log = audit_rows(opened, "annual_report")
+    assert log["action"].tolist() == ["create", "return", "resubmit"]
+    assert all("content" not in json.loads(a) for a in log["after"])  # no file bytes in the log
+
+
+def test_the_board_lists_every_owed_unit_and_marks_what_is_late(opened, regions):
+    reports.submit(opened, regions, 2025, "420800", file_name="荆门.pdf", data=PDF,
+                   actor=admin())
+    early = reports.board(opened, regions, 2025, today=date(2026, 3, 31))
+    late = reports.board(opened, regions, 2025, today=date(2026, 4, 1))
+    assert len(early) == int(regions["assessed"].sum()) + 13  # 82 counties and 13 cities
+    assert early.at["420800", "kind"] == "市州" and early.at["429004", "kind"] == "县（市、区）"
+    assert (early.drop(index="420800")["状态"] == reports.UNSUBMITTED).all()
+    assert late.at["420800", "状态"] == reports.SUBMITTED
+    assert (late.drop(index="420800")["状态"] == reports.OVERDUE).all()
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("报告.docx", "这不是 Word 文件".encode(), "不是 Word（.docx）或 PDF 文件"),
+    ("报告.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "旧版 .doc 请另存为"),
+    ("报告.pdf", b"", "文件是空的"),
+    ("报告.pdf", b"%PDF-" + b"0" * (20 * 2**20), "文件过大"),
+])
+def test_bad_files_are_refused_and_nothing_is_written(opened, regions, name, data, message):
+    with pytest.raises(reports.ReportError, match=message):
+        reports.submit(opened, regions, 2025, "421321", file_name=name, data=data, actor=CLERK)
+    assert audit_rows(opened, "annual_report").empty
+
+
+def test_scope_and_order(seeded, regions):
+    with pytest.raises(reports.ReportError, match="还没有布置报告"):
+        reports.submit(seeded, regions, 2025, "421321", file_name="a.pdf", data=PDF, actor=CLERK)
+    reports.open_round(seeded, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
+    with pytest.raises(reports.ReportError, match="已经布置"):
+        reports.open_round(seeded, 2025, "2026-04-30", actor=admin(), today=date(2026, 1, 5))
+    with pytest.raises(PermissionDenied):
+        reports.submit(seeded, regions, 2025, "420222", file_name="a.pdf", data=PDF, actor=CLERK)
+    with pytest.raises(PermissionDenied):
+        reports.submit(seeded, regions, 2025, "420800", file_name="a.pdf", data=PDF, actor=CITY)
+    reports.submit(seeded, regions, 2025, "421300", file_name="随州.pdf", data=PDF, actor=CITY)
+    with pytest.raises(PermissionDenied):
+        reports.return_report(seeded, 1, reason="x", version=1, actor=CITY)
+    with pytest.raises(reports.ReportError, match="不在应报送名单中"):  # a central district
+        reports.submit(seeded, regions, 2025, "420102", file_name="a.pdf", data=PDF,
+                       actor=admin())
