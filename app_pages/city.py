@@ -4,7 +4,7 @@ its responsibility scorecard and its praise and 约谈 history."""
 import streamlit as st
 
 from components import cached
-from components.layout import chart, header, is_demo, selected_year
+from components.layout import chart, header, is_demo, scorecard_table, selected_year
 from components.pages import page_path
 from components.state import url_widget
 from revitalization import charts, cities, responsibilities
@@ -86,12 +86,7 @@ with duties_tab:
     st.caption("《实施细则》明确的 15 个方面责任：每项责任的得分为标注了该责任的指标得分的加权平均"
                "（县级指标取辖区县的平均，市级指标取本市数值）；没有指标的责任显示“未设指标”。")
     card = responsibilities.scorecard(cached.duty_scores()[1], config, adcode, year, city=True)
-    st.dataframe(card.drop(columns=["简称"]), hide_index=True, width="stretch",
-                 height=35 * (len(card) + 1) + 3,
-                 column_config={"得分": st.column_config.ProgressColumn(
-                     min_value=0, max_value=100, format="%.1f"),
-                     "状态": st.column_config.TextColumn(width="small"),
-                     "依据指标": st.column_config.TextColumn(width="large")})
+    scorecard_table(card)
 
 with history_tab:
     st.dataframe(cities.history(tier, adcode), width="stretch",

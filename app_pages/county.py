@@ -3,7 +3,7 @@
 import streamlit as st
 
 from components import cached
-from components.layout import chart, export_controls, header, is_demo, selected_year
+from components.layout import chart, export_controls, header, is_demo, scorecard_table, selected_year
 from components.login import current_user, login_on
 from components.maps import show_zoom_map
 from components.pages import page_path
@@ -130,12 +130,7 @@ with duties_tab:  # 责任清单
                "排名为全省纳入考核单位中的名次；没有指标的责任显示“未设指标”。")
     card = responsibilities.scorecard(cached.duty_scores()[0], config, adcode, year,
                                       values=assessment.values)
-    st.dataframe(card.drop(columns=["简称"]), hide_index=True, width="stretch",
-                 height=35 * (len(card) + 1) + 3,
-                 column_config={"得分": st.column_config.ProgressColumn(
-                     min_value=0, max_value=100, format="%.1f"),
-                     "状态": st.column_config.TextColumn(width="small"),
-                     "依据指标": st.column_config.TextColumn(width="large")})
+    scorecard_table(card)
 
 with trends_tab:  # 走势与原因
     left, right = st.columns(2)

@@ -5,7 +5,7 @@ yearly record of the 8 departmental responsibilities (部门责任)."""
 import streamlit as st
 
 from components import cached
-from components.layout import chart, header, is_demo, selected_year
+from components.layout import chart, header, is_demo, scorecard_table, selected_year
 from components.login import current_user
 from components.state import VersionedEdit, show_flash, url_widget
 from components.writes import submit_write
@@ -63,12 +63,7 @@ else:
                       lambda: st.selectbox("市州", codes, key="duties_city",
                                            format_func=cities["name"].to_dict().get))
     card = responsibilities.scorecard(city_long, config, unit, year, city=True)
-st.dataframe(card.drop(columns=["简称"]), hide_index=True, width="stretch",
-             height=35 * (len(card) + 1) + 3,
-             column_config={"得分": st.column_config.ProgressColumn(min_value=0, max_value=100,
-                                                                  format="%.1f"),
-                            "状态": st.column_config.TextColumn(width="small"),
-                     "依据指标": st.column_config.TextColumn(width="large")})
+scorecard_table(card)
 st.caption("责任得分 = 标注了该责任的计分指标得分（0–100）按其在综合得分中的权重加权平均；门槛指标只说明"
            "达标与否，不计分。排名为全省纳入考核单位（或市州）中的名次。")
 

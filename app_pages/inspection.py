@@ -4,6 +4,7 @@ tracked to 销号 (the case core, as for 约谈), and escalation of a finding in
 import streamlit as st
 
 from components import cached
+from components.cases import task_form, task_list
 from components.layout import header, selected_year
 from components.login import current_user
 from components.pages import page_path
@@ -12,7 +13,6 @@ from components.writes import submit_write, write_button
 from revitalization import inspections as insp
 from revitalization import profile, tables
 from revitalization.access import refusal, visible_counties
-from revitalization.style import ALERT
 from revitalization.wording import md
 
 config = cached.config()
@@ -70,14 +70,8 @@ if found.empty:
     st.caption("本轮督查还没有记录发现。")
     st.stop()
 todo_all = insp.tasks(engine, found["id"].tolist())
-overview = found.assign(**{
-    "县（市、区）": found["adcode"].map(names), "涉及的责任": found["responsibility"].map(duties).fillna(""),
-    "约谈": found["interview_id"].map(lambda i: "" if i != i or i is None else f"已升级（约谈记录 {int(i)}）"),
-    "整改任务": [tables.task_progress(todo_all[todo_all["finding_id"] == f])[0] for f in found["id"]]})
-st.dataframe(overview.rename(columns={"category": "问题类别", "severity": "严重程度",
-                                      "description": "问题描述", "status": "状态"})[
-    ["县（市、区）", "问题类别", "严重程度", "涉及的责任", "问题描述", "状态", "整改任务", "约谈"]],
-    hide_index=True, width="stretch")
+st.dataframe(tables.finding_overview(found, todo_all, names, duties), hide_index=True,
+             width="stretch")
 
 by_id = found.set_index("id")
 chosen = st.selectbox("查看和处理", found["id"].tolist(), key="finding_pick",
@@ -97,31 +91,12 @@ st.markdown(f"**{md(names[record['adcode']])}** · {record['category']} · {reco
             f"当前状态：**{record['status']}** · 第 {record['version']} 版"
             + (f"\n\n依据：{md(record['evidence'])}" if record["evidence"] else ""))
 todo = todo_all[todo_all["finding_id"] == chosen]
-if not todo.empty:
-    st.dataframe(tables.task_table(todo).style.map(
-        lambda v: f"color:{ALERT};font-weight:600" if v == tables.OVERDUE else "", subset=["状态"]),
-        hide_index=True, width="stretch")
-    pending = todo[~todo["done"].astype(bool)]
-    if not pending.empty:
-        c1, c2 = st.columns([3, 1])
-        task_pick = c1.selectbox("标记完成", pending["id"].tolist(), key="finding_task_pick",
-                                 format_func=dict(zip(pending["id"], pending["description"],
-                                                      strict=True)).get)
-        with c2:
-            write_button("完成", lambda: insp.complete_task(engine, task_pick, actor=user),
-                         done="整改任务已标记完成。", refusal=refused, refresh=False,
-                         after=edit.catch_up, key="finding_task_done", icon=":material/check:")
+task_list(todo, complete=lambda task: insp.complete_task(engine, task, actor=user),
+          refusal=refused, after=edit.catch_up, key="finding_task")
 if not closed:
-    with st.form(f"finding_task_{chosen}"):
-        c1, c2, c3 = st.columns([3, 1, 1])
-        fields = (f"ftask_what_{chosen}", f"ftask_owner_{chosen}", f"ftask_due_{chosen}")
-        what = c1.text_input("整改任务", key=fields[0])
-        owner = c2.text_input("责任人（单位）", key=fields[1])
-        due = c3.date_input("整改期限", value=None, format="YYYY-MM-DD", key=fields[2])
-        submit_write("添加任务", lambda: insp.add_task(engine, chosen, description=what, owner=owner,
-                                                     deadline=due or "", actor=user),
-                     done="整改任务已添加。", refusal=refused, refresh=False, after=edit.catch_up,
-                     icon=":material/add_task:", clears=fields)
+    task_form(f"ftask_{chosen}", lambda what, owner, due: insp.add_task(
+        engine, chosen, description=what, owner=owner, deadline=due, actor=user),
+        refusal=refused, after=edit.catch_up)
     step = insp.KIND.next(record["status"])
     b1, b2, b3 = st.columns(3)
     with b1:

@@ -5,6 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from components import cached
+from components.cases import task_form, task_list
 from components.layout import header, selected_year
 from components.login import current_user
 from components.state import VersionedEdit, show_flash
@@ -28,7 +29,6 @@ from revitalization.interviews import (
     tasks,
 )
 from revitalization.robust import robust_label
-from revitalization.style import ALERT
 from revitalization.wording import md
 
 config = cached.config()
@@ -153,33 +153,12 @@ if not live.empty:
             after=lambda saved: edit.adopt(saved, reset=("status",)), icon=":material/save:")
 
     todo = todo_all[todo_all["interview_id"] == chosen]
-    if not todo.empty:
-        st.markdown("**整改任务**（逾期未完成的标红）")
-        st.dataframe(tables.task_table(todo).style.map(
-            lambda v: f"color:{ALERT};font-weight:600" if v == tables.OVERDUE else "", subset=["状态"]),
-            hide_index=True, width="stretch")
-        pending = todo[~todo["done"].astype(bool)]
-        if not pending.empty:
-            c1, c2 = st.columns([3, 1])
-            task_pick = c1.selectbox("标记完成", pending["id"].tolist(), key="task_done_pick",
-                                     format_func=dict(zip(pending["id"], pending["description"],
-                                                          strict=True)).get)
-            with c2:
-                write_button("完成", lambda: complete_task(engine, task_pick, actor=user),
-                             done="整改任务已标记完成。", refusal=refused, refresh=False,
-                             after=edit.catch_up, key="task_done_button", icon=":material/check:")
+    task_list(todo, complete=lambda task: complete_task(engine, task, actor=user), refusal=refused,
+              after=edit.catch_up, key="task_done")
     if record["status"] != "已整改/销号":
-        with st.form(f"task_{chosen}"):
-            st.markdown("**布置整改任务**")
-            c1, c2, c3 = st.columns([3, 1, 1])
-            fields = (f"task_what_{chosen}", f"task_owner_{chosen}", f"task_due_{chosen}")
-            what = c1.text_input("任务内容", key=fields[0])
-            owner = c2.text_input("责任人（单位）", key=fields[1])
-            due = c3.date_input("整改期限", value=None, format="YYYY-MM-DD", key=fields[2])
-            submit_write("添加任务", lambda: add_task(engine, chosen, description=what, owner=owner,
-                                                    deadline=due or "", actor=user),
-                         done="整改任务已添加。", refusal=refused, refresh=False, after=edit.catch_up,
-                         icon=":material/add_task:", clears=fields)
+        task_form(f"task_{chosen}", lambda what, owner, due: add_task(
+            engine, chosen, description=what, owner=owner, deadline=due, actor=user),
+            refusal=refused, after=edit.catch_up)
     write_button("删除该约谈记录", lambda: set_deleted(engine, chosen, deleted=True, actor=user,
                                                    version=edit.read),
                  done=f"{name}的约谈记录已删除（可撤销）。", refusal=refused, refresh=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -135,3 +136,13 @@ def export_controls(make: Callable[[], go.Figure], name: str, key: str,
             key=f"{key}_download", icon=":material/image:")
         st.caption("图片含标题、数据来源、制图日期和方法指纹。PNG 和 PDF 已含中文字形（PDF 中的文字可复制）；"
                    "SVG 不嵌入字体，打开它的电脑需装有思源黑体（Noto Sans CJK）或微软雅黑。")
+
+
+def scorecard_table(card: pd.DataFrame) -> None:
+    """A responsibility scorecard (``responsibilities.scorecard``) as every page shows it."""
+    st.dataframe(card.drop(columns=["简称"]), hide_index=True, width="stretch",
+                 height=35 * (len(card) + 1) + 3,
+                 column_config={"得分": st.column_config.ProgressColumn(
+                     min_value=0, max_value=100, format="%.1f"),
+                     "状态": st.column_config.TextColumn(width="small"),
+                     "依据指标": st.column_config.TextColumn(width="large")})

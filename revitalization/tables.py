@@ -226,6 +226,20 @@ def task_progress(todo: pd.DataFrame) -> tuple[str, str]:
     return f"{int(todo['done'].sum())}/{len(todo)} 项完成", f"{overdue} 项" if overdue else ""
 
 
+def finding_overview(found: pd.DataFrame, todo: pd.DataFrame, names: dict[str, str],
+                     duties: dict[str, str]) -> pd.DataFrame:
+    """One row per inspection finding: unit, category, severity, responsibility, finding,
+    status, task progress and whether it was escalated to a 约谈 (``todo``: their tasks)."""
+    return pd.DataFrame({
+        "县（市、区）": found["adcode"].map(names), "问题类别": found["category"],
+        "严重程度": found["severity"], "涉及的责任": found["responsibility"].map(duties).fillna(""),
+        "问题描述": found["description"], "状态": found["status"],
+        "整改任务": [task_progress(todo[todo["finding_id"] == f])[0] for f in found["id"]],
+        "约谈": [f"已升级（约谈记录 {int(i)}）" if i == i and i is not None else ""
+               for i in found["interview_id"]],
+    }, index=found.index)
+
+
 def interview_overview(records: pd.DataFrame, todo: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     """One row per interview record: unit, status, date, level, task progress and overdue
     count (``todo``: the tasks of all these records, from one ``interviews.tasks`` query)."""

@@ -6,26 +6,16 @@ database byte-for-byte unchanged. Runs on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import hashlib
 import io
 
 import pandas as pd
 import pytest
 from conftest import admin
-from sqlalchemy import text
 
 from revitalization import store
 from revitalization.importer import batches, commit, diff, rollback, template, validate
 
-
-def snapshot(engine) -> str:
-    """A hash of every row of every table: proof that nothing was written."""
-    digest = hashlib.sha256()
-    with engine.connect() as conn:
-        for table in sorted(store.SQLModel.metadata.tables):
-            rows = conn.execute(text(f'SELECT * FROM "{table}" ORDER BY 1')).fetchall()
-            digest.update(repr(sorted(map(repr, rows))).encode())
-    return digest.hexdigest()
+from .faults import killed_while_writing, snapshot
 
 
 def csv(rows: list[dict], encoding: str = "utf-8") -> bytes:
@@ -243,27 +233,7 @@ importer.commit(engine, report, existing, file_name="f.csv", actor=Actor("u", "u
 def test_a_server_killed_in_the_middle_of_an_import_leaves_no_half_batch(seeded_observations, tmp_path):
     """kill -9 while the batch, its values and its audit row are written but not committed:
     the database afterwards is exactly as before (no batch, no value, no audit row)."""
-    import signal
-    import subprocess
-    import sys
-
-    url = seeded_observations.url.render_as_string(hide_password=False)
     before = snapshot(seeded_observations)
-    script = tmp_path / "killed_import.py"
-    script.write_text(KILLED_IMPORT, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), url], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert line.strip() == "writing", proc.stderr.read()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    engine = store.make_engine(url)  # a new process's view, as after a restart
-    try:
+    with killed_while_writing(KILLED_IMPORT, seeded_observations, tmp_path) as engine:
         assert snapshot(engine) == before
         assert batches(engine).empty
-    finally:
-        engine.dispose()

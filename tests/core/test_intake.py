@@ -41,7 +41,7 @@ def test_each_file_gets_its_messages(case, config, regions, observations):
 def test_checking_the_corpus_writes_nothing(seeded_observations, config, regions):
     from revitalization import store
 
-    from .test_importer import snapshot
+    from .faults import snapshot
 
     before = snapshot(seeded_observations)
     existing = store.read_observations(seeded_observations)

@@ -222,32 +222,11 @@ def test_a_server_killed_in_the_middle_of_a_publish_leaves_nothing_half_publishe
         seeded_observations, tmp_path):
     """kill -9 while the publication, its 82 frozen results, its city values and its audit
     row are written but not committed: afterwards there is no publication at all."""
-    import signal
-    import subprocess
-    import sys
-
-    from revitalization import store
     from revitalization.publish import publications
 
-    from .test_importer import snapshot
+    from .faults import killed_while_writing, snapshot
 
-    url = seeded_observations.url.render_as_string(hide_password=False)
     before = snapshot(seeded_observations)
-    script = tmp_path / "killed_publish.py"
-    script.write_text(KILLED_PUBLISH, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script), url], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    try:
-        line = proc.stdout.readline()
-        assert line.strip() == "writing", proc.stderr.read()
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    engine = store.make_engine(url)  # a new process's view, as after a restart
-    try:
+    with killed_while_writing(KILLED_PUBLISH, seeded_observations, tmp_path) as engine:
         assert snapshot(engine) == before
         assert publications(engine).empty
-    finally:
-        engine.dispose()
