@@ -30,17 +30,18 @@ if not row["assessed"]:
     st.info(f"{row['name']}按配置只参加县级考核（city_tier.direct_units: "
             f"{config.city.direct_units}，{DIRECT_UNITS[config.city.direct_units]}），"
             "不参加市州排名、不评定市州等次。以下得分仅供参考。")
-c = st.columns(5)
+c = st.columns(3)  # three cards: their values fit beside an open menu at 1024 px
 c[0].metric("市州综合得分", f"{row['composite']:.1f} 分",
             None if row["score_change"] != row["score_change"]
             else f"{row['score_change']:+.1f} 分（较上年）")
 if row["assessed"]:
     c[1].metric("市州排名", f"{int(row['rank_province'])}/{int(row['province_size'])}")
     c[2].metric("等次", grade_label(row["grade"]))
-c[3].metric("县级部分", f"{row['county_part']:.1f} 分",
-            help="辖区内纳入考核的县（市、区）综合得分的平均（按 city_tier.weighting 加权）")
-c[4].metric("市级指标", "—" if row["own"] != row["own"] else f"{row['own']:.1f} 分",
-            help="市本级负责事项的指标得分（以市带县、市级投入等）")
+share = config.city.own_share
+parts = (f"县级部分 **{row['county_part']:.1f} 分**（辖区纳入考核县的平均）"
+         + ("" if row["own"] != row["own"] or share <= 0 else
+            f" × {1 - share:.0%} + 市级指标 **{row['own']:.1f} 分** × {share:.0%}"))
+st.markdown(f"本市得分：{parts}")
 st.caption(md(cities.own_part_text(config)))
 if row["assessed"]:
     st.markdown(f"**等次依据：** {md(row['grade_reason'])}")
