@@ -5,10 +5,9 @@ import streamlit as st
 from components import cached
 from components.layout import header, is_demo, selected_year
 from components.login import current_user, protected
-from revitalization import briefing, inspections, interviews, profile, summary, tables
+from revitalization import briefing, profile, summary, tables
 from revitalization.access import allowed, refusal, visible_counties
 from revitalization.exports import documents, images, spreadsheets
-from revitalization.notes import list_notes
 
 config = cached.config()
 assessment = cached.assessment()
@@ -67,19 +66,6 @@ def context() -> documents.Context:
                              cities=cached.city_assessment())
 
 
-def record(ctx: documents.Context, adcode: str) -> None:
-    """The unit's notes, interview record and inspection findings, for its section of a Word
-    file."""
-    ctx.notes[adcode] = list_notes(engine, adcode)
-    records = interviews.interviews(engine, adcode=adcode)
-    ctx.cases[adcode] = documents.case_lines(
-        records, interviews.tasks(engine, records["id"].tolist()) if len(records) else records)
-    found = inspections.findings(engine, adcode=adcode)
-    ctx.findings[adcode] = documents.finding_lines(
-        found, inspections.tasks(engine, found["id"].tolist()) if len(found) else found,
-        inspections.rounds(engine).set_index("id")["name"].to_dict())
-
-
 def provincial(kind: str) -> bytes:
     ctx = context()
     if kind == "docx":
@@ -117,7 +103,7 @@ with left:
 
     def county_pack() -> bytes:
         ctx = context()
-        record(ctx, adcode)
+        documents.add_records(ctx, engine, adcode)
         return documents.county_docx(ctx, adcode, cached.county_images(
             year, is_demo(), adcode, documents.DOC_PRESET))
 
@@ -133,7 +119,7 @@ with right:
     def flagged_pack() -> bytes:
         ctx = context()
         for code in flagged_codes:
-            record(ctx, code)
+            documents.add_records(ctx, engine, code)
         return documents.flagged_docx(ctx, {code: cached.county_images(
             year, is_demo(), code, documents.DOC_PRESET) for code in flagged_codes})
 

@@ -8,8 +8,9 @@ offered a write they would be refused.
 |---|---|---|
 | 省级管理员 | 全部 | 全部 |
 | 省级查看 | 全部 | 无 |
-| 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈记录、工作备注和帮扶协作记录；审核本市州各县的年度填报 |
-| 县级填报员 | 本县详情 | 本县的数据；填报本县的年度数据（填报开放期间） |
+| 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈、备注、督查发现、帮扶协作、报告跟进；\
+审核本市州各县的年度填报；报送本市州和各县的年度报告 |
+| 县级填报员 | 本县详情 | 本县的数据；填报本县的年度数据（填报开放期间）；报送本县的年度报告 |
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ ACTIONS = {
     "department": "记录部门责任落实情况",
     "support": "记录定点帮扶和区域协作",
     "inspection": "记录督查和督查发现的整改",
+    "report": "报送年度报告",
+    "followup": "跟进年度报告反映的问题",
 }
 
 
@@ -87,8 +90,9 @@ def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | No
         return False
     in_scope = adcode is not None and actor.covers(adcode, city or "")
     if actor.role == "city":
-        return action in ("interview", "note", "review", "support", "inspection") and in_scope
-    return action in ("data", "fill") and in_scope  # county clerk
+        return action in ("interview", "note", "review", "support", "inspection", "report",
+                          "followup") and in_scope
+    return action in ("data", "fill", "report") and in_scope  # county clerk
 
 
 def require(actor: Actor, action: str, adcode: str | None = None, city: str | None = None,
@@ -131,7 +135,7 @@ def refusal_in_scope(actor: Actor, action: str) -> str:
 # Pages each role may open. A 县级填报员 works on its own county only (its profile, data
 # entry); everyone else sees the province (市州用户 in summary, its own counties in detail).
 # Account management exists only with log-in on, for 省级管理员.
-CLERK_PAGES = ("county", "data", "round")
+CLERK_PAGES = ("county", "data", "round", "reports")
 ADMIN_PAGES = ("accounts",)
 
 

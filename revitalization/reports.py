@@ -4,6 +4,10 @@ size-capped, checked by content, not by name); the province may return it for ad
 (退回补充) and the unit submits again. The board shows who owes what: 未报送, 已报送, 退回补充,
 and 逾期 for what is still owed after the deadline.
 
+Reading a report, the province (or the 市州, for its counties) raises follow-ups (跟进事项:
+a claim to verify, a shortfall the report admits) tracked to 办结 on the case core — the same
+steps, versions, tasks, soft delete and audit as a 约谈 or a 督查 finding.
+
 Who may: the province everything; a 市州 user its own 市州's report and its counties'; a
 县级填报员 its county's. Every submission and return is audited (without the file's bytes).
 """
@@ -20,9 +24,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from revitalization.access import Actor, PermissionDenied, require
+from revitalization import cases
+from revitalization.access import Actor, require, require_for
 from revitalization.audit import audit, now
-from revitalization.store import AnnualReport, ReportRound
+from revitalization.cases import CaseError, CaseKind, ConcurrentCaseEdit
+from revitalization.store import AnnualReport, FollowupTask, ReportFollowup, ReportRound
 
 MAX_BYTES = 20 * 2**20
 UNSUBMITTED, SUBMITTED, RETURNED, OVERDUE = "未报送", "已报送", "退回补充", "逾期"
@@ -30,8 +36,20 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
 
 
-class ReportError(ValueError):
-    """A refused report or round; the message says why, in Chinese."""
+class ReportError(CaseError):
+    """A refused report, round or follow-up; the message says why, in Chinese."""
+
+
+class ConcurrentFollowupEdit(ReportError, ConcurrentCaseEdit):
+    """Someone else saved the follow-up after it was read."""
+
+
+FOLLOWUP_STATUSES = ("待落实", "落实中", "已办结")
+MAX_TEXT = 2000
+KIND = CaseKind(model=ReportFollowup, task_model=FollowupTask, task_fk="followup_id",
+                statuses=FOLLOWUP_STATUSES, noun="报告跟进事项", action="followup",
+                task_noun="落实任务", deadline_field="完成期限", closed_words="已办结",
+                close_verb="办结", error=ReportError, concurrent=ConcurrentFollowupEdit)
 
 
 def content_type(name: str, data: bytes) -> str:
@@ -65,17 +83,6 @@ def owed(regions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _may(actor: Actor, unit: str, city: str) -> None:
-    """Reports follow the scope: a clerk its county, a 市州 its own and its counties'."""
-    if actor.role == "province_admin":
-        return
-    if actor.role == "city" and actor.scope == city:
-        return
-    if actor.role == "county" and actor.scope == unit:
-        return
-    raise PermissionDenied(f"{actor}无权报送或修改该单位（{unit}）的年度报告")
-
-
 def open_round(engine: Engine, year: int, deadline: str | date, *, actor: Actor,
                today: date | None = None) -> int:
     require(actor, "round")
@@ -106,7 +113,7 @@ def submit(engine: Engine, regions: pd.DataFrame, year: int, unit: str, *, file_
     units = owed(regions).set_index("unit")
     if unit not in units.index:
         raise ReportError(f"报告单位：{unit} 不在应报送名单中")
-    _may(actor, unit, units.at[unit, "city"])
+    require(actor, "report", unit, units.at[unit, "city"], units.at[unit, "name"])
     kind = content_type(file_name, data)
     with Session(engine) as session:
         if session.exec(select(ReportRound).where(ReportRound.year == int(year))).first() is None:
@@ -199,3 +206,82 @@ def file(engine: Engine, report_id: int) -> tuple[str, str, bytes]:
         if record is None:
             raise ReportError(f"年度报告：找不到编号 {report_id}")
         return record.file_name, record.content_type, record.content
+
+
+# Follow-ups: matters raised on a report, tracked to 办结 on the case core -----------------
+
+def _matter(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ReportError("跟进事项：不能为空（写明需核实或落实的内容）")
+    if len(value) > MAX_TEXT:
+        raise ReportError(f"跟进事项：不能超过 {MAX_TEXT} 字（当前 {len(value)} 字）")
+    return value
+
+
+def raise_followup(engine: Engine, report_id: int, *, matter: str, actor: Actor) -> int:
+    """A follow-up on a submitted report (the province, or a 市州 on its counties' reports)."""
+    matter = _matter(matter)
+    with Session(engine) as session:
+        report = session.get(AnnualReport, int(report_id))
+        if report is None:
+            raise ReportError(f"年度报告：找不到编号 {report_id}")
+        require_for(session, actor, "followup", report.unit)
+        record = ReportFollowup(report_id=report.id, year=report.year, adcode=report.unit,
+                                matter=matter, created_by=actor.display, created_at=now(),
+                                updated_at=now())
+        session.add(record)
+        session.flush()
+        audit(session, actor.signature, KIND.entity, record.id, "create", None, record.model_dump())
+        session.commit()
+        return record.id
+
+
+def save_followup(engine: Engine, followup_id: int, *, version: int, actor: Actor,
+                  status: str | None = None, matter: str | None = None) -> int:
+    """Edit the matter and/or move the status one step on (落实中 needs a task; 办结 needs
+    every task done); returns the new version."""
+    def edit(record: ReportFollowup) -> None:
+        if matter is not None:
+            record.matter = _matter(matter)
+
+    def check(record: ReportFollowup, tasks: list, target: str) -> None:
+        if target != FOLLOWUP_STATUSES[0] and not [t for t in tasks if not t.deleted]:
+            raise ReportError("落实任务：推进前至少布置一项落实任务")
+
+    return cases.save(engine, KIND, followup_id, version=version, actor=actor, edit=edit,
+                      status=status, check=check)
+
+
+def add_followup_task(engine: Engine, followup_id: int, *, description: str, owner: str,
+                      deadline, actor: Actor) -> int:
+    return cases.add_task(engine, KIND, followup_id, description=description, owner=owner,
+                          deadline=deadline, actor=actor)
+
+
+def complete_followup_task(engine: Engine, task_id: int, *, actor: Actor, done: bool = True
+                           ) -> None:
+    cases.complete_task(engine, KIND, task_id, actor=actor, done=done)
+
+
+def delete_followup(engine: Engine, followup_id: int, *, deleted: bool, actor: Actor,
+                    version: int | None = None) -> None:
+    cases.set_deleted(engine, KIND, followup_id, deleted=deleted, actor=actor, version=version)
+
+
+def followups(engine: Engine, *, year: int | None = None, adcode: str | None = None,
+              include_deleted: bool = False) -> pd.DataFrame:
+    with Session(engine) as session:
+        query = select(ReportFollowup)
+        if year is not None:
+            query = query.where(ReportFollowup.year == int(year))
+        if adcode is not None:
+            query = query.where(ReportFollowup.adcode == adcode)
+        if not include_deleted:
+            query = query.where(ReportFollowup.deleted == False)  # noqa: E712
+        rows = [r.model_dump() for r in session.exec(query.order_by(ReportFollowup.id))]
+    return pd.DataFrame(rows, columns=list(ReportFollowup.model_fields))
+
+
+def followup_tasks(engine: Engine, followup_ids, **kwargs) -> pd.DataFrame:
+    return cases.tasks(engine, KIND, followup_ids, **kwargs)

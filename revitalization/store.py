@@ -300,6 +300,38 @@ class AnnualReport(SQLModel, table=True):
     version: int = 1
 
 
+class ReportFollowup(SQLModel, table=True):
+    """A matter the province (or the 市州, for its counties) raises on a unit's annual report
+    (a claim to verify, a gap to close), tracked to 办结 on the case core like a 约谈."""
+
+    __tablename__ = "report_followup"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="annual_report.id", index=True)
+    year: int = Field(index=True)
+    adcode: str = Field(max_length=6, index=True)  # the reporting unit: a county or a 市州
+    matter: str  # what is to be followed up
+    status: str = "待落实"
+    version: int = 1
+    deleted: bool = False
+    created_by: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+
+class FollowupTask(SQLModel, table=True):
+    """A task on a report follow-up."""
+
+    __tablename__ = "followup_task"
+    id: int | None = Field(default=None, primary_key=True)
+    followup_id: int = Field(foreign_key="report_followup.id", index=True)
+    description: str
+    owner: str
+    deadline: str  # ISO date
+    done: bool = False
+    done_at: str = ""
+    deleted: bool = False
+
+
 class DataRound(SQLModel, table=True):
     """The annual data round (年度填报) of one assessment year: opened by the province with a
     deadline; the counties fill in, their 市州 review, the province accepts."""

@@ -168,11 +168,17 @@ FIELD_LABELS = {
     "rows_changed": "修改数值", "rolled_back_at": "撤销时间", "display": "姓名", "role": "角色",
     "scope": "范围", "active": "启用", "consistency": "一致性检查", "closed_at": "截止时间",
     "name": "名称", "unit": "编发单位", "issue": "期号", "send_to": "报送", "copy_to": "抄送",
+    "category": "问题类别", "severity": "严重程度", "responsibility": "涉及的责任",
+    "evidence": "依据", "teams": "督查组", "kind": "类型", "supporter": "帮扶单位",
+    "projects": "项目", "funds": "资金（万元）", "start_year": "开始年度", "end_year": "结束年度",
+    "matter": "跟进事项", "returned_reason": "退回原因", "size": "文件大小（字节）",
+    "submitted_by": "报送人",
 }
 QUIET = {"version", "updated_at", "updated_by", "id", "created_at", "created_by", "at",
          "file_hash", "batch_id", "round_id", "submission_id", "password_hash", "done_at",
          "published_at", "opened_at", "rows_unchanged", "published_by", "fingerprint",
-         "published_years", "user", "interview_id", "failed_logins", "locked_until"}
+         "published_years", "user", "interview_id", "failed_logins", "locked_until",
+         "report_id", "followup_id", "finding_id", "content_type", "submitted_at"}
 
 
 def _shown(value: object) -> str:
@@ -194,14 +200,16 @@ def audit_sentence(action: str, entity: str, before: str, after: str,
     """One audit row as a sentence: what was done to which record of which county, and what
     changed, in the words staff use (``names``: adcode → county name)."""
     b, a = (json.loads(before) if before else {}), (json.loads(after) if after else {})
-    county = names.get(str(a.get("adcode") or b.get("adcode") or ""), "")
+    county = names.get(str(a.get("adcode") or b.get("adcode") or a.get("unit") or b.get("unit")
+                           or ""), "")
     year = a.get("year") or b.get("year")
     subject = (f"{county}" if county else "") + (f" {year} 年" if year and county else "")
     what = f"{AUDIT_ACTIONS.get(action, action)}{AUDIT_ENTITIES.get(entity, entity)}"
     changes = [f"{FIELD_LABELS.get(k, k)}由“{_shown(b.get(k))}”改为“{_shown(a.get(k))}”"
                for k in dict.fromkeys([*b, *a]) if k not in QUIET and b and b.get(k) != a.get(k)]
     if not b:  # a new record: say what it holds
-        changes = [f"{FIELD_LABELS[k]}“{_shown(a[k])}”" for k in ("text", "description", "file_name")
+        changes = [f"{FIELD_LABELS[k]}“{_shown(a[k])}”"
+                   for k in ("text", "description", "matter", "supporter", "file_name", "name")
                    if a.get(k)]
     text = (f"{subject}：" if subject else "") + what
     return text + ("，" + "；".join(changes) if changes else "") + "。"

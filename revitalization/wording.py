@@ -110,9 +110,15 @@ def subtitle(demo: bool, text: str = "") -> str:
 AUDIT_ENTITIES = {"observation": "指标数据", "import_batch": "导入批次", "county_note": "工作备注",
                   "interview": "约谈记录", "rectification_task": "整改任务",
                   "method_version": "指标体系版本", "publication": "结果发布", "account": "账号",
-                  "data_round": "年度填报", "submission": "县级填报", "briefing": "简报版头"}
+                  "data_round": "年度填报", "submission": "县级填报", "briefing": "简报版头",
+                  "city_observation": "市级指标数据", "department_duty": "部门责任落实",
+                  "support_relation": "帮扶协作记录", "inspection_round": "督查轮次",
+                  "inspection_finding": "督查发现", "finding_task": "督查整改任务",
+                  "report_round": "年度报告布置", "annual_report": "年度报告",
+                  "report_followup": "报告跟进事项", "followup_task": "落实任务"}
 AUDIT_ACTIONS = {"create": "新建", "update": "修改", "status": "状态推进", "delete": "删除",
                  "restore": "恢复", "complete": "完成", "reopen": "重新打开", "import": "导入",
                  "rollback": "撤销", "publish": "发布", "login_failed": "登录失败",
                  "open": "发起", "close": "截止", "reopen_round": "重新开放", "save": "保存草稿",
-                 "submit": "提交", "return": "退回修改", "forward": "市州审核通过", "accept": "省级确认"}
+                 "submit": "提交", "return": "退回修改", "forward": "市州审核通过", "accept": "省级确认",
+                 "escalate": "升级为约谈", "resubmit": "重新报送"}

@@ -46,6 +46,7 @@ class Context:
     notes: dict[str, pd.DataFrame] = field(default_factory=dict)  # adcode → notes
     cases: dict[str, list[str]] = field(default_factory=dict)  # adcode → interview record
     findings: dict[str, list[str]] = field(default_factory=dict)  # adcode → inspection findings
+    followups: dict[str, list[str]] = field(default_factory=dict)  # adcode → report follow-ups
     head: BriefingHead = field(default_factory=BriefingHead)  # 版头 and 版记
     made: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
@@ -196,6 +197,35 @@ def finding_lines(findings: pd.DataFrame, tasks: pd.DataFrame, rounds: dict[int,
     return lines
 
 
+def followup_lines(followups: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
+    """A unit's annual-report follow-ups: the year's report, the matter, its status, then its
+    unfinished tasks."""
+    lines = []
+    for f in followups.itertuples():
+        lines.append(f"{f.year}年度报告跟进事项：{f.matter}。状态：{f.status}。")
+        lines += _task_lines(tasks[tasks["followup_id"] == f.id] if len(tasks) else tasks)
+    return lines
+
+
+def add_records(ctx: Context, engine, adcode: str) -> None:
+    """Load a unit's notes, 约谈 record, 督查 findings and report follow-ups into ``ctx`` (for
+    its section of a Word file)."""
+    from revitalization import inspections, interviews, reports
+    from revitalization.notes import list_notes
+
+    ctx.notes[adcode] = list_notes(engine, adcode)
+    records = interviews.interviews(engine, adcode=adcode)
+    ctx.cases[adcode] = case_lines(
+        records, interviews.tasks(engine, records["id"].tolist()) if len(records) else records)
+    found = inspections.findings(engine, adcode=adcode)
+    ctx.findings[adcode] = finding_lines(
+        found, inspections.tasks(engine, found["id"].tolist()) if len(found) else found,
+        inspections.rounds(engine).set_index("id")["name"].to_dict())
+    matters = reports.followups(engine, adcode=adcode)
+    ctx.followups[adcode] = followup_lines(
+        matters, reports.followup_tasks(engine, matters["id"].tolist()) if len(matters) else matters)
+
+
 def _task_lines(mine: pd.DataFrame) -> list[str]:
     if not len(mine):
         return []
@@ -237,7 +267,7 @@ def comparison_text(ctx: Context) -> str:
 DOC_PRESET = "a4half"  # pictures in Word: the width of the text block, half a page high
 
 
-def _docx(ctx: Context, title: str, subject: str):
+def new_document(ctx: Context, title: str, subject: str):
     from docx import Document
 
     document = Document()
@@ -247,7 +277,7 @@ def _docx(ctx: Context, title: str, subject: str):
     return document
 
 
-def _demo_note(doc) -> None:
+def demo_note(doc) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     p = doc.add_paragraph()
@@ -317,10 +347,10 @@ def provincial_docx(ctx: Context, images: list[Image] | None = None) -> bytes:
     images = images if images is not None else provincial_images(ctx, DOC_PRESET)
     by_name = {i.name[:2]: i for i in images}
     title = f"湖北省{ctx.year}年度乡村振兴责任制实绩考核结果"
-    doc = _docx(ctx, title, f"{ctx.year}年度考核结果简报")
+    doc = new_document(ctx, title, f"{ctx.year}年度考核结果简报")
     _masthead(doc, ctx)
     if ctx.demo:
-        _demo_note(doc)
+        demo_note(doc)
     heading = doc.add_paragraph(title, style="Title")
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     heading.paragraph_format.space_before = Pt(18)
@@ -374,7 +404,7 @@ def provincial_docx(ctx: Context, images: list[Image] | None = None) -> bytes:
     layout.run(todo, "【请在此填写下一步工作要求，如整改时限、约谈安排和督查计划；填写后删除本提示。】",
                font=layout.FANGSONG, size=16, highlight=True)
     _colophon(doc, ctx)
-    return _save(doc)
+    return save(doc)
 
 
 def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None:
@@ -417,11 +447,13 @@ def _county_section(doc, ctx: Context, adcode: str, images: list[Image]) -> None
         for line in ctx.cases[adcode] or ["尚无约谈记录。"]:
             doc.add_paragraph(line.removeprefix(TASK),
                               style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
-    if ctx.findings.get(adcode):
-        doc.add_heading("督查发现与整改", level=2)
-        for line in ctx.findings[adcode]:
-            doc.add_paragraph(line.removeprefix(TASK),
-                              style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
+    for heading, lines in (("督查发现与整改", ctx.findings.get(adcode)),
+                           ("年度报告跟进事项", ctx.followups.get(adcode))):
+        if lines:
+            doc.add_heading(heading, level=2)
+            for line in lines:
+                doc.add_paragraph(line.removeprefix(TASK),
+                                  style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
     for n, image in enumerate(images, start=1):
         layout.picture(doc, image.png, f"图 {n}　{image.title}")
     table = indicator_table(a, ctx.config, adcode, y)[["振兴", "指标", "数值", "标准化得分",
@@ -448,18 +480,18 @@ def _profile_cover(doc, ctx: Context, title: str, subtitle: str) -> None:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         p.paragraph_format.first_line_indent = Pt(0)
     if ctx.demo:
-        _demo_note(doc)
+        demo_note(doc)
 
 
 def county_docx(ctx: Context, adcode: str, images: list[Image] | None = None) -> bytes:
     """One county's profile as a Word document."""
     name = ctx.assessment.year(ctx.year).at[adcode, "name"]
     title = f"{name}乡村振兴实绩考核画像"
-    doc = _docx(ctx, title, f"{ctx.year}年度县域画像")
+    doc = new_document(ctx, title, f"{ctx.year}年度县域画像")
     _profile_cover(doc, ctx, title, f"{ctx.year}年度")
     _county_section(doc, ctx, adcode,
                     images if images is not None else county_images(ctx, adcode, DOC_PRESET))
-    return _save(doc)
+    return save(doc)
 
 
 def flagged_docx(ctx: Context, images: dict[str, list[Image]] | None = None) -> bytes:
@@ -468,7 +500,7 @@ def flagged_docx(ctx: Context, images: dict[str, list[Image]] | None = None) -> 
     rows = ctx.assessment.year(ctx.year)
     codes = rows[rows["assessed"] & rows["flagged"]].sort_values("composite").index.tolist()
     title = "约谈预警单位画像汇编"
-    doc = _docx(ctx, title, f"{ctx.year}年度约谈预警单位")
+    doc = new_document(ctx, title, f"{ctx.year}年度约谈预警单位")
     escalated = int(rows.loc[codes, "escalated"].sum()) if codes else 0
     _profile_cover(doc, ctx, title, f"{ctx.year}年度 · 共 {len(codes)} 个单位，"
                                     f"其中连续两年列入、升级处理的 {escalated} 个")
@@ -477,10 +509,10 @@ def flagged_docx(ctx: Context, images: dict[str, list[Image]] | None = None) -> 
         pictures = (images or {}).get(adcode)
         _county_section(doc, ctx, adcode,
                         pictures if pictures is not None else county_images(ctx, adcode, DOC_PRESET))
-    return _save(doc)
+    return save(doc)
 
 
-def _save(document) -> bytes:
+def save(document) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

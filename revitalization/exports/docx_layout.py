@@ -161,6 +161,30 @@ def _display_width(text: str) -> float:
     return sum(1.0 if ord(c) > 0x2E7F else 0.55 for c in text)
 
 
+PADDING_CM = 0.4  # a cell's left and right margins together (Word's default 0.19 cm each)
+SHORT_CM = 2.5  # columns whose longest line fits this keep it on one line
+
+
+def column_widths(columns: list[str], cells: list[list[str]], size: float, total: float
+                  ) -> list[float]:
+    """Column widths (cm) filling ``total``: each column as wide as its longest line (capped,
+    so one long cell wraps instead of squeezing the others). When the content is wider than
+    the page, short columns (a 2-character 振兴, a rank) keep their natural width and only the
+    wide ones give way, so no short word breaks across lines."""
+    char_cm = size * 2.54 / 72  # the width of one Chinese character at ``size`` pt
+    need = [max([_display_width(str(c))] + [_display_width(r[j]) for r in cells[:400]])
+            for j, c in enumerate(columns)]
+    natural = [min(max(n, 2.0), 18.0) * char_cm + PADDING_CM for n in need]
+    if sum(natural) <= total:
+        return [total * n / sum(natural) for n in natural]
+    short = [n <= SHORT_CM for n in natural]
+    fixed = sum(n for n, s in zip(natural, short, strict=True) if s)
+    wide = sum(n for n, s in zip(natural, short, strict=True) if not s)
+    if not wide or fixed >= total:  # nothing can give way: scale everything
+        return [total * n / sum(natural) for n in natural]
+    return [n if s else (total - fixed) * n / wide for n, s in zip(natural, short, strict=True)]
+
+
 def table(document, frame: pd.DataFrame, *, formats: dict[str, str] | None = None,
           size: float = 10.5, whole: bool = False) -> None:
     """A table for print: header row repeated on every page, no row split across pages,
@@ -184,13 +208,8 @@ def table(document, frame: pd.DataFrame, *, formats: dict[str, str] | None = Non
              for row in frame.itertuples(index=False)]
     numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
                for c in columns]
-    # widths: each column's longest line (capped, so one long cell wraps instead of
-    # squeezing the others), scaled to the text block
-    need = [max([_display_width(str(c))] + [_display_width(r[j]) for r in cells[:400]])
-            for j, c in enumerate(columns)]
-    need = [min(max(n, 2.0), 18.0) + 1.2 for n in need]  # + the cell padding
     total_cm = text_width_cm(document.sections[-1])
-    widths = [total_cm * n / sum(need) for n in need]
+    widths = column_widths(columns, cells, size, total_cm)
 
     t = document.add_table(rows=1 + len(cells), cols=len(columns))
     t.style = "Table Grid"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from datetime import date
 
 import pytest
@@ -96,3 +97,87 @@ def test_scope_and_order(seeded, regions):
     with pytest.raises(reports.ReportError, match="不在应报送名单中"):  # a central district
         reports.submit(seeded, regions, 2025, "420102", file_name="a.pdf", data=PDF,
                        actor=admin())
+
+
+# Follow-ups on a report: the case core's third kind ---------------------------------------
+
+@pytest.fixture
+def report(opened, regions):
+    reports.submit(opened, regions, 2025, "421321", file_name="随县报告.docx", data=docx_bytes(),
+                   actor=CLERK)
+    return opened, int(reports.board(opened, regions, 2025).at["421321", "id"])
+
+
+def test_a_followup_is_raised_on_a_report_and_tracked_to_closure(report):
+    engine, rid = report
+    fid = reports.raise_followup(engine, rid, matter="报告称高标准农田完成率 100%，与填报数据不符，请核实",
+                                 actor=CITY)
+    with pytest.raises(reports.ReportError, match="推进前至少布置一项落实任务"):
+        reports.save_followup(engine, fid, version=1, actor=CITY, status="落实中")
+    task = reports.add_followup_task(engine, fid, description="提交核实说明和佐证材料",
+                                     owner="随县农业农村局", deadline="2026-04-30", actor=CITY)
+    v = reports.save_followup(engine, fid, version=2, actor=CITY, status="落实中")
+    with pytest.raises(reports.ReportError, match="尚有 1 项未完成，不能办结"):
+        reports.save_followup(engine, fid, version=v, actor=admin(), status="已办结")
+    reports.complete_followup_task(engine, task, actor=CITY)
+    with pytest.raises(reports.ConcurrentFollowupEdit, match="第 3 版，当前为第 4 版"):
+        reports.save_followup(engine, fid, version=v, actor=admin(), status="已办结")
+    reports.save_followup(engine, fid, version=v + 1, actor=admin(), status="已办结")
+    row = reports.followups(engine, year=2025).iloc[0]
+    assert (row["adcode"], row["report_id"], row["status"]) == ("421321", rid, "已办结")
+    with pytest.raises(reports.ReportError, match="已办结，不能再修改"):
+        reports.save_followup(engine, fid, version=v + 2, actor=admin(), matter="改")
+    todo = reports.followup_tasks(engine, fid, today=date(2026, 5, 1))
+    assert todo["done"].tolist() == [True] and not todo["overdue"].any()
+    assert audit_rows(engine, "report_followup")["action"].tolist() == ["create", "status", "status"]
+    assert audit_rows(engine, "followup_task")["action"].tolist() == ["create", "complete"]
+
+
+def test_followup_scope_fields_and_soft_delete(report, regions):
+    engine, rid = report
+    jingmen = Actor("jm", "荆门市", "city", "420800")
+    with pytest.raises(PermissionDenied, match="跟进年度报告反映的问题"):
+        reports.raise_followup(engine, rid, matter="x", actor=jingmen)
+    with pytest.raises(PermissionDenied):  # a clerk reports; it does not follow itself up
+        reports.raise_followup(engine, rid, matter="x", actor=CLERK)
+    with pytest.raises(PermissionDenied):
+        reports.raise_followup(engine, rid, matter="x", actor=Actor("v", "查看", "province_viewer"))
+    with pytest.raises(reports.ReportError, match="跟进事项：不能为空"):
+        reports.raise_followup(engine, rid, matter="  ", actor=admin())
+    with pytest.raises(reports.ReportError, match="找不到编号 999"):
+        reports.raise_followup(engine, 999, matter="x", actor=admin())
+    # a 市州's own report is followed up by the province, not by the 市州 itself
+    reports.submit(engine, regions, 2025, "421300", file_name="随州.pdf", data=PDF, actor=CITY)
+    own = int(reports.board(engine, regions, 2025).at["421300", "id"])
+    with pytest.raises(PermissionDenied):
+        reports.raise_followup(engine, own, matter="x", actor=CITY)
+    fid = reports.raise_followup(engine, own, matter="市本级投入情况未报", actor=admin())
+    with pytest.raises(reports.ConcurrentFollowupEdit):
+        reports.delete_followup(engine, fid, deleted=True, actor=admin(), version=0)
+    reports.delete_followup(engine, fid, deleted=True, actor=admin(), version=1)
+    assert reports.followups(engine, adcode="421300").empty
+    assert reports.followups(engine, adcode="421300", include_deleted=True)["deleted"].tolist() == [True]
+    reports.delete_followup(engine, fid, deleted=False, actor=admin())
+    assert reports.followups(engine, adcode="421300")["version"].tolist() == [3]
+
+
+def test_concurrent_saves_of_a_followup_keep_exactly_one(report):
+    engine, rid = report
+    fid = reports.raise_followup(engine, rid, matter="补充防返贫监测", actor=admin())
+    outcomes: list[str] = []
+
+    def save(text: str) -> None:
+        try:
+            reports.save_followup(engine, fid, version=1, actor=admin(), matter=text)
+            outcomes.append("saved")
+        except reports.ConcurrentFollowupEdit:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=save, args=(t,)) for t in ("甲", "乙")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["refused", "saved"]
+    row = reports.followups(engine).iloc[0]
+    assert row["version"] == 2 and row["matter"] in ("甲", "乙")

@@ -182,3 +182,16 @@ def test_table_widths_follow_content_and_fill_the_text_block():
     widths = [emu_cm(c.width) for c in t.columns]
     assert sum(widths) == pytest.approx(15.6, abs=0.05) and widths[0] > widths[1]
     assert [c.text for c in t.rows[1].cells] == ["长阳土家族自治县", "88.1"]
+
+
+def test_short_columns_keep_their_words_on_one_line_when_the_table_is_wide():
+    """A 2-character column (振兴) beside long text columns is not squeezed until its word
+    breaks; only the wide columns give way."""
+    columns = ["振兴", "指标", "目标 / 门槛"]
+    cells = [["产业", "农产品加工业产值与农业总产值比" * 2, "未达目标值 10.00 万元/人" * 2]] * 3
+    widths = layout.column_widths(columns, cells, 9, 15.6)
+    assert sum(widths) == pytest.approx(15.6)
+    assert widths[0] >= 2 * 9 * 2.54 / 72 + layout.PADDING_CM - 1e-9  # two characters fit
+    assert widths[1] == pytest.approx(widths[2])  # the long ones share what is left
+    narrow = layout.column_widths(["县", "得分"], [["随县", "61.0"]], 10.5, 15.6)
+    assert sum(narrow) == pytest.approx(15.6)  # a narrow table still fills the text block

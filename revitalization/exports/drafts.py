@@ -1,0 +1,215 @@
+"""The draft annual report (年度报告草稿) a county downloads, edits and sends back (报告制度).
+
+Written from the assessment, in the county's voice (我县 / 我市 / 我区), in the 公文 layout
+of the other Word files: 一、总体情况 (the result, the five revitalizations), 二、主要成效 (the
+indicators where it beats its class, the largest gains), 三、存在的问题和不足 (the largest
+losses of points, failed gates, the 约谈预警 reasons), 四、差距与努力方向 (差距测算, or the
+distance to its class's best), 五、整改落实情况 (its 约谈, 督查 and report follow-ups with the
+open tasks), 六、下一步工作打算, and the indicator table as an attachment. What only the
+county can write is left as highlighted prompts. Every number is read from the assessment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from revitalization import explain
+from revitalization.exports import docx_layout as layout
+from revitalization.exports.documents import TASK, Context, demo_note, new_document, save
+from revitalization.gap import gap
+from revitalization.profile import group_table, indicator_table, peer_pool
+from revitalization.wording import date_text, grade_label
+
+STRENGTHS, GAINS, WEAKNESSES = 5, 3, 5
+
+
+def self_name(name: str) -> str:
+    """How the unit names itself in its own report: 我县, 我市, 我区 (林区 included)."""
+    return {"市": "我市", "区": "我区"}.get(name[-1], "我县")
+
+
+def _prompt(doc, text: str) -> None:
+    """A highlighted prompt for what only the county can write."""
+    p = doc.add_paragraph()
+    layout.run(p, f"【{text}；填写后删除本提示。】", font=layout.FANGSONG, size=16, highlight=True)
+
+
+def _signed(value: float, unit: str = "分") -> str:
+    return f"提高 {value:.1f} {unit}" if value > 0 else f"下降 {-value:.1f} {unit}" if value < 0 \
+        else "持平"
+
+
+def overview(ctx: Context, adcode: str) -> tuple[str, pd.DataFrame]:
+    """The opening paragraph and the five revitalizations' table."""
+    a, y = ctx.assessment, ctx.year
+    rows = a.year(y)
+    me = rows.loc[adcode]
+    we = self_name(me["name"])
+    assessed = int(rows["assessed"].sum())
+    text = (f"{y}年度，{we}乡村振兴实绩考核综合得分 {me['composite']:.1f} 分，在全省 {assessed} 个考核单位中"
+            f"排第 {int(me['rank_province'])} 名，在{me['assessment_class']}类 {int(me['class_size'])} 个单位中"
+            f"排第 {int(me['rank_class'])} 名，考核等次为{grade_label(me['grade'])}。")
+    if ctx.previous and adcode in a.year(ctx.previous).index:
+        before = a.year(ctx.previous).loc[adcode]
+        moved = int(before["rank_province"]) - int(me["rank_province"])
+        place = f"上升 {moved} 位" if moved > 0 else f"下降 {-moved} 位" if moved < 0 else "不变"
+        text += (f"与{ctx.previous}年度相比，综合得分{_signed(me['composite'] - before['composite'])}，"
+                 f"全省名次{place}。")
+    if me["progress"]:
+        text += f"{we}被评为进步明显单位（{me['progress_reason']}）。"
+    table = group_table(a, ctx.config, adcode, y).rename(columns={"得分": "得分（分）"})
+    if ctx.previous and adcode in a.year(ctx.previous).index:
+        before = a.year(ctx.previous).loc[adcode]
+        table["较上年（分）"] = [me[g.code] - before[g.code] for g in ctx.config.groups]
+    return text, table.reset_index(drop=True)
+
+
+def strengths(ctx: Context, adcode: str) -> list[str]:
+    """The indicators where the unit beats its class's median most, then its largest gains."""
+    a, y = ctx.assessment, ctx.year
+    out = explain.strengths(a, ctx.config, adcode, y)
+    lines = [f"{r.name}{r.display}，标准化得分 {r.score:.1f} 分，高于同类单位中位数 {r.advantage:.1f} 分。"
+             for r in out[out["advantage"] > 0].head(STRENGTHS).itertuples()]
+    change = explain.change_breakdown(a, ctx.config, adcode, y)
+    if change is not None:
+        gains = change.by_indicator[change.by_indicator["delta"] > 0.05].nlargest(GAINS, "delta")
+        lines += [f"{r.name}较上年进步，为综合得分增加 {r.delta:.1f} 分。" for r in gains.itertuples()]
+    return lines
+
+
+def weaknesses(ctx: Context, adcode: str) -> list[str]:
+    """The indicators that cost the most points, failed gates, the 约谈预警 reasons and the
+    largest losses since last year."""
+    a, y = ctx.assessment, ctx.year
+    me = a.year(y).loc[adcode]
+    out = explain.obstacles(a, ctx.config, adcode, y)
+    lines = [f"{r.name}{r.display}，标准化得分 {r.score:.1f} 分，比满分少得综合得分 {r.points_lost:.1f} 分，"
+             f"占全部失分的 {r.obstacle * 100:.1f}%。"
+             for r in out[out["points_lost"] > 0.05].head(WEAKNESSES).itertuples()]
+    values = a.values.loc[(adcode, y)]
+    for ind in ctx.config.indicators:
+        if ind.gate and not ind.passes_gate(values[ind.code]):
+            lines.append(f"门槛指标{ind.name}未达标：{ind.format_value(values[ind.code])}，门槛值 "
+                         f"{'≥' if ind.higher_is_better else '≤'} {ind.format_value(ind.gate_threshold)}。")
+    change = explain.change_breakdown(a, ctx.config, adcode, y)
+    if change is not None:
+        losses = change.by_indicator[change.by_indicator["delta"] < -0.05].nsmallest(GAINS, "delta")
+        lines += [f"{r.name}较上年退步，使综合得分减少 {-r.delta:.1f} 分。" for r in losses.itertuples()]
+    if me["flagged"]:
+        lines.append("列入约谈预警：" + "；".join(me["flag_reasons"])
+                     + ("；连续两年列入，升级处理" if me["escalated"] else "") + "。")
+    return lines
+
+
+def direction(ctx: Context, adcode: str) -> list[str]:
+    """差距测算 for a flagged or 较差 unit; otherwise the distance to the class's best value in
+    the indicators that cost the most points."""
+    a, y = ctx.assessment, ctx.year
+    needed = gap(a, ctx.config, adcode, y)
+    if needed is not None:
+        return [f"差距测算：{needed.summary()}",
+                *(f"{s.text}，可提高综合得分约 {s.points:.1f} 分。" for s in needed.steps)]
+    pool = peer_pool(a, adcode, y).index
+    values = a.values.xs(y, level="year")
+    lines = []
+    for r in explain.obstacles(a, ctx.config, adcode, y).head(3).itertuples():
+        ind = ctx.config.indicator(r.Index)
+        peers = values.loc[pool, ind.code].dropna()
+        if peers.empty or r.points_lost <= 0.05:
+            continue
+        best = peers.max() if ind.higher_is_better else peers.min()
+        lines.append(f"{ind.name}：{we_have(ind, r.value)}，同类单位最好水平 {ind.format_value(best)}；"
+                     f"每提高 10 个标准化得分，综合得分约增加 {r.weight * 10:.1f} 分。")
+    return lines
+
+
+def we_have(ind, value: float) -> str:
+    return "暂无数据" if value is None or np.isnan(value) else f"现为 {ind.format_value(value)}"
+
+
+def draft_docx(ctx: Context, adcode: str) -> bytes:
+    """The county's draft annual report as a Word document (``ctx.cases`` / ``findings`` /
+    ``followups`` filled for ``adcode`` by ``documents.add_records``)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    a, y = ctx.assessment, ctx.year
+    me = a.year(y).loc[adcode]
+    if not me["assessed"]:
+        raise ValueError(f"{me['name']}未纳入实绩考核，不生成年度报告草稿")
+    name, we = me["name"], self_name(me["name"])
+    title = f"{name}{y}年度推进乡村振兴战略实绩情况报告"
+    doc = new_document(ctx, title, f"{y}年度报告草稿")
+    heading = doc.add_paragraph(title, style="Title")
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    heading.paragraph_format.space_after = Pt(6)
+    mark = doc.add_paragraph()
+    mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    mark.paragraph_format.first_line_indent = Pt(0)
+    layout.run(mark, "（草稿）", font=layout.KAITI, size=16, color=layout.RED)
+    note = doc.add_paragraph()
+    layout.run(note, f"本草稿由乡村振兴实绩考核系统按{y}年度考核数据生成（{date_text(ctx.made)}，方法指纹 "
+                     f"{a.fingerprint}），数字与考核结果一致。请结合{we}实际补充做法、原因和打算，"
+                     "核对后删除黄色提示，以 Word 或 PDF 报送。", font=layout.KAITI, size=14, highlight=True)
+    if ctx.demo:
+        demo_note(doc)
+
+    doc.add_heading("一、总体情况", level=1)
+    text, groups = overview(ctx, adcode)
+    doc.add_paragraph(text)
+    layout.table(doc, groups, whole=True, size=10.5,
+                 formats=dict.fromkeys(("得分（分）", "同类平均", "全省平均"), "{:.1f}")
+                 | {"较上年（分）": "{:+.1f}"})
+
+    doc.add_heading("二、主要成效", level=1)
+    gains = strengths(ctx, adcode)
+    if gains:
+        doc.add_paragraph(f"从考核指标看，{we}以下方面走在同类单位前列或进步较大：")
+        for line in gains:
+            doc.add_paragraph(line, style="List Bullet")
+    else:
+        doc.add_paragraph(f"本年度{we}没有指标高于同类单位中位数。")
+    _prompt(doc, f"请补充{we}的主要做法、典型经验和取得的成效")
+
+    doc.add_heading("三、存在的问题和不足", level=1)
+    doc.add_paragraph("对照考核指标，存在以下短板：")
+    for line in weaknesses(ctx, adcode) or ["各项指标均已达到目标值。"]:
+        doc.add_paragraph(line, style="List Bullet")
+    _prompt(doc, "请分析问题产生的原因")
+
+    doc.add_heading("四、差距与努力方向", level=1)
+    for line in direction(ctx, adcode) or ["主要指标已接近同类单位最好水平。"]:
+        doc.add_paragraph(line, style="List Bullet")
+
+    doc.add_heading("五、整改落实情况", level=1)
+    record = [*ctx.cases.get(adcode, []), *ctx.findings.get(adcode, []),
+              *ctx.followups.get(adcode, [])]
+    if record:
+        doc.add_paragraph(f"{we}的约谈、督查发现和报告跟进事项及整改任务如下（未完成的逐项列出）：")
+        for line in record:
+            doc.add_paragraph(line.removeprefix(TASK),
+                              style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
+        _prompt(doc, "请逐项说明整改措施、完成情况和佐证材料")
+    else:
+        doc.add_paragraph(f"截至报告生成时，{we}没有约谈、督查发现或报告跟进事项。")
+
+    doc.add_heading("六、下一步工作打算", level=1)
+    focus = "、".join(explain.obstacles(a, ctx.config, adcode, y)["name"].head(3))
+    _prompt(doc, f"请填写下一步工作打算，建议围绕{focus}等短板指标，写明目标、措施和时限")
+
+    sign = doc.add_paragraph()
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sign.paragraph_format.space_before = Pt(24)
+    layout.run(sign, f"{name}（盖章）", font=layout.FANGSONG, size=16)
+    day = doc.add_paragraph()
+    day.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    layout.run(day, "　　年　　月　　日", font=layout.FANGSONG, size=16)
+
+    doc.add_page_break()
+    doc.add_heading("附件：指标明细", level=1)
+    table = indicator_table(a, ctx.config, adcode, y)[["振兴", "指标", "数值", "标准化得分",
+                                                        "类内排名", "较上年", "目标 / 门槛"]]
+    layout.table(doc, table, formats={"标准化得分": "{:.1f}"}, size=9)
+    return save(doc)
