@@ -4,7 +4,7 @@ tracked to 销号 (the case core, as for 约谈), and escalation of a finding in
 import streamlit as st
 
 from components import cached
-from components.cases import task_form, task_list
+from components.cases import case_actions
 from components.layout import header, selected_year
 from components.login import current_user
 from components.pages import page_path
@@ -86,39 +86,29 @@ if edit.stale:
     if st.button("载入最新版本", key=f"finding_reload_{chosen}", icon=":material/refresh:"):
         edit.reload()
         st.rerun()
-closed = record["status"] == insp.STATUSES[-1]
 st.markdown(f"**{md(names[record['adcode']])}** · {record['category']} · {record['severity']} · "
             f"当前状态：**{record['status']}** · 第 {record['version']} 版"
             + (f"\n\n依据：{md(record['evidence'])}" if record["evidence"] else ""))
 todo = todo_all[todo_all["finding_id"] == chosen]
-task_list(todo, complete=lambda task: insp.complete_task(engine, task, actor=user),
-          refusal=refused, after=edit.catch_up, key="finding_task")
-if not closed:
-    task_form(f"ftask_{chosen}", lambda what, owner, due: insp.add_task(
-        engine, chosen, description=what, owner=owner, deadline=due, actor=user),
-        refusal=refused, after=edit.catch_up)
-    step = insp.KIND.next(record["status"])
-    b1, b2, b3 = st.columns(3)
-    with b1:
-        write_button(f"推进到：{step}", lambda: insp.save_finding(engine, chosen, version=edit.read,
-                                                              actor=user, status=step),
-                     done=f"已推进到“{step}”。", refusal=refused, refresh=False,
-                     after=lambda v: edit.adopt(v), key=f"finding_step_{chosen}",
-                     icon=":material/arrow_forward:")
-    with b2:
-        if record["interview_id"] != record["interview_id"] or record["interview_id"] is None:
-            write_button("升级为约谈", lambda: insp.escalate(engine, chosen, version=edit.read,
-                                                        actor=user),
-                         done=lambda i: f"已升级为约谈（约谈记录 {i}），可在“约谈预警”页处理。",
-                         refusal=refused, refresh=False, after=edit.catch_up,
-                         key=f"finding_escalate_{chosen}", icon=":material/campaign:")
-        else:
-            st.page_link(page_path("laggards"), label="查看约谈记录", icon=":material/open_in_new:",
-                         query_params={"year": str(year)})
-    with b3:
-        write_button("删除该发现", lambda: insp.set_deleted(engine, chosen, deleted=True, actor=user,
-                                                         version=edit.read),
-                     done="督查发现已删除。", refusal=refused, refresh=False, after=edit.catch_up,
-                     key=f"finding_delete_{chosen}", icon=":material/delete:")
-else:
-    st.success("该督查发现已整改销号，记录只读。", icon=":material/task_alt:")
+
+
+def escalation() -> None:
+    if record["interview_id"] != record["interview_id"] or record["interview_id"] is None:
+        write_button("升级为约谈", lambda: insp.escalate(engine, chosen, version=edit.read, actor=user),
+                     done=lambda i: f"已升级为约谈（约谈记录 {i}），可在“约谈预警”页处理。",
+                     refusal=refused, refresh=False, after=edit.catch_up,
+                     key=f"finding_escalate_{chosen}", icon=":material/campaign:")
+    else:
+        st.page_link(page_path("laggards"), label="查看约谈记录", icon=":material/open_in_new:",
+                     query_params={"year": str(year)})
+
+
+case_actions(insp.KIND, record, todo, edit, refusal=refused, key=f"finding_{chosen}",
+             add_task=lambda what, owner, due: insp.add_task(engine, chosen, description=what,
+                                                             owner=owner, deadline=due, actor=user),
+             complete=lambda task: insp.complete_task(engine, task, actor=user),
+             step=lambda target: insp.save_finding(engine, chosen, version=edit.read, actor=user,
+                                                   status=target),
+             delete=lambda: insp.set_deleted(engine, chosen, deleted=True, actor=user,
+                                             version=edit.read),
+             extra=escalation)

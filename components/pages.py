@@ -41,6 +41,8 @@ PAGES: tuple[PageSpec, ...] = (
              "两个考核年度并列比较：进步与退步最大的单位", maps=True),
     PageSpec("inspection", "督查", "fact_check", "app_pages/inspection.py", "工具",
              "年度督查：督查组和对象、督查发现与整改销号，发现可升级为约谈"),
+    PageSpec("reports", "年度报告", "summarize", "app_pages/reports.py", "工具",
+             "报告制度：应报送单位和截止日期、报送看板、按数据生成的报告草稿、退回补充与跟进事项"),
     PageSpec("export", "简报导出", "download", "app_pages/export.py", "工具",
              "简报要点文字与考核结果表下载"),
     PageSpec("round", "年度填报", "assignment", "app_pages/round.py", "工具",

@@ -184,16 +184,17 @@ def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | Non
         rows = {r.unit: r for r in session.exec(select(AnnualReport).where(
             AnnualReport.year == int(year)))}
     late = round_ is not None and today.isoformat() > round_.deadline
-    status, sent, file_name, version, ids = [], [], [], [], []
+    status, sent, file_name, reason, version, ids = [], [], [], [], [], []
     for unit in table.index:
         r = rows.get(unit)
         state = r.status if r else UNSUBMITTED
         status.append(OVERDUE if late and state != SUBMITTED else state)
         sent.append(r.submitted_at[:16].replace("T", " ") if r else "")
         file_name.append(r.file_name if r else "")
+        reason.append(r.returned_reason if r and r.status == RETURNED else "")
         version.append(r.version if r else 0)
         ids.append(r.id if r else None)
-    table["状态"], table["报送时间"], table["文件"] = status, sent, file_name
+    table["状态"], table["报送时间"], table["文件"], table["退回原因"] = status, sent, file_name, reason
     table["version"], table["id"] = version, ids
     table.attrs["deadline"] = round_.deadline if round_ else ""
     return table

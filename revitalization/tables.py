@@ -263,10 +263,11 @@ def interview_overview(records: pd.DataFrame, todo: pd.DataFrame, names: pd.Seri
 OVERDUE = "逾期未完成"
 
 
-def task_table(todo: pd.DataFrame) -> pd.DataFrame:
-    """One interview's rectification tasks for reading; 状态 is 已完成 / 逾期未完成 / 进行中."""
+def task_table(todo: pd.DataFrame, deadline: str = "整改期限") -> pd.DataFrame:
+    """One case's tasks for reading (``deadline``: the kind's word for the deadline column);
+    状态 is 已完成 / 逾期未完成 / 进行中."""
     return pd.DataFrame({"任务": todo["description"], "责任人": todo["owner"],
-                         "整改期限": todo["deadline"],
+                         deadline: todo["deadline"],
                          "状态": ["已完成" if d else OVERDUE if o else "进行中"
                                 for d, o in zip(todo["done"], todo["overdue"], strict=True)]})
 

@@ -23,10 +23,10 @@ def test_a_finding_from_round_to_closure_with_an_escalated_interview(app):
     click(at, "保存发现")
     assert at.dataframe[0].value.iloc[0]["县（市、区）"] == "随县"
     fid = at.selectbox(key="finding_pick").value
-    at.text_input(key=f"ftask_{fid}_what").set_value("12 月底前完成拨付")
-    at.text_input(key=f"ftask_{fid}_owner").set_value("县财政局")
+    at.text_input(key=f"finding_{fid}_new_task_what").set_value("12 月底前完成拨付")
+    at.text_input(key=f"finding_{fid}_new_task_owner").set_value("县财政局")
     import datetime as dt
-    at.date_input(key=f"ftask_{fid}_due").set_value(dt.date(2026, 12, 31))
+    at.date_input(key=f"finding_{fid}_new_task_due").set_value(dt.date(2026, 12, 31))
     click(at, "添加任务")
     click(at, "推进到：整改中")
     assert "整改中" in at.dataframe[0].value.iloc[0]["状态"]

@@ -1,0 +1,186 @@
+"""年度报告 (报告制度): the year's round and its board of who has reported, each unit's report
+(a draft written from the data to download, the upload, the file, 退回补充), and the matters
+followed up on a report, tracked to 办结 on the case core."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from components import cached
+from components.cases import case_actions
+from components.layout import header, is_demo, selected_year
+from components.login import current_user, protected
+from components.state import VersionedEdit, show_flash, url_widget
+from components.writes import submit_write, write_button
+from revitalization import reports
+from revitalization.access import allowed, refusal
+from revitalization.exports import documents, drafts
+from revitalization.style import ALERT, WARNING
+from revitalization.wording import md
+
+DOCX = reports.DOCX
+config = cached.config()
+regions = cached.regions()
+engine = cached.engine()
+actor = current_user()
+year = selected_year()
+header("年度报告", f"{year} 年度报告制度：各县（市、区）和市州向省报告乡村振兴进展 · 报送、退回补充、跟进落实")
+show_flash()
+
+board = reports.board(engine, regions, year)
+mine = board[[actor.covers(unit, city) for unit, city in zip(board.index, board["city"], strict=True)]]
+deadline = board.attrs["deadline"]
+
+if not deadline:
+    st.info(f"省级尚未布置 {year} 年度的报告。布置后，纳入考核的各县（市、区）和各市州须在截止日期前报送。",
+            icon=":material/event_busy:")
+    if allowed(actor, "round"):
+        with st.form("report_round"):
+            proposed = max(date(year + 1, 3, 31), date.today() + timedelta(days=30))
+            due = st.date_input("截止日期", value=proposed, format="YYYY-MM-DD", key="report_deadline")
+            submit_write("布置年度报告", lambda: reports.open_round(engine, year, due, actor=actor),
+                         done=f"已布置 {year} 年度报告。", icon=":material/campaign:")
+else:
+    left = (date.fromisoformat(deadline) - date.today()).days
+    when = f"还有 {left} 天" if left >= 0 else f":red[**已过 {-left} 天**]"
+    st.markdown(f":material/event: 报送截止日期 **{deadline}**（{when}）")
+    counts = mine["状态"].value_counts()
+    c = st.columns(4)
+    c[0].metric("应报送", f"{len(mine)} 个")
+    c[1].metric("已报送", f"{counts.get(reports.SUBMITTED, 0)} 个")
+    c[2].metric("退回补充", f"{counts.get(reports.RETURNED, 0)} 个")
+    c[3].metric("未报送" if left >= 0 else "逾期未报",
+                f"{counts.get(reports.UNSUBMITTED, 0) + counts.get(reports.OVERDUE, 0)} 个")
+
+open_matters = reports.followups(engine, year=year)
+open_matters = open_matters[open_matters["status"] != reports.FOLLOWUP_STATUSES[-1]]
+names = dict(zip(board.index, board["name"], strict=True))
+cities = dict(zip(regions["city_adcode"], regions["city_name"], strict=True))
+if deadline:
+    shown = pd.DataFrame({
+        "单位": mine["name"], "类别": mine["kind"], "所属市州": mine["city"].map(cities),
+        "状态": mine["状态"], "报送时间": mine["报送时间"], "文件": mine["文件"],
+        "未办结跟进事项": [int((open_matters["adcode"] == u).sum()) for u in mine.index]})
+    status_filter = st.segmented_control(
+        "按状态筛选", [reports.UNSUBMITTED, reports.OVERDUE, reports.RETURNED, reports.SUBMITTED],
+        selection_mode="multi", key="report_filter")
+    if status_filter:
+        shown = shown[shown["状态"].isin(status_filter)]
+    # what staff act on first: late, returned, not yet in; then the reported ones
+    order = {reports.OVERDUE: 0, reports.RETURNED: 1, reports.UNSUBMITTED: 2, reports.SUBMITTED: 3}
+    shown = shown.sort_values("状态", key=lambda s: s.map(order), kind="stable")
+    colours = {reports.OVERDUE: ALERT, reports.RETURNED: WARNING}
+    st.dataframe(shown.style.map(lambda v: f"color:{colours[v]};font-weight:600" if v in colours else "",
+                                 subset=["状态"]),
+                 hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 420))
+
+# One unit: the draft, the upload, the file, 退回补充, follow-ups ---------------------------
+st.subheader("单位报告")
+units = mine.index.tolist()
+if not units:
+    st.info("您的账号范围内没有应报送年度报告的单位。")
+    st.stop()
+labels = {u: f"{names[u]}（{mine.at[u, 'kind']}）" for u in units}
+unit = url_widget("unit", "report_unit", units, units[0], lambda: st.selectbox(
+    "单位", units, key="report_unit", format_func=labels.get))
+row = mine.loc[unit]
+is_county = row["kind"] != "市州"
+may_report = refusal(actor, "report", unit, row["city"], names[unit])
+
+draft, upload = st.columns(2)
+with draft:
+    st.markdown("**报告草稿**")
+    rows = cached.assessment().year(year) if year in cached.assessment().years else None
+    if is_county and rows is not None and unit in rows.index and rows.at[unit, "assessed"]:
+        st.caption("按本年度考核数据生成：总体情况、主要成效、问题和不足、差距测算、约谈督查与跟进事项的"
+                   "整改情况、指标明细；需由本单位填写的部分以黄色提示标出。下载修改后在右侧报送。")
+
+        def make_draft() -> bytes:
+            ctx = documents.Context(cached.assessment(), config, year, is_demo())
+            documents.add_records(ctx, engine, unit)
+            return drafts.draft_docx(ctx, unit)
+
+        st.download_button("下载报告草稿（Word）", data=protected(make_draft), mime=DOCX,
+                           file_name=f"{names[unit]}_{year}年度乡村振兴工作报告_草稿.docx",
+                           on_click="ignore", icon=":material/edit_document:", key="report_draft")
+    elif is_county:
+        st.caption(f"{names[unit]}没有 {year} 年度的考核结果，不生成草稿。")
+    else:
+        st.caption("市州报告由市州汇总所辖各县情况撰写；可在“市州画像”查看本市州考核结果，"
+                   "并下载所辖各县的报告草稿参考。")
+
+with upload:
+    status = row["状态"]
+    st.markdown(f"**报送情况**：{status}" + (f"（{row['报送时间']}，{md(row['文件'])}）" if row["文件"] else ""))
+    if row["id"] == row["id"] and row["id"] is not None:
+        report_id = int(row["id"])
+        if row["退回原因"]:
+            st.warning(f"**退回补充**：{md(row['退回原因'])}", icon=":material/assignment_return:")
+
+        def stored() -> bytes:
+            return reports.file(engine, report_id)[2]
+
+        st.download_button("下载已报送的报告", data=protected(stored), file_name=row["文件"],
+                           mime=DOCX if row["文件"].lower().endswith(".docx") else reports.PDF,
+                           on_click="ignore", icon=":material/download:", key="report_file")
+    if deadline:
+        sent = st.file_uploader(f"上传报告（Word .docx 或 PDF，不超过 {reports.MAX_BYTES // 2**20} MB）",
+                                type=["docx", "pdf"], key=f"report_upload_{unit}")
+        if sent is not None:
+            write_button("报送" if not row["文件"] else "重新报送", lambda: reports.submit(
+                engine, regions, year, unit, file_name=sent.name, data=sent.getvalue(), actor=actor),
+                done=lambda v: f"{names[unit]}的年度报告已报送（第 {v} 版）。", refusal=may_report,
+                key="report_submit", icon=":material/send:")
+        elif may_report:
+            st.caption(may_report)
+
+if row["id"] == row["id"] and row["id"] is not None and row["状态"] == reports.SUBMITTED:
+    report_id = int(row["id"])
+    with st.expander("退回补充", icon=":material/assignment_return:"):
+        with st.form("report_return"):
+            why = st.text_area("退回原因（写明需补充的内容）", key="report_return_reason")
+            submit_write("退回补充", lambda: reports.return_report(
+                engine, report_id, reason=why, version=int(row["version"]), actor=actor),
+                done=f"已退回{names[unit]}的报告，请其补充后重新报送。", refusal=refusal(actor, "round"),
+                icon=":material/assignment_return:", clears=("report_return_reason",))
+
+# Follow-ups on this unit's report -------------------------------------------------------
+st.subheader("报告跟进事项")
+st.caption("审阅报告中发现需核实或落实的事项（如报告所述与填报数据不符、承诺事项），布置落实任务，逐项跟进到办结。")
+# the core checks a follow-up against the county's 市州; a 市州's own report: the province
+may_follow = refusal(actor, "followup", unit, row["city"] if is_county else "", names[unit])
+if row["id"] == row["id"] and row["id"] is not None:
+    with st.form("followup_new"):
+        matter = st.text_area("跟进事项", key="followup_matter", max_chars=reports.MAX_TEXT)
+        submit_write("添加跟进事项", lambda: reports.raise_followup(
+            engine, int(row["id"]), matter=matter, actor=actor), done="跟进事项已添加。",
+            refusal=may_follow, icon=":material/add:", clears=("followup_matter",))
+else:
+    st.caption("报告报送后可添加跟进事项。")
+matters = reports.followups(engine, year=year, adcode=unit)
+if matters.empty:
+    st.caption("暂无跟进事项。")
+    st.stop()
+todo_all = reports.followup_tasks(engine, matters["id"].tolist())
+by_id = matters.set_index("id")
+chosen = st.selectbox("查看和处理", matters["id"].tolist(), key="followup_pick",
+                      format_func=lambda i: f"{by_id.at[i, 'matter'][:30]}（{by_id.at[i, 'status']}）")
+record = by_id.loc[chosen]
+edit = VersionedEdit("followup", chosen, record["version"])
+if edit.stale:
+    st.warning("此跟进事项已被他人更新，直接保存会被拒绝。", icon=":material/sync_problem:")
+    if st.button("载入最新版本", key=f"followup_reload_{chosen}", icon=":material/refresh:"):
+        edit.reload()
+        st.rerun()
+st.markdown(f"**{md(record['matter'])}** · 当前状态：**{record['status']}** · 第 {record['version']} 版 · "
+            f"{md(record['created_by'])}提出")
+case_actions(reports.KIND, record, todo_all[todo_all["followup_id"] == chosen], edit,
+             refusal=may_follow, key=f"followup_{chosen}",
+             add_task=lambda what, owner, due: reports.add_followup_task(
+                 engine, chosen, description=what, owner=owner, deadline=due, actor=actor),
+             complete=lambda task: reports.complete_followup_task(engine, task, actor=actor),
+             step=lambda target: reports.save_followup(engine, chosen, version=edit.read,
+                                                       actor=actor, status=target),
+             delete=lambda: reports.delete_followup(engine, chosen, deleted=True, actor=actor,
+                                                    version=edit.read))
