@@ -5,11 +5,13 @@ import streamlit as st
 
 from components import cached
 from components.layout import chart, header, is_demo, selected_year
-from components.login import current_user
+from components.login import current_user, protected
 from components.state import show_flash, url_widget
 from components.writes import submit_write, write_button
 from revitalization import charts, profile, support
-from revitalization.access import refusal, visible_counties
+from revitalization import support_import as importer
+from revitalization.access import refusal, refusal_in_scope, visible_counties
+from revitalization.exports import spreadsheets
 from revitalization.wording import md
 
 regions = cached.regions()
@@ -78,3 +80,38 @@ with st.form("support_add"):
         projects=projects, funds=funds, actor=actor),
         done="帮扶协作记录已保存。", refusal=refused, icon=":material/add:",
         clears=("support_supporter", "support_projects", "support_funds", "support_end"))
+
+# Many records at once: the office's spreadsheet, checked row by row before anything is written
+with st.expander("从表格导入帮扶协作记录", icon=":material/upload_file:"):
+    st.caption("每行一条记录：区划代码或县（市、区）名称、类型（定点帮扶 / 区域协作）、帮扶单位或协作方、"
+               "开始年度和结束年度（或一列“起止年度”，如 2021—2025、2021年至今）、项目、资金（万元，"
+               "也可写 500万元、0.12亿）。表头上方的标题行、合计行可以保留。先检查，全部无误后确认才写入；"
+               "已有的记录（同一县、类型、帮扶单位和开始年度）跳过，同一文件导入两次不会重复。")
+    st.download_button("下载导入模板（Excel）", data=protected(lambda: spreadsheets.xlsx_bytes(
+        importer.template(), "帮扶协作")), file_name="帮扶协作记录导入模板.xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", key="support_template")
+    may_import = refusal_in_scope(actor, "support")
+    uploads = st.session_state.setdefault("support_uploads", 0)  # a new key empties the uploader
+    sheet = st.file_uploader("选择文件（.xlsx / .csv）", type=["xlsx", "csv", "txt"],
+                             key=f"support_upload_{uploads}")
+    if sheet is not None:
+        by_code = regions.set_index("adcode")
+        plan = importer.read(sheet.name, sheet.getvalue(), regions, support.relations(engine),
+                             refuse=lambda a: refusal(actor, "support", a, by_code.at[a, "city_adcode"],
+                                                      by_code.at[a, "name"]))
+        if plan.problems:
+            st.error(f"发现 {len(plan.problems)} 处问题，未导入任何记录。请修改后重新上传：\n\n"
+                     + "\n".join(f"- {md(str(p))}" for p in plan.problems[:30])
+                     + ("\n- ……" if len(plan.problems) > 30 else ""), icon=":material/error:")
+        if plan.known:
+            st.info(f"{len(plan.known)} 行已有记录，将跳过（第 {'、'.join(map(str, plan.known[:20]))} 行"
+                    + ("等" if len(plan.known) > 20 else "") + "）。", icon=":material/info:")
+        if plan.rows:
+            st.dataframe(plan.preview(dict(zip(regions["adcode"], regions["name"], strict=True))),
+                         hide_index=True, width="stretch")
+        if plan.ok:
+            write_button(f"确认导入 {len(plan.rows)} 条记录", lambda: importer.commit(engine, plan, actor=actor),
+                         done=lambda n: f"已导入 {n} 条帮扶协作记录。", refusal=may_import,
+                         after=lambda n: st.session_state.update(support_uploads=uploads + 1),
+                         key="support_import", icon=":material/check:")

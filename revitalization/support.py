@@ -30,7 +30,7 @@ class ConcurrentSupportEdit(SupportError):
     """Someone else saved the record after it was read."""
 
 
-def _checked(kind: str, supporter: str, start_year: int, end_year: int | None, projects: str,
+def checked(kind: str, supporter: str, start_year: int, end_year: int | None, projects: str,
              funds: float | str | None) -> dict:
     supporter, projects = (supporter or "").strip(), (projects or "").strip()
     if kind not in KINDS:
@@ -66,7 +66,7 @@ def _checked(kind: str, supporter: str, start_year: int, end_year: int | None, p
 def add_relation(engine: Engine, *, adcode: str, kind: str, supporter: str, start_year: int,
                  end_year: int | None = None, projects: str = "", funds: float | None = None,
                  actor: Actor) -> int:
-    fields = _checked(kind, supporter, start_year, end_year, projects, funds)
+    fields = checked(kind, supporter, start_year, end_year, projects, funds)
     with Session(engine) as session:
         if session.get(Region, adcode) is None:
             raise SupportError(f"区划代码：未知的区划代码 {adcode}")
@@ -95,7 +95,7 @@ def save_relation(engine: Engine, relation_id: int, *, version: int, actor: Acto
         before = record.model_dump()
         current = {k: before[k] for k in ("kind", "supporter", "start_year", "end_year",
                                           "projects", "funds")}
-        values = {**_checked(**{**current, **changes}), "updated_by": actor.display,
+        values = {**checked(**{**current, **changes}), "updated_by": actor.display,
                   "updated_at": now()}
         if deleted is not None:
             values["deleted"] = deleted

@@ -174,3 +174,29 @@ def test_a_report_is_uploaded_through_the_page(site, page, tmp_path):
     board = reports.board(engine, load_regions(), 2025)
     assert board.at["421321", "状态"] == "已报送"
     assert reports.file(engine, int(board.at["421321", "id"]))[2] == path.read_bytes()
+
+
+def test_support_records_are_imported_from_a_sheet(site, page, tmp_path):
+    url, engine = site
+    from openpyxl import Workbook
+
+    from revitalization import support
+
+    before = len(support.relations(engine))
+    book = Workbook()
+    for row in (["2025年省直定点帮扶和省内区域协作情况统计表"],
+                ["序号", "县（市、区）", "帮扶方式", "帮扶单位", "起止年度", "帮扶项目", "帮扶资金（万元）"],
+                [1, "随县", "省直定点帮扶", "省档案馆", "2021年至今", "香菇冷链", "500"],
+                [2, "随州市随县", "区域协作", "武汉市洪山区", "2022—2025", "劳务协作", "0.12亿"]):
+        book.active.append(row)
+    path = tmp_path / "帮扶协作统计.xlsx"
+    book.save(path)
+    goto(page, f"{url}/support?year=2025")
+    page.get_by_text("从表格导入帮扶协作记录").click()
+    page.set_input_files("input[type=file]", str(path))
+    click_until(page, "确认导入 2 条记录", "已导入 2 条帮扶协作记录")
+    assert_healthy(page)
+    assert_chinese(page)
+    added = support.relations(engine, "421321")
+    assert {"省档案馆", "武汉市洪山区"} <= set(added["supporter"])
+    assert len(support.relations(engine)) == before + 2

@@ -1,0 +1,292 @@
+"""Importing 社会动员 records (定点帮扶, 区域协作) from the office's spreadsheet.
+
+Read as offices save it (xlsx or CSV in any encoding, a title row or two above the header,
+columns named in the ways offices name them, counties by code or any accepted name, funds
+written with 万元 / 亿元, years as 2021 or 2021年, a 起止年度 column such as "2021—2025" or
+"2021年至今"). Every row is checked first, each problem naming its row and column; nothing
+is written until the user confirms a file without errors, and then all rows are written in
+one transaction, each audited. A record already kept (same county, kind, supporter and start
+year) is skipped, so importing the same file twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from revitalization import support
+from revitalization.access import Actor, require_for
+from revitalization.audit import audit, now
+from revitalization.intake import files
+from revitalization.intake.names import CountyMatcher
+from revitalization.intake.values import Parsed, parse
+from revitalization.store import SupportRelation
+
+MAX_ROWS = 5000
+COLUMNS = {  # field → the headings offices use for it (compared without spaces and brackets)
+    "county": ("区划代码", "行政区划代码", "代码"),
+    "county_name": ("县市区", "县（市、区）", "被帮扶县", "受帮扶县", "受援县", "帮扶对象", "县名", "县",
+                    "单位名称"),
+    "kind": ("类型", "帮扶类型", "帮扶方式", "类别"),
+    "supporter": ("帮扶单位/协作方", "帮扶单位", "协作方", "帮扶方", "支援单位", "结对单位", "协作单位"),
+    "start": ("开始年度", "起始年度", "开始年份", "起始年份", "开始年", "起始年"),
+    "end": ("结束年度", "截止年度", "结束年份", "截止年份", "结束年"),
+    "span": ("起止年度", "帮扶年度", "起止年份", "帮扶期限"),
+    "projects": ("项目", "帮扶项目", "协作项目", "主要项目", "项目内容"),
+    "funds": ("资金（万元）", "资金", "帮扶资金（万元）", "帮扶资金", "投入资金（万元）", "投入资金", "金额（万元）"),
+}
+KIND_WORDS = {"定点帮扶": "定点帮扶", "省直定点帮扶": "定点帮扶", "省直单位定点帮扶": "定点帮扶", "帮扶": "定点帮扶",
+              "区域协作": "区域协作", "省内区域协作": "区域协作", "协作": "区域协作", "结对协作": "区域协作"}
+FIELD_OF = {"类型": ("kind",), "帮扶单位": ("supporter",), "项目": ("projects",),
+            "起止年度": ("start", "span"), "资金": ("funds",)}  # a SupportError's field → columns
+TEMPLATE = ["区划代码", "县（市、区）", "类型", "帮扶单位/协作方", "开始年度", "结束年度", "项目", "资金（万元）"]
+
+
+def _key(text: object) -> str:
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return re.sub(r"[\s()（）\[\]【】]", "", text)
+
+
+ALIASES = {_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
+
+
+def _letter(c: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(c + 1)
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int  # the spreadsheet's row number (1-based)
+    column: str  # the heading, e.g. 资金（万元）
+    letter: str  # the column letter, e.g. H
+    text: str
+
+    def __str__(self) -> str:
+        if not self.row:  # the file as a whole
+            return self.text
+        where = f"第 {self.row} 行" + (f"，{self.letter} 列“{self.column}”" if self.column else "")
+        return f"{where}：{self.text}"
+
+
+@dataclass
+class SupportImport:
+    """What a file would add: the checked rows, the problems, and the rows already kept."""
+
+    rows: list[dict] = field(default_factory=list)  # adcode, kind, supporter, … , row
+    problems: list[Problem] = field(default_factory=list)
+    known: list[int] = field(default_factory=list)  # spreadsheet rows already recorded
+    sheet: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+    def preview(self, names: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame({
+            "行": [r["row"] for r in self.rows],
+            "县（市、区）": [names.get(r["adcode"], r["adcode"]) for r in self.rows],
+            "类型": [r["kind"] for r in self.rows],
+            "帮扶单位 / 协作方": [r["supporter"] for r in self.rows],
+            "起止年度": [f"{r['start_year']}—{r['end_year'] or '至今'}" for r in self.rows],
+            "项目": [r["projects"] for r in self.rows],
+            "资金（万元）": [r["funds"] for r in self.rows]})
+
+
+def _header(sheet: files.Sheet) -> tuple[int, dict[str, int]] | None:
+    """The header row (within the first 10) naming a county column and a supporter column."""
+    for r, row in enumerate(sheet.rows[:10]):
+        found: dict[str, int] = {}
+        for c, cell in enumerate(row):
+            name = ALIASES.get(_key(cell))
+            if name and name not in found and c not in sheet.hidden_columns:
+                found[name] = c
+        if ("county" in found or "county_name" in found) and "supporter" in found:
+            return r, found
+    return None
+
+
+def _year(cell: object) -> int | None:
+    """2021, 2021.0 (a CSV column with blanks), "2021", "2021年"."""
+    if isinstance(cell, float) and cell.is_integer():
+        return int(cell)
+    text = unicodedata.normalize("NFKC", str(cell)).strip().removesuffix("年")
+    found = re.fullmatch(r"(\d{4})(?:\.0+)?", text)
+    return int(found.group(1)) if found else None
+
+
+def _funds(cell: object):
+    """Funds in 万元: a bare number is 万元 (the column's unit); text with 元, 万 or 亿 is
+    converted ("500万元", "0.12亿", "1200元")."""
+    text = unicodedata.normalize("NFKC", str(cell or ""))
+    if isinstance(cell, str) and re.search(r"[元万亿]", text):
+        parsed = parse(cell, "元")
+        return parsed if parsed.error or parsed.value is None else Parsed(parsed.value / 1e4)
+    return parse(cell, "万元")
+
+
+def _span(cell: object) -> tuple[object, object] | None:
+    """"2021—2025", "2021-2025年", "2021年至今", "2021-" → (start, end or None)."""
+    text = unicodedata.normalize("NFKC", str(cell)).replace("年", "").strip()
+    found = re.fullmatch(r"(\d{4})\s*(?:[-—–~至到]+\s*(\d{4}|今|至今|)?)?", text)
+    if not found:
+        return None
+    return found.group(1), found.group(2) if found.group(2) and found.group(2).isdigit() else None
+
+
+def read(name: str, data: bytes, regions: pd.DataFrame, existing: pd.DataFrame,
+         refuse: Callable[[str], str] = lambda adcode: "") -> SupportImport:
+    """Check a file of support records; ``existing``: ``support.relations(engine)``;
+    ``refuse(adcode)``: why the importing user may not record for a county ("" if they may)."""
+    out = SupportImport()
+    try:
+        book = files.read(name, data)
+    except files.FileReadError as exc:
+        out.problems.append(Problem(0, "", "", str(exc)))
+        return out
+    for sheet in book.sheets:
+        located = _header(sheet)
+        if located is not None:
+            break
+    else:
+        out.problems.append(Problem(0, "", "", "找不到表头：前 10 行中需要有一行同时有“区划代码”或“县（市、区）”列和"
+                                               "“帮扶单位/协作方”列（可下载模板对照）"))
+        return out
+    out.sheet = sheet.name
+    head, columns = located
+    if "kind" not in columns:
+        out.problems.append(Problem(head + 1, "", "", "缺少“类型”列（定点帮扶 或 区域协作）"))
+    if "start" not in columns and "span" not in columns:
+        out.problems.append(Problem(head + 1, "", "", "缺少“开始年度”列（或“起止年度”列）"))
+    if out.problems:
+        return out
+    matcher = CountyMatcher(regions)
+    heading = {field: str(sheet.rows[head][c]).strip() for field, c in columns.items()}
+    kept = {(r.adcode, r.kind, r.supporter, int(r.start_year)) for r in existing.itertuples()
+            if not r.deleted}
+    seen: dict[tuple, int] = {}
+    body = [(r, row) for r, row in enumerate(sheet.rows) if r > head and r not in sheet.hidden_rows]
+    if len(body) > MAX_ROWS:
+        out.problems.append(Problem(head + 2, "", "", f"一次最多导入 {MAX_ROWS} 行，文件有 {len(body)} 行；"
+                                                     "请拆分后分别导入"))
+        return out
+    for r, row in body:
+        if all(v in (None, "") for v in row):
+            continue
+        checked = _check_row(row, r + 1, columns, heading, matcher)
+        if checked is None:  # a 合计 / 市州 row
+            continue
+        if isinstance(checked, Problem):
+            out.problems.append(checked)
+            continue
+        if refuse(checked["adcode"]):
+            field = "county" if "county" in columns else "county_name"
+            out.problems.append(Problem(r + 1, heading[field], _letter(columns[field]),
+                                        refuse(checked["adcode"])))
+            continue
+        key = (checked["adcode"], checked["kind"], checked["supporter"], checked["start_year"])
+        if key in seen:
+            out.problems.append(Problem(r + 1, heading["supporter"], _letter(columns["supporter"]),
+                                        f"与第 {seen[key]} 行重复（同一县、类型、帮扶单位和开始年度）"))
+            continue
+        seen[key] = r + 1
+        if key in kept:
+            out.known.append(r + 1)
+            continue
+        out.rows.append({**checked, "row": r + 1})
+    if not out.rows and not out.problems and not out.known:
+        out.problems.append(Problem(head + 2, "", "", "表头下没有数据行"))
+    return out
+
+
+def _check_row(row: list[object], line: int, columns: dict[str, int], heading: dict[str, str],
+               matcher: CountyMatcher) -> dict | Problem | None:
+    """One data row as a record's fields, or the first problem in it (None: a total row)."""
+    def cell(field: str) -> object:
+        c = columns.get(field)
+        return row[c] if c is not None and c < len(row) else None
+
+    def problem(field: str, text: str) -> Problem:
+        return Problem(line, heading.get(field, ""),
+                       _letter(columns[field]) if field in columns else "", text)
+
+    code, name = cell("county"), cell("county_name")
+    match = matcher.match(code if code not in (None, "") else name)
+    if match.total:
+        return None
+    if match.adcode is None:
+        return problem("county" if code not in (None, "") else "county_name", match.error)
+    if code not in (None, "") and name not in (None, ""):
+        by_name = matcher.match(name)
+        if by_name.adcode is not None and by_name.adcode != match.adcode:
+            return problem("county_name", f"县名“{name}”与区划代码 {code}（{matcher.names[match.adcode]}）"
+                                          "不一致，请核对")
+    raw_kind = unicodedata.normalize("NFKC", str(cell("kind") or "")).strip()
+    kind = KIND_WORDS.get(raw_kind)
+    if kind is None:
+        return problem("kind", f"“{raw_kind}”不是有效类型，应为 定点帮扶 或 区域协作" if raw_kind
+                       else "类型为空，应为 定点帮扶 或 区域协作")
+    if "span" in columns and "start" not in columns:
+        span = _span(cell("span"))
+        if span is None:
+            return problem("span", f"“{cell('span')}”无法识别，应写成 2021—2025 或 2021年至今")
+        start, end = span
+    else:
+        start, end = cell("start"), cell("end")
+    start_year = _year(start) if start not in (None, "") else None
+    if start_year is None:
+        return problem("start" if "start" in columns else "span",
+                       "开始年度为空" if start in (None, "") else f"“{start}”不是年份，应写成 2021")
+    end_year = None
+    if end not in (None, "") and str(end).strip() not in ("至今", "今"):
+        end_year = _year(end)
+        if end_year is None:
+            return problem("end", f"“{end}”不是年份，应写成 2025 或留空（至今）")
+    money = _funds(cell("funds")) if "funds" in columns else None
+    if money is not None and money.error:
+        return problem("funds", money.error.replace("该指标", "资金"))
+    try:
+        fields = support.checked(kind, str(cell("supporter") or ""), start_year, end_year,
+                                 str(cell("projects") or ""), None if money is None else money.value)
+    except support.SupportError as exc:  # "帮扶单位：不能为空" → that column
+        label, _, text = str(exc).partition("：")
+        return problem(next((f for f in FIELD_OF.get(label, ()) if f in columns), ""), text)
+    return {"adcode": match.adcode, **fields}
+
+
+def commit(engine: Engine, plan: SupportImport, *, actor: Actor) -> int:
+    """Write a clean plan's rows in one transaction (each audited as an import); rows recorded
+    meanwhile by someone else are skipped. Returns how many were added."""
+    if plan.problems:
+        raise support.SupportError("文件有错误，未导入；请修改后重新上传")
+    added = 0
+    with Session(engine) as session:
+        kept = {(r.adcode, r.kind, r.supporter, int(r.start_year)) for r in session.exec(
+            select(SupportRelation).where(SupportRelation.deleted == False))}  # noqa: E712
+        for row in plan.rows:
+            require_for(session, actor, "support", row["adcode"])
+            fields = {k: v for k, v in row.items() if k != "row"}
+            if (fields["adcode"], fields["kind"], fields["supporter"], fields["start_year"]) in kept:
+                continue
+            record = SupportRelation(**fields, updated_by=actor.display, updated_at=now())
+            session.add(record)
+            session.flush()
+            audit(session, actor.signature, "support_relation", record.id, "import", None,
+                  record.model_dump())
+            added += 1
+        session.commit()
+    return added
+
+
+def template() -> pd.DataFrame:
+    """The import template: the headings and two example rows."""
+    return pd.DataFrame([["421321", "随县", "定点帮扶", "省农业农村厅", 2021, None, "香菇产业园冷链仓储", 500],
+                         ["421321", "随县", "区域协作", "武汉市江岸区", 2022, 2025, "劳务协作、消费帮扶", 1200]],
+                        columns=TEMPLATE)
