@@ -9,7 +9,7 @@ from components.maps import show_zoom_map
 from components.pages import page_path
 from components.state import show_flash, url_widget
 from components.writes import submit_write, write_button
-from revitalization import charts, explain, inspections, profile, responsibilities, support, tables
+from revitalization import charts, explain, inspections, profile, reports, responsibilities, support, tables
 from revitalization.access import page_allowed, refusal, visible_counties
 from revitalization.gap import gap
 from revitalization.interviews import interviews, outcome, tasks
@@ -218,6 +218,21 @@ with history_tab:  # 历年与约谈
             st.markdown(f"- {f.category}（{f.severity}）：{md(f.description)} —— {f.status}"
                         + ("，已升级为约谈" if f.interview_id == f.interview_id and f.interview_id
                            else ""))
+    st.markdown("**年度报告**")
+    sent = reports.board(engine, regions, year)
+    if adcode in sent.index and sent.attrs["deadline"]:
+        mine = sent.loc[adcode]
+        matters = reports.followups(engine, adcode=adcode, year=year)
+        still = int((matters["status"] != reports.FOLLOWUP_STATUSES[-1]).sum())
+        st.markdown(f"{year} 年度报告（截止 {sent.attrs['deadline']}）：{mine['状态']}"
+                    + (f"，{mine['报送时间']}报送" if mine["报送时间"] else "")
+                    + (f"；退回原因：{md(mine['退回原因'])}" if mine["退回原因"] else "")
+                    + (f"；跟进事项 {len(matters)} 项，未办结 {still} 项" if len(matters) else ""))
+        if page_allowed(actor, "reports", login_on=login_on()):
+            st.page_link(page_path("reports"), label="查看或报送年度报告", icon=":material/summarize:",
+                         query_params={"unit": adcode, "year": str(year)})
+    else:
+        st.caption(f"{year} 年度报告尚未布置" if adcode in sent.index else "未纳入考核，不报送年度报告。")
     st.markdown("**定点帮扶与区域协作**")
     helpers = support.active(support.relations(engine, adcode), year)
     if helpers.empty:

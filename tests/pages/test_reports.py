@@ -14,7 +14,7 @@ from revitalization import reports, store
 from revitalization.access import Actor
 from revitalization.regions import load_regions
 
-from .helpers import PASSWORD, log_in, open_page
+from .helpers import PASSWORD, log_in, open_county, open_page
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -73,6 +73,9 @@ def test_round_board_return_and_a_followup_to_closure(app, app_db):
     assert any("已办结，记录只读" in s.value for s in at.success)
     board = at.dataframe[0].value
     assert board.loc[board["单位"] == "随县", "未办结跟进事项"].iloc[0] == 0
+    county = open_county(app, "421321")
+    assert any(m.value.startswith("2025 年度报告（截止 ") and "退回补充" in m.value
+               and "跟进事项 1 项，未办结 0 项" in m.value for m in county.markdown)
 
 
 def test_a_clerk_sees_its_county_and_a_viewer_cannot_act(deployment, app_db):
