@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -108,6 +109,27 @@ def observations(config, regions):
 @pytest.fixture(scope="session")
 def assessment(observations, regions, config):
     return assess(observations, regions, config)
+
+
+def race(save: Callable[[object], object], values: list, refused: type[Exception]) -> list:
+    """Run ``save(value)`` for every value at the same moment (threads released together) and
+    return the outcomes: each result, or ``"refused"`` where ``refused`` was raised."""
+    outcomes: list = []
+    start = threading.Barrier(len(values))
+
+    def run(value: object) -> None:
+        start.wait()
+        try:
+            outcomes.append(save(value))
+        except refused:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=run, args=(v,)) for v in values]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return outcomes
 
 
 def admin(name: str = "管理员") -> Actor:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
-from conftest import admin
+from conftest import admin, race
 
 from revitalization import departments as dept
 from revitalization.access import Actor, PermissionDenied
@@ -51,20 +50,9 @@ def test_a_save_over_a_newer_version_is_refused_and_nothing_is_lost(seeded, conf
 def test_two_simultaneous_saves_of_one_version_keep_exactly_one(seeded, config):
     args = {"department": "water", "year": 2025, "duty": "sector", "actor": admin()}
     dept.record_duty(seeded, config, status="落实到位", evidence="", version=0, **args)
-    outcomes = []
-
-    def save(text):
-        try:
-            outcomes.append(dept.record_duty(seeded, config, status="基本落实", evidence=text,
-                                             version=1, **args))
-        except dept.ConcurrentDutyEdit:
-            outcomes.append("refused")
-
-    threads = [threading.Thread(target=save, args=(f"依据{k}",)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(lambda text: dept.record_duty(seeded, config, status="基本落实", evidence=text,
+                                                  version=1, **args),
+                    [f"依据{k}" for k in range(4)], dept.ConcurrentDutyEdit)
     assert sorted(map(str, outcomes)) == ["2", "refused", "refused", "refused"]
     assert dept.records(seeded, 2025)["version"].tolist() == [2]
     assert len(audit_rows(seeded, "department_duty")) == 2

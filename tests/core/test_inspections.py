@@ -3,10 +3,8 @@ into a 约谈 linked both ways, scope and concurrent edits."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from conftest import admin
+from conftest import admin, race
 
 from revitalization import inspections as insp
 from revitalization import interviews
@@ -59,19 +57,8 @@ def test_concurrent_saves_of_a_finding_keep_exactly_one(finding):
     engine, fid = finding
     insp.add_task(engine, fid, description="补齐", owner="县农业农村局", deadline="2026-03-31",
                   actor=admin())
-    outcomes = []
-
-    def save(text):
-        try:
-            outcomes.append(insp.save_finding(engine, fid, version=2, actor=admin(), evidence=text))
-        except insp.ConcurrentFindingEdit:
-            outcomes.append("refused")
-
-    threads = [threading.Thread(target=save, args=(f"依据{k}",)) for k in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = race(lambda text: insp.save_finding(engine, fid, version=2, actor=admin(), evidence=text),
+                    [f"依据{k}" for k in range(4)], insp.ConcurrentFindingEdit)
     assert sorted(map(str, outcomes)) == ["3", "refused", "refused", "refused"]
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import io
 import json
-import threading
 from datetime import date
 
 import pytest
-from conftest import admin
+from conftest import admin, race
 
 from revitalization import reports
 from revitalization.access import Actor, PermissionDenied
@@ -67,6 +66,32 @@ def test_the_board_lists_every_owed_unit_and_marks_what_is_late(opened, regions)
     assert (early.drop(index="420800")["状态"] == reports.UNSUBMITTED).all()
     assert late.at["420800", "状态"] == reports.SUBMITTED
     assert (late.drop(index="420800")["状态"] == reports.OVERDUE).all()
+
+
+def test_simultaneous_first_submissions_keep_one_record_and_both_files_are_audited(opened, regions):
+    """The clerk and its 市州 upload the county's first report at the same moment: one record
+    (created once), holding one of the two files; the other upload is refused or follows as
+    a resubmission, never a second record."""
+    files = {CLERK: docx_bytes("随县报告（县）"), CITY: PDF}
+    outcomes = race(lambda who: reports.submit(opened, regions, 2025, "421321", file_name="随县.docx",
+                                               data=files[who], actor=who), [CLERK, CITY],
+                    reports.ReportError)
+    log = audit_rows(opened, "annual_report")
+    assert log["action"].tolist().count("create") == 1
+    assert sorted(map(str, outcomes)) in (["1", "refused"], ["1", "2"])
+    assert len(log) == sum(o != "refused" for o in outcomes)
+    board = reports.board(opened, regions, 2025)
+    assert reports.file(opened, int(board.at["421321", "id"]))[2] in files.values()
+
+
+def test_simultaneous_returns_of_one_version_keep_exactly_one(opened, regions):
+    v = reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF, actor=CLERK)
+    rid = int(reports.board(opened, regions, 2025).at["421321", "id"])
+    outcomes = race(lambda why: reports.return_report(opened, rid, reason=why, version=v,
+                                                      actor=admin()),
+                    ["补充甲", "补充乙", "补充丙"], reports.ReportError)
+    assert sorted(map(str, outcomes)) == ["2", "refused", "refused"]
+    assert audit_rows(opened, "annual_report")["action"].tolist() == ["create", "return"]
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
@@ -164,20 +189,9 @@ def test_followup_scope_fields_and_soft_delete(report, regions):
 def test_concurrent_saves_of_a_followup_keep_exactly_one(report):
     engine, rid = report
     fid = reports.raise_followup(engine, rid, matter="补充防返贫监测", actor=admin())
-    outcomes: list[str] = []
-
-    def save(text: str) -> None:
-        try:
-            reports.save_followup(engine, fid, version=1, actor=admin(), matter=text)
-            outcomes.append("saved")
-        except reports.ConcurrentFollowupEdit:
-            outcomes.append("refused")
-
-    threads = [threading.Thread(target=save, args=(t,)) for t in ("甲", "乙")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert sorted(outcomes) == ["refused", "saved"]
+    outcomes = race(lambda text: reports.save_followup(engine, fid, version=1, actor=admin(),
+                                                       matter=text), ["甲", "乙"],
+                    reports.ConcurrentFollowupEdit)
+    assert sorted(map(str, outcomes)) == ["2", "refused"]
     row = reports.followups(engine).iloc[0]
     assert row["version"] == 2 and row["matter"] in ("甲", "乙")

@@ -4,7 +4,7 @@ and the coverage that shows counties without support."""
 from __future__ import annotations
 
 import pytest
-from conftest import admin
+from conftest import admin, race
 
 from revitalization import support
 from revitalization.access import Actor, PermissionDenied
@@ -50,6 +50,18 @@ def test_a_stale_save_is_refused(seeded):
     with pytest.raises(support.ConcurrentSupportEdit, match="已被他人修改"):
         support.save_relation(seeded, rid, version=1, actor=admin(), projects="产业帮扶")
     assert support.relations(seeded)["projects"].tolist() == ["消费帮扶"]
+
+
+def test_simultaneous_saves_of_one_version_keep_exactly_one(seeded):
+    rid = support.add_relation(seeded, adcode="421321", kind="定点帮扶", supporter="省财政厅",
+                               start_year=2019, actor=admin())
+    outcomes = race(lambda text: support.save_relation(seeded, rid, version=1, actor=admin(),
+                                                       projects=text),
+                    [f"项目{k}" for k in range(4)], support.ConcurrentSupportEdit)
+    assert sorted(map(str, outcomes)) == ["2", "refused", "refused", "refused"]
+    row = support.relations(seeded).iloc[0]
+    assert row["version"] == 2 and row["projects"].startswith("项目")
+    assert audit_rows(seeded, "support_relation")["action"].tolist() == ["create", "update"]
 
 
 @pytest.mark.parametrize(("fields", "message"), [
