@@ -224,6 +224,21 @@ def set_deleted(engine: Engine, kind: CaseKind, case_id: int, *, deleted: bool, 
         session.commit()
 
 
+def records(engine: Engine, kind: CaseKind, *, include_deleted: bool = False,
+            order: tuple = (), **where) -> pd.DataFrame:
+    """The kind's records matching ``where`` (column=value; None matches all), oldest first
+    unless ``order`` names the columns; soft-deleted ones only with ``include_deleted``."""
+    with Session(engine) as session:
+        query = select(kind.model)
+        for column, value in where.items():
+            if value is not None:
+                query = query.where(getattr(kind.model, column) == value)
+        if not include_deleted:
+            query = query.where(kind.model.deleted == False)  # noqa: E712
+        rows = [r.model_dump() for r in session.exec(query.order_by(*order, kind.model.id))]
+    return pd.DataFrame(rows, columns=list(kind.model.model_fields))
+
+
 def tasks(engine: Engine, kind: CaseKind, case_ids: int | Iterable[int], *,
           today: date | None = None) -> pd.DataFrame:
     """The tasks of one case or of many (one query), with ``overdue`` set for unfinished tasks

@@ -172,18 +172,8 @@ def rounds(engine: Engine, year: int | None = None) -> pd.DataFrame:
 
 def findings(engine: Engine, *, round_id: int | None = None, adcode: str | None = None,
              interview_id: int | None = None, include_deleted: bool = False) -> pd.DataFrame:
-    with Session(engine) as session:
-        query = select(InspectionFinding)
-        if round_id is not None:
-            query = query.where(InspectionFinding.round_id == round_id)
-        if adcode is not None:
-            query = query.where(InspectionFinding.adcode == adcode)
-        if interview_id is not None:
-            query = query.where(InspectionFinding.interview_id == interview_id)
-        if not include_deleted:
-            query = query.where(InspectionFinding.deleted == False)  # noqa: E712
-        rows = [r.model_dump() for r in session.exec(query.order_by(InspectionFinding.id))]
-    return pd.DataFrame(rows, columns=list(InspectionFinding.model_fields))
+    return cases.records(engine, KIND, include_deleted=include_deleted, round_id=round_id,
+                         adcode=adcode, interview_id=interview_id)
 
 
 def tasks(engine: Engine, finding_ids, **kwargs) -> pd.DataFrame:

@@ -171,17 +171,8 @@ def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, actor: Acto
 
 def interviews(engine: Engine, *, year: int | None = None, adcode: str | None = None,
                include_deleted: bool = False) -> pd.DataFrame:
-    with Session(engine) as session:
-        query = select(Interview)
-        if year is not None:
-            query = query.where(Interview.year == year)
-        if adcode is not None:
-            query = query.where(Interview.adcode == adcode)
-        if not include_deleted:
-            query = query.where(Interview.deleted == False)  # noqa: E712
-        rows = [r.model_dump() for r in session.exec(query.order_by(Interview.year.desc(),
-                                                                     Interview.id))]
-    frame = pd.DataFrame(rows, columns=list(Interview.model_fields))
+    frame = cases.records(engine, KIND, include_deleted=include_deleted,
+                          order=(Interview.year.desc(),), year=year, adcode=adcode)
     frame["issues"] = frame["issues"].map(lambda s: json.loads(s or "[]"))
     return frame
 

@@ -272,16 +272,8 @@ def delete_followup(engine: Engine, followup_id: int, *, deleted: bool, actor: A
 
 def followups(engine: Engine, *, year: int | None = None, adcode: str | None = None,
               include_deleted: bool = False) -> pd.DataFrame:
-    with Session(engine) as session:
-        query = select(ReportFollowup)
-        if year is not None:
-            query = query.where(ReportFollowup.year == int(year))
-        if adcode is not None:
-            query = query.where(ReportFollowup.adcode == adcode)
-        if not include_deleted:
-            query = query.where(ReportFollowup.deleted == False)  # noqa: E712
-        rows = [r.model_dump() for r in session.exec(query.order_by(ReportFollowup.id))]
-    return pd.DataFrame(rows, columns=list(ReportFollowup.model_fields))
+    return cases.records(engine, KIND, include_deleted=include_deleted,
+                         year=None if year is None else int(year), adcode=adcode)
 
 
 def followup_tasks(engine: Engine, followup_ids, **kwargs) -> pd.DataFrame:

@@ -20,12 +20,11 @@ from revitalization.exports import documents
 from revitalization.regions import load_regions
 
 from .test_chromium import (
-    ARGS,
     CHROMIUM,
-    LOCAL,
     assert_chinese,
     assert_healthy,
     click_until,
+    open_page,
     start_server,
     stop_server,
 )
@@ -48,21 +47,12 @@ def site(tmp_path_factory, templates):
 
 
 @pytest.fixture(scope="module")
-def page(site):
-    from urllib.parse import urlparse
-
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1300})
-        tab = context.new_page()
-        outside: list[str] = []
-        tab.on("request", lambda r: outside.append(r.url)
-               if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).hostname not in LOCAL
-               else None)
-        yield tab
-        assert outside == []
-        browser.close()
+def page(site, browser):
+    """One tab for the whole walk; nothing may be requested outside localhost."""
+    tab, outside = open_page(browser, site[0] + "/")
+    yield tab
+    assert outside == []
+    tab.close()
 
 
 def goto(page, url: str) -> None:
