@@ -69,8 +69,9 @@ class CaseKind:
         return self.statuses[k + 1] if k + 1 < len(self.statuses) else None
 
 
-def parse_date(value: str | date | None, field: str, error: type[CaseError] = CaseError
+def parse_date(value: str | date | None, field: str, error: type[ValueError] = CaseError
                ) -> date | None:
+    """An ISO date (or None for nothing entered); ``error`` names the field otherwise."""
     if value in (None, ""):
         return None
     if isinstance(value, date):
@@ -79,6 +80,17 @@ def parse_date(value: str | date | None, field: str, error: type[CaseError] = Ca
         return date.fromisoformat(str(value))
     except ValueError:
         raise error(f"{field}：日期格式应为 YYYY-MM-DD，收到 {value!r}") from None
+
+
+def future_deadline(value: str | date | None, error: type[ValueError], *,
+                    today: date | None = None, field: str = "截止日期") -> date:
+    """A deadline being set: a date, entered, not already past."""
+    due = parse_date(value, field, error)
+    if due is None:
+        raise error(f"{field}：不能为空")
+    if due < (today or date.today()):
+        raise error(f"{field}：{due:%Y-%m-%d} 已经过去")
+    return due
 
 
 def _load(session: Session, kind: CaseKind, case_id: int, actor: Actor, *, live: bool = True):

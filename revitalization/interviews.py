@@ -45,10 +45,6 @@ KIND = CaseKind(model=Interview, task_model=RectificationTask, task_fk="intervie
                 error=InterviewError, concurrent=ConcurrentEditError)
 
 
-def _parse_date(value: str | date | None, field: str) -> date | None:
-    return cases.parse_date(value, field, InterviewError)
-
-
 def open_interview(engine: Engine, assessment: Assessment, adcode: str, year: int, *,
                    actor: Actor) -> int:
     """Open a 待约谈 record for a unit flagged in ``year`` (one open record per unit-year)."""
@@ -95,7 +91,7 @@ def create_interview(session: Session, adcode: str, year: int, actor: Actor, *, 
 def _validate(record: Interview, tasks: list[RectificationTask], target: str,
               today: date) -> None:
     held = STATUSES.index(target) >= STATUSES.index("已约谈")
-    when = _parse_date(record.interview_date, "约谈日期")
+    when = cases.parse_date(record.interview_date, "约谈日期", InterviewError)
     if held:
         if when is None:
             raise InterviewError("约谈日期：已约谈的记录必须填写约谈日期")
@@ -123,7 +119,7 @@ def save_interview(engine: Engine, interview_id: int, *, version: int, actor: Ac
 
     def edit(record: Interview) -> None:
         if interview_date is not None:
-            parsed = _parse_date(interview_date, "约谈日期")
+            parsed = cases.parse_date(interview_date, "约谈日期", InterviewError)
             record.interview_date = parsed.isoformat() if parsed else ""
         if level is not None:
             record.level = level
@@ -140,7 +136,7 @@ def save_interview(engine: Engine, interview_id: int, *, version: int, actor: Ac
 def add_task(engine: Engine, interview_id: int, *, description: str, owner: str,
              deadline: str | date, actor: Actor) -> int:
     def held_before(record: Interview, due: date) -> None:
-        held = _parse_date(record.interview_date, "约谈日期")
+        held = cases.parse_date(record.interview_date, "约谈日期", InterviewError)
         if held is None:
             raise InterviewError("整改期限：请先填写约谈日期，再布置整改任务")
         if due < held:

@@ -86,12 +86,7 @@ def owed(regions: pd.DataFrame) -> pd.DataFrame:
 def open_round(engine: Engine, year: int, deadline: str | date, *, actor: Actor,
                today: date | None = None) -> int:
     require(actor, "round")
-    try:
-        due = deadline if isinstance(deadline, date) else date.fromisoformat(str(deadline))
-    except ValueError:
-        raise ReportError(f"截止日期：日期格式应为 YYYY-MM-DD，收到 {deadline!r}") from None
-    if due < (today or date.today()):
-        raise ReportError(f"截止日期：{due:%Y-%m-%d} 已经过去")
+    due = cases.future_deadline(deadline, ReportError, today=today)
     with Session(engine) as session:
         record = ReportRound(year=int(year), deadline=due.isoformat(), opened_by=actor.display,
                              opened_at=now())

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 
 from revitalization.access import Actor, require, require_for
 from revitalization.audit import audit, now
+from revitalization.cases import future_deadline
 from revitalization.config import IndicatorSystem
 from revitalization.importer import JUMP_RATIO, Report, write_batch
 from revitalization.intake import values as cells
@@ -58,22 +59,11 @@ class Entry:
     updated_by: str
 
 
-def _parse_date(value: str | date, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise RoundError(f"{field}：日期格式应为 YYYY-MM-DD，收到 {value!r}") from None
-
-
 def open_round(engine: Engine, year: int, deadline: str | date, *, actor: Actor,
                today: date | None = None) -> int:
     """Open the round of ``year``: every assessed county gets a 未填报 submission."""
     require(actor, "round")
-    due = _parse_date(deadline, "截止日期")
-    if due < (today or date.today()):
-        raise RoundError(f"截止日期：{due:%Y-%m-%d} 已经过去")
+    due = future_deadline(deadline, RoundError, today=today)
     with Session(engine) as session:
         if session.exec(select(DataRound).where(DataRound.year == year)).first() is not None:
             raise RoundError(f"{year} 年度填报已经发起")

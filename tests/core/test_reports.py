@@ -195,3 +195,12 @@ def test_concurrent_saves_of_a_followup_keep_exactly_one(report):
     assert sorted(map(str, outcomes)) == ["2", "refused"]
     row = reports.followups(engine).iloc[0]
     assert row["version"] == 2 and row["matter"] in ("甲", "乙")
+
+
+@pytest.mark.parametrize(("deadline", "message"), [
+    ("", "截止日期：不能为空"), ("2026/3/31", "截止日期：日期格式应为 YYYY-MM-DD"),
+    ("2026-01-04", "截止日期：2026-01-04 已经过去")])
+def test_a_round_needs_a_deadline_to_come(seeded, deadline, message):
+    with pytest.raises(reports.ReportError, match=message):
+        reports.open_round(seeded, 2025, deadline, actor=admin(), today=date(2026, 1, 5))
+    assert audit_rows(seeded, "report_round").empty
