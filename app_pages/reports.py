@@ -17,7 +17,7 @@ from revitalization import reports
 from revitalization.access import allowed, refusal
 from revitalization.exports import documents, drafts
 from revitalization.style import ALERT, WARNING
-from revitalization.wording import md
+from revitalization.wording import beijing, md
 
 DOCX = reports.DOCX
 config = cached.config()
@@ -44,7 +44,16 @@ if not deadline:
 else:
     left = (date.fromisoformat(deadline) - date.today()).days
     when = f"还有 {left} 天" if left >= 0 else f":red[**已过 {-left} 天**]"
-    st.markdown(f":material/event: 报送截止日期 **{deadline}**（{when}）")
+    late_sent = int((mine["时限"] == reports.LATE).sum())
+    st.markdown(f":material/event: 报送截止日期 **{deadline}**（{when}）"
+                + (f" · 逾期报送 {late_sent} 个" if late_sent else ""))
+    if allowed(actor, "round"):
+        with st.expander("修改截止日期", icon=":material/edit_calendar:"):
+            with st.form("report_deadline_change"):
+                moved = st.date_input("新的截止日期", value=date.fromisoformat(deadline), format="YYYY-MM-DD",
+                                      key="report_deadline_new")
+                submit_write("保存截止日期", lambda: reports.set_deadline(engine, year, moved, actor=actor),
+                             done=f"{year} 年度报告的截止日期已改为 {moved}。", icon=":material/save:")
     counts = mine["状态"].value_counts()
     c = st.columns(4)
     c[0].metric("应报送", f"{len(mine)} 个")
@@ -60,7 +69,8 @@ cities = dict(zip(regions["city_adcode"], regions["city_name"], strict=True))
 if deadline:
     shown = pd.DataFrame({
         "单位": mine["name"], "类别": mine["kind"], "所属市州": mine["city"].map(cities),
-        "状态": mine["状态"], "报送时间": mine["报送时间"], "文件": mine["文件"],
+        "状态": mine["状态"], "时限": mine["时限"], "报送时间（北京时间）": mine["报送时间"],
+        "文件": mine["文件"],
         "未办结跟进事项": [int((open_matters["adcode"] == u).sum()) for u in mine.index]})
     status_filter = st.segmented_control(
         "按状态筛选", [reports.UNSUBMITTED, reports.OVERDUE, reports.RETURNED, reports.SUBMITTED],
@@ -70,9 +80,9 @@ if deadline:
     # what staff act on first: late, returned, not yet in; then the reported ones
     order = {reports.OVERDUE: 0, reports.RETURNED: 1, reports.UNSUBMITTED: 2, reports.SUBMITTED: 3}
     shown = shown.sort_values("状态", key=lambda s: s.map(order), kind="stable")
-    colours = {reports.OVERDUE: ALERT, reports.RETURNED: WARNING}
+    colours = {reports.OVERDUE: ALERT, reports.RETURNED: WARNING, reports.LATE: WARNING}
     st.dataframe(shown.style.map(lambda v: f"color:{colours[v]};font-weight:600" if v in colours else "",
-                                 subset=["状态"]),
+                                 subset=["状态", "时限"]),
                  hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 420))
 
 # One unit: the draft, the upload, the file, 退回补充, follow-ups ---------------------------
@@ -107,55 +117,78 @@ with draft:
     elif is_county:
         st.caption(f"{names[unit]}没有 {year} 年度的考核结果，不生成草稿。")
     else:
-        st.caption("市州报告由市州汇总所辖各县情况撰写；可在“市州画像”查看本市州考核结果，"
-                   "并下载所辖各县的报告草稿参考。")
+        st.caption("市州报告由市州汇总本市州和所辖各县情况撰写，不生成草稿；可在“市州画像”查看本市州的"
+                   "考核结果，在本页选择所辖各县下载其报告草稿参考。")
 
 with upload:
-    status = row["状态"]
-    st.markdown(f"**报送情况**：{status}" + (f"（{row['报送时间']}，{md(row['文件'])}）" if row["文件"] else ""))
-    if row["id"] == row["id"] and row["id"] is not None:
-        report_id = int(row["id"])
+    edit = VersionedEdit("report", f"{year}_{unit}", int(row["version"]))
+    if edit.stale:
+        st.warning("这份报告已有更新（他人重新报送或已被退回），请先查看最新情况。", icon=":material/sync_problem:")
+        if st.button("载入最新情况", key=f"report_reload_{unit}", icon=":material/refresh:"):
+            edit.reload()
+            st.rerun()
+    timing = f"，{row['时限']}" if row["时限"] == reports.LATE else ""
+    st.markdown(f"**报送情况**：{row['状态']}{timing}"
+                + (f"（北京时间 {row['报送时间']}，{md(row['文件'])}，第 {row['version']} 版）" if row["文件"] else ""))
+    report_id = int(row["id"]) if row["id"] == row["id"] and row["id"] is not None else None
+    if report_id is not None:
         if row["退回原因"]:
             st.warning(f"**退回补充**：{md(row['退回原因'])}", icon=":material/assignment_return:")
-
-        def stored() -> bytes:
-            return reports.file(engine, report_id)[2]
-
-        st.download_button("下载已报送的报告", data=protected(stored), file_name=row["文件"],
-                           mime=DOCX if row["文件"].lower().endswith(".docx") else reports.PDF,
-                           on_click="ignore", icon=":material/download:", key="report_file")
+        st.download_button("下载已报送的报告", data=protected(
+            lambda: reports.file(engine, report_id, actor=actor)[2]),
+            file_name=reports.download_name(row["文件"], row["content_type"]), mime=row["content_type"],
+            on_click="ignore", icon=":material/download:", key="report_file")
+        kept = reports.files(engine, report_id, actor=actor)
+        if len(kept) > 1:
+            with st.expander(f"历次报送（{len(kept)} 份）", icon=":material/history:"):
+                for f in kept.iloc[1:].itertuples():
+                    st.download_button(
+                        f"第 {f.version} 版：{f.file_name}（{f.submitted_by}，北京时间 "
+                        f"{beijing(f.submitted_at):%Y-%m-%d %H:%M}）",
+                        data=protected(lambda i=int(f.id): reports.earlier_file(engine, i, actor=actor)[2]),
+                        file_name=reports.download_name(f.file_name, f.content_type),
+                        mime=f.content_type, on_click="ignore", icon=":material/download:",
+                        key=f"report_file_{f.id}")
     if deadline:
+        uploads = st.session_state.setdefault("report_uploads", 0)  # a new key empties it
         sent = st.file_uploader(f"上传报告（Word .docx 或 PDF，不超过 {reports.MAX_BYTES // 2**20} MB）",
-                                type=["docx", "pdf"], key=f"report_upload_{unit}")
+                                type=["docx", "pdf"], key=f"report_upload_{unit}_{uploads}")
         if sent is not None:
-            write_button("报送" if not row["文件"] else "重新报送", lambda: reports.submit(
-                engine, regions, year, unit, file_name=sent.name, data=sent.getvalue(), actor=actor),
-                done=lambda v: f"{names[unit]}的年度报告已报送（第 {v} 版）。", refusal=may_report,
-                key="report_submit", icon=":material/send:")
+            def send() -> int:
+                return reports.submit(engine, regions, year, unit, file_name=sent.name,
+                                      data=sent.getvalue(), actor=actor, version=edit.read)
+
+            def sent_done(version: int) -> None:
+                edit.adopt(version)
+                st.session_state["report_uploads"] = uploads + 1
+
+            write_button("报送" if not row["文件"] else "重新报送", send,
+                         done=lambda v: f"{names[unit]}的年度报告已报送（第 {v} 版）。", refusal=may_report,
+                         after=sent_done, key="report_submit", icon=":material/send:")
         elif may_report:
             st.caption(may_report)
 
-if row["id"] == row["id"] and row["id"] is not None and row["状态"] == reports.SUBMITTED:
-    report_id = int(row["id"])
+if report_id is not None and row["状态"] == reports.SUBMITTED:
     with st.expander("退回补充", icon=":material/assignment_return:"):
-        with st.form("report_return"):
-            why = st.text_area("退回原因（写明需补充的内容）", key="report_return_reason")
+        with st.form(f"report_return_{unit}"):
+            why = st.text_area("退回原因（写明需补充的内容）", key=f"report_return_reason_{unit}")
             submit_write("退回补充", lambda: reports.return_report(
-                engine, report_id, reason=why, version=int(row["version"]), actor=actor),
+                engine, report_id, reason=why, version=edit.read, actor=actor),
                 done=f"已退回{names[unit]}的报告，请其补充后重新报送。", refusal=refusal(actor, "round"),
-                icon=":material/assignment_return:", clears=("report_return_reason",))
+                after=edit.adopt, icon=":material/assignment_return:",
+                clears=(f"report_return_reason_{unit}",))
 
 # Follow-ups on this unit's report -------------------------------------------------------
 st.subheader("报告跟进事项")
 st.caption("审阅报告中发现需核实或落实的事项（如报告所述与填报数据不符、承诺事项），布置落实任务，逐项跟进到办结。")
 # the core checks a follow-up against the county's 市州; a 市州's own report: the province
 may_follow = refusal(actor, "followup", unit, row["city"] if is_county else "", names[unit])
-if row["id"] == row["id"] and row["id"] is not None:
-    with st.form("followup_new"):
-        matter = st.text_area("跟进事项", key="followup_matter", max_chars=reports.MAX_TEXT)
+if report_id is not None:
+    with st.form(f"followup_new_{unit}"):
+        matter = st.text_area("跟进事项", key=f"followup_matter_{unit}", max_chars=reports.MAX_TEXT)
         submit_write("添加跟进事项", lambda: reports.raise_followup(
-            engine, int(row["id"]), matter=matter, actor=actor), done="跟进事项已添加。",
-            refusal=may_follow, icon=":material/add:", clears=("followup_matter",))
+            engine, report_id, matter=matter, actor=actor), done="跟进事项已添加。",
+            refusal=may_follow, icon=":material/add:", clears=(f"followup_matter_{unit}",))
 else:
     st.caption("报告报送后可添加跟进事项。")
 matters = reports.followups(engine, year=year, adcode=unit)

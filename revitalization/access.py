@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session
 
-from revitalization.store import Region
+from revitalization.store import City, Region
 
 ROLES = {"province_admin": "省级管理员", "province_viewer": "省级查看",
          "city": "市州用户", "county": "县级填报员"}
@@ -90,6 +90,8 @@ def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | No
         return False
     in_scope = adcode is not None and actor.covers(adcode, city or "")
     if actor.role == "city":
+        if action == "followup" and adcode == actor.scope:  # its own report: the province's
+            return False
         return action in ("interview", "note", "review", "support", "inspection", "report",
                           "followup") and in_scope
     return action in ("data", "fill", "report") and in_scope  # county clerk
@@ -104,10 +106,14 @@ def require(actor: Actor, action: str, adcode: str | None = None, city: str | No
 
 
 def require_for(session: Session, actor: Actor, action: str, adcode: str) -> None:
-    """``require`` for one county, its city looked up in the store (inside a write)."""
+    """``require`` for one county (its city looked up in the store, inside a write) or one
+    市州 (named from the store's city list)."""
     region = session.get(Region, adcode)
-    require(actor, action, adcode, region.city_adcode if region else "",
-            region.name if region else adcode)
+    if region is not None:
+        require(actor, action, adcode, region.city_adcode, region.name)
+        return
+    city = session.get(City, adcode)
+    require(actor, action, adcode, "", city.name if city is not None else adcode)
 
 
 def refusal(actor: Actor, action: str, adcode: str | None = None, city: str | None = None,

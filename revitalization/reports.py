@@ -19,16 +19,26 @@ import zipfile
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from revitalization import cases
-from revitalization.access import Actor, require, require_for
+from revitalization.access import Actor, PermissionDenied, require, require_for
 from revitalization.audit import audit, now
 from revitalization.cases import CaseError, CaseKind, ConcurrentCaseEdit
-from revitalization.store import AnnualReport, FollowupTask, ReportFollowup, ReportRound
+from revitalization.store import (
+    AnnualReport,
+    AnnualReportFile,
+    City,
+    FollowupTask,
+    Region,
+    ReportFollowup,
+    ReportRound,
+)
+from revitalization.wording import beijing
 
 MAX_BYTES = 20 * 2**20
 UNSUBMITTED, SUBMITTED, RETURNED, OVERDUE = "未报送", "已报送", "退回补充", "逾期"
@@ -42,6 +52,10 @@ class ReportError(CaseError):
 
 class ConcurrentFollowupEdit(ReportError, ConcurrentCaseEdit):
     """Someone else saved the follow-up after it was read."""
+
+
+class ConcurrentReportEdit(ReportError):
+    """The unit's report changed (resubmitted, returned) after it was read."""
 
 
 FOLLOWUP_STATUSES = ("待落实", "落实中", "已办结")
@@ -103,21 +117,29 @@ def open_round(engine: Engine, year: int, deadline: str | date, *, actor: Actor,
 
 
 def submit(engine: Engine, regions: pd.DataFrame, year: int, unit: str, *, file_name: str,
-           data: bytes, actor: Actor) -> int:
-    """Submit (or resubmit) a unit's report; returns the record's version."""
+           data: bytes, actor: Actor, version: int) -> int:
+    """Submit (or resubmit) a unit's report; ``version``: the version of the unit's report
+    the user read (0: none yet). A report changed since (resubmitted, returned) is refused,
+    never overwritten unseen. Every file is kept. Returns the report's new version."""
     units = owed(regions).set_index("unit")
     if unit not in units.index:
         raise ReportError(f"报告单位：{unit} 不在应报送名单中")
     require(actor, "report", unit, units.at[unit, "city"], units.at[unit, "name"])
     kind = content_type(file_name, data)
+    stamp = now()
     with Session(engine) as session:
         if session.exec(select(ReportRound).where(ReportRound.year == int(year))).first() is None:
             raise ReportError(f"{year} 年度还没有布置报告")
-        record = session.exec(select(AnnualReport).where(
+        record = session.exec(select(AnnualReport).options(defer(AnnualReport.content)).where(
             AnnualReport.year == int(year), AnnualReport.unit == unit)).first()
+        current = record.version if record is not None else 0
+        if current != int(version):
+            raise ConcurrentReportEdit(
+                f"{units.at[unit, 'name']}的报告已有更新（您看到的是第 {version} 版，当前为第 {current} 版："
+                "已由他人报送或已被退回），这次未报送。请刷新页面查看后再报送。")
         values = {"status": SUBMITTED, "file_name": file_name, "content_type": kind,
                   "size": len(data), "content": data, "submitted_by": actor.display,
-                  "submitted_at": now(), "returned_reason": ""}
+                  "submitted_at": stamp, "returned_reason": ""}
         if record is None:
             record = AnnualReport(year=int(year), unit=unit, **values)
             session.add(record)
@@ -125,38 +147,69 @@ def submit(engine: Engine, regions: pd.DataFrame, year: int, unit: str, *, file_
                 session.flush()
             except IntegrityError:  # the unit's other user submitted at the same moment
                 session.rollback()
-                raise ReportError("该单位的报告刚刚由他人报送，请刷新页面后查看") from None
-            action, before = "create", None
+                raise ConcurrentReportEdit("该单位的报告刚刚由他人报送，这次未报送。请刷新页面后查看。") from None
+            action, before, new = "create", None, 1
         else:
             before = _summary(record)
-            for key, value in values.items():
-                setattr(record, key, value)
-            record.version += 1
-            session.add(record)
+            new = current + 1
+            result = session.execute(update(AnnualReport).where(
+                AnnualReport.id == record.id, AnnualReport.version == current
+            ).values(**values, version=new))
+            if result.rowcount != 1:  # a return or resubmission committed in between
+                session.rollback()
+                raise ConcurrentReportEdit("该单位的报告刚刚由他人报送或退回，这次未报送。请刷新页面后查看。")
             action = "resubmit"
-        audit(session, actor.signature, "annual_report", record.id, action, before, _summary(record))
+        session.add(AnnualReportFile(report_id=record.id, version=new, file_name=file_name,
+                                     content_type=kind, size=len(data), content=data,
+                                     submitted_by=actor.display, submitted_at=stamp))
+        after = {**(before or {}), **{k: v for k, v in values.items() if k != "content"},
+                 "id": record.id, "year": int(year), "unit": unit, "version": new}
+        audit(session, actor.signature, "annual_report", record.id, action, before, after)
         session.commit()
-        return record.version
+        return new
+
+
+def set_deadline(engine: Engine, year: int, deadline: str | date, *, actor: Actor,
+                 today: date | None = None) -> None:
+    """Move the year's deadline (extend it, or correct it); audited."""
+    require(actor, "round")
+    due = cases.future_deadline(deadline, ReportError, today=today)
+    with Session(engine) as session:
+        round_ = session.exec(select(ReportRound).where(ReportRound.year == int(year))).first()
+        if round_ is None:
+            raise ReportError(f"{year} 年度还没有布置报告")
+        before = round_.model_dump()
+        round_.deadline = due.isoformat()
+        session.add(round_)
+        audit(session, actor.signature, "report_round", round_.id, "update", before,
+              round_.model_dump())
+        session.commit()
 
 
 def return_report(engine: Engine, report_id: int, *, reason: str, version: int,
                   actor: Actor) -> int:
-    """The province returns a report for additions (退回补充), with the reason."""
+    """The province returns a submitted report for additions (退回补充), with the reason;
+    ``version``: the version the province read (a report resubmitted since is not returned)."""
     require(actor, "round")
     reason = (reason or "").strip()
     if not reason:
         raise ReportError("退回原因：不能为空（写明需补充的内容）")
     with Session(engine) as session:
-        record = session.get(AnnualReport, int(report_id))
+        record = session.get(AnnualReport, int(report_id), options=[defer(AnnualReport.content)])
         if record is None:
             raise ReportError(f"年度报告：找不到编号 {report_id}")
+        if record.version != version:
+            raise ConcurrentReportEdit(f"该报告已有更新（您看到的是第 {version} 版，当前为第 {record.version} 版），"
+                                       "未退回。请刷新页面查看最新报送的文件后再处理。")
+        if record.status != SUBMITTED:
+            raise ReportError("该报告已退回补充，等待重新报送")
         before = _summary(record)
         result = session.execute(update(AnnualReport).where(
             AnnualReport.id == record.id, AnnualReport.version == version
         ).values(status=RETURNED, returned_reason=reason, version=version + 1))
         if result.rowcount != 1:
             session.rollback()
-            raise ReportError("该报告已被重新报送或处理，未退回。请刷新页面后查看。")
+            raise ConcurrentReportEdit("该报告刚刚被重新报送或处理，未退回。请刷新页面后查看。")
         audit(session, actor.signature, "annual_report", record.id, "return", before,
               {**before, "status": RETURNED, "returned_reason": reason, "version": version + 1})
         session.commit()
@@ -165,43 +218,103 @@ def return_report(engine: Engine, report_id: int, *, reason: str, version: int,
 
 def _summary(record: AnnualReport) -> dict:
     """The audited fields (the file's bytes are not copied into the audit log)."""
-    return {k: v for k, v in record.model_dump().items() if k != "content"}
+    return {k: getattr(record, k) for k in AnnualReport.model_fields if k != "content"}
+
+
+ON_TIME, LATE = "按时报送", "逾期报送"
 
 
 def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | None = None
           ) -> pd.DataFrame:
-    """Every unit that owes a report in ``year`` and where it stands (逾期 once the deadline has
-    passed for what is still owed), indexed by unit."""
+    """Every unit that owes a report in ``year`` and where it stands, indexed by unit.
+
+    状态: 未报送 / 已报送 / 退回补充, and 逾期 for a unit that has sent nothing once the
+    deadline has passed (a report returned after the deadline stays 退回补充: it was sent).
+    时限: 按时报送 / 逾期报送 by the first submission's date in Beijing time. Times are
+    Beijing time. The files' bytes are not read."""
     today = today or date.today()
     table = owed(regions).set_index("unit")
     with Session(engine) as session:
         round_ = session.exec(select(ReportRound).where(ReportRound.year == int(year))).first()
-        rows = {r.unit: r for r in session.exec(select(AnnualReport).where(
-            AnnualReport.year == int(year)))}
-    late = round_ is not None and today.isoformat() > round_.deadline
-    status, sent, file_name, reason, version, ids = [], [], [], [], [], []
+        rows = {r.unit: r for r in session.exec(select(AnnualReport).options(
+            defer(AnnualReport.content)).where(AnnualReport.year == int(year)))}
+        first = dict(session.execute(select(
+            AnnualReportFile.report_id, func.min(AnnualReportFile.submitted_at)
+        ).where(AnnualReportFile.report_id.in_([r.id for r in rows.values()])).group_by(
+            AnnualReportFile.report_id)).all())
+    deadline = round_.deadline if round_ else ""
+    late = bool(deadline) and today.isoformat() > deadline
+    status, sent, timing, file_name, reason, version, ids = [], [], [], [], [], [], []
     for unit in table.index:
         r = rows.get(unit)
-        state = r.status if r else UNSUBMITTED
-        status.append(OVERDUE if late and state != SUBMITTED else state)
-        sent.append(r.submitted_at[:16].replace("T", " ") if r else "")
+        status.append(r.status if r else OVERDUE if late else UNSUBMITTED)
+        sent.append(f"{beijing(r.submitted_at):%Y-%m-%d %H:%M}" if r else "")
+        came = beijing(first.get(r.id, r.submitted_at)).date().isoformat() if r else ""
+        timing.append("" if not r or not deadline else LATE if came > deadline else ON_TIME)
         file_name.append(r.file_name if r else "")
         reason.append(r.returned_reason if r and r.status == RETURNED else "")
         version.append(r.version if r else 0)
         ids.append(r.id if r else None)
-    table["状态"], table["报送时间"], table["文件"], table["退回原因"] = status, sent, file_name, reason
-    table["version"], table["id"] = version, ids
-    table.attrs["deadline"] = round_.deadline if round_ else ""
+    table["状态"], table["报送时间"], table["时限"] = status, sent, timing
+    table["文件"], table["退回原因"], table["version"], table["id"] = file_name, reason, version, ids
+    table["content_type"] = [rows[u].content_type if u in rows else "" for u in table.index]
+    table.attrs["deadline"] = deadline
     return table
 
 
-def file(engine: Engine, report_id: int) -> tuple[str, str, bytes]:
-    """(file name, content type, bytes) of a submitted report."""
+def download_name(name: str, kind: str) -> str:
+    """The file's name with the extension its content has (a PDF named .docx is offered as
+    .pdf, so Word is not asked to open it)."""
+    suffix = ".pdf" if kind == PDF else ".docx"
+    stem, dot, ext = name.rpartition(".")
+    return name if name.lower().endswith(suffix) else f"{stem if dot else name}{suffix}"
+
+
+def _may_read(session: Session, actor: Actor, record: AnnualReport) -> None:
+    """A report is read by the province, its 市州 and the unit itself."""
+    region = session.get(Region, record.unit)
+    if region is None:  # a 市州's own report
+        city = session.get(City, record.unit)
+        code, name = record.unit, city.name if city is not None else record.unit
+    else:
+        code, name = region.city_adcode, region.name
+    if not actor.covers(record.unit, code):
+        raise PermissionDenied(f"{actor}无权查看该单位（{name}）的年度报告")
+
+
+def file(engine: Engine, report_id: int, *, actor: Actor) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of the latest file of a report."""
     with Session(engine) as session:
         record = session.get(AnnualReport, int(report_id))
         if record is None:
             raise ReportError(f"年度报告：找不到编号 {report_id}")
+        _may_read(session, actor, record)
         return record.file_name, record.content_type, record.content
+
+
+def files(engine: Engine, report_id: int, *, actor: Actor) -> pd.DataFrame:
+    """Every file submitted for a report, newest first (without the bytes): id, version,
+    file_name, content_type, size, submitted_by, submitted_at."""
+    columns = ["id", "version", "file_name", "content_type", "size", "submitted_by", "submitted_at"]
+    with Session(engine) as session:
+        record = session.get(AnnualReport, int(report_id), options=[defer(AnnualReport.content)])
+        if record is None:
+            raise ReportError(f"年度报告：找不到编号 {report_id}")
+        _may_read(session, actor, record)
+        rows = session.execute(select(*(getattr(AnnualReportFile, c) for c in columns)).where(
+            AnnualReportFile.report_id == int(report_id)).order_by(AnnualReportFile.version.desc())).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def earlier_file(engine: Engine, file_id: int, *, actor: Actor) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes) of one submitted file, e.g. the one that was returned."""
+    with Session(engine) as session:
+        kept = session.get(AnnualReportFile, int(file_id))
+        if kept is None:
+            raise ReportError(f"报告文件：找不到编号 {file_id}")
+        _may_read(session, actor, session.get(AnnualReport, kept.report_id,
+                                              options=[defer(AnnualReport.content)]))
+        return kept.file_name, kept.content_type, kept.content
 
 
 # Follow-ups: matters raised on a report, tracked to 办结 on the case core -----------------

@@ -300,6 +300,22 @@ class AnnualReport(SQLModel, table=True):
     version: int = 1
 
 
+class AnnualReportFile(SQLModel, table=True):
+    """Every file a unit submitted for a year's report, kept (the report row holds the latest):
+    what the province returned can still be read beside what came back."""
+
+    __tablename__ = "annual_report_file"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="annual_report.id", index=True)
+    version: int  # the report's version this submission made
+    file_name: str
+    content_type: str
+    size: int
+    content: bytes = Field(default=b"", sa_type=LargeBinary)
+    submitted_by: str = ""
+    submitted_at: str = ""
+
+
 class ReportFollowup(SQLModel, table=True):
     """A matter the province (or the 市州, for its counties) raises on a unit's annual report
     (a claim to verify, a gap to close), tracked to 办结 on the case core like a 约谈."""

@@ -4,7 +4,7 @@ export, and escaping of user and data text for Streamlit Markdown."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pandas as pd
 
@@ -95,6 +95,14 @@ def arrow(change: float) -> str:
 
 def year_label(year: int) -> str:
     return f"{year} 年"
+
+
+BEIJING = timezone(timedelta(hours=8))  # China has one time zone and no daylight saving
+
+
+def beijing(stamp: str) -> datetime:
+    """A stored UTC timestamp (``audit.now()``) in Beijing time."""
+    return datetime.fromisoformat(stamp).astimezone(BEIJING)
 
 
 def date_text(day: date) -> str:

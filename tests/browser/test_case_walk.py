@@ -163,7 +163,7 @@ def test_a_report_is_uploaded_through_the_page(site, page, tmp_path):
     assert_chinese(page)
     board = reports.board(engine, load_regions(), 2025)
     assert board.at["421321", "状态"] == "已报送"
-    assert reports.file(engine, int(board.at["421321", "id"]))[2] == path.read_bytes()
+    assert reports.file(engine, int(board.at["421321", "id"]), actor=admin())[2] == path.read_bytes()
 
 
 def test_support_records_are_imported_from_a_sheet(site, page, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import admin, race
@@ -30,68 +30,118 @@ CLERK = Actor("sx", "随县填报员", "county", "421321")
 CITY = Actor("sz", "随州市", "city", "421300")
 
 
+SOON = date.today() + timedelta(days=30)
+
+
 @pytest.fixture
 def opened(seeded):
-    reports.open_round(seeded, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
+    reports.open_round(seeded, 2025, SOON, actor=admin())
     return seeded
 
 
-def test_a_unit_submits_is_returned_and_resubmits(opened, regions):
-    v = reports.submit(opened, regions, 2025, "421321", file_name="随县报告.docx",
-                       data=docx_bytes(), actor=CLERK)
-    board = reports.board(opened, regions, 2025, today=date(2026, 2, 1))
-    assert board.at["421321", "状态"] == reports.SUBMITTED
+def test_a_unit_submits_is_returned_and_resubmits_and_every_file_is_kept(opened, regions):
+    first = docx_bytes()
+    v = reports.submit(opened, regions, 2025, "421321", file_name="随县报告.docx", data=first,
+                       actor=CLERK, version=0)
+    board = reports.board(opened, regions, 2025)
+    assert (board.at["421321", "状态"], board.at["421321", "时限"]) == (reports.SUBMITTED, reports.ON_TIME)
     rid = int(board.at["421321", "id"])
     v = reports.return_report(opened, rid, reason="补充防返贫监测情况", version=v, actor=admin())
-    assert reports.board(opened, regions, 2025, today=date(2026, 2, 1)).at["421321", "状态"] == \
-        reports.RETURNED
-    with pytest.raises(reports.ReportError, match="已被重新报送或处理"):
+    board = reports.board(opened, regions, 2025)
+    assert (board.at["421321", "状态"], board.at["421321", "退回原因"]) == (reports.RETURNED, "补充防返贫监测情况")
+    with pytest.raises(reports.ConcurrentReportEdit, match="您看到的是第 1 版，当前为第 2 版"):
         reports.return_report(opened, rid, reason="再退", version=v - 1, actor=admin())
+    with pytest.raises(reports.ReportError, match="已退回补充，等待重新报送"):
+        reports.return_report(opened, rid, reason="再退", version=v, actor=admin())
     assert reports.submit(opened, regions, 2025, "421321", file_name="随县报告（补充）.pdf",
-                          data=PDF, actor=CITY) == v + 1
-    name, kind, data = reports.file(opened, rid)
-    assert (name, kind, data) == ("随县报告（补充）.pdf", reports.PDF, PDF)
+                          data=PDF, actor=CITY, version=v) == v + 1
+    assert reports.file(opened, rid, actor=CLERK) == ("随县报告（补充）.pdf", reports.PDF, PDF)
+    kept = reports.files(opened, rid, actor=CITY)
+    assert kept[["version", "file_name", "content_type"]].values.tolist() == [
+        [3, "随县报告（补充）.pdf", reports.PDF], [1, "随县报告.docx", reports.DOCX]]
+    returned = int(kept.loc[kept["version"] == 1, "id"].iloc[0])
+    assert reports.earlier_file(opened, returned, actor=admin())[2] == first  # what was returned
     log = audit_rows(opened, "annual_report")
     assert log["action"].tolist() == ["create", "return", "resubmit"]
     assert all("content" not in json.loads(a) for a in log["after"])  # no file bytes in the log
+    assert [json.loads(a)["status"] for a in log["after"]] == ["已报送", "退回补充", "已报送"]
 
 
-def test_the_board_lists_every_owed_unit_and_marks_what_is_late(opened, regions):
-    reports.submit(opened, regions, 2025, "420800", file_name="荆门.pdf", data=PDF,
-                   actor=admin())
-    early = reports.board(opened, regions, 2025, today=date(2026, 3, 31))
-    late = reports.board(opened, regions, 2025, today=date(2026, 4, 1))
-    assert len(early) == int(regions["assessed"].sum()) + 13  # 82 counties and 13 cities
-    assert early.at["420800", "kind"] == "市州" and early.at["429004", "kind"] == "县（市、区）"
-    assert (early.drop(index="420800")["状态"] == reports.UNSUBMITTED).all()
-    assert late.at["420800", "状态"] == reports.SUBMITTED
-    assert (late.drop(index="420800")["状态"] == reports.OVERDUE).all()
+def test_a_resubmission_over_a_return_it_has_not_seen_is_refused(opened, regions):
+    """The unit read version 1 and uploads again while the province has returned it: the
+    upload is refused (the unit must first see why it was returned), nothing overwritten."""
+    v = reports.submit(opened, regions, 2025, "421321", file_name="a.pdf", data=PDF, actor=CLERK,
+                       version=0)
+    rid = int(reports.board(opened, regions, 2025).at["421321", "id"])
+    reports.return_report(opened, rid, reason="补充", version=v, actor=admin())
+    with pytest.raises(reports.ConcurrentReportEdit, match="已由他人报送或已被退回"):
+        reports.submit(opened, regions, 2025, "421321", file_name="b.pdf", data=PDF, actor=CLERK,
+                       version=v)
+    board = reports.board(opened, regions, 2025)
+    assert (board.at["421321", "状态"], board.at["421321", "文件"]) == (reports.RETURNED, "a.pdf")
+    with pytest.raises(reports.ConcurrentReportEdit):  # a first upload when one exists
+        reports.submit(opened, regions, 2025, "421321", file_name="c.pdf", data=PDF, actor=CITY,
+                       version=0)
 
 
-def test_simultaneous_first_submissions_keep_one_record_and_both_files_are_audited(opened, regions):
+def test_the_board_marks_what_is_owed_late_and_what_came_late(opened, regions):
+    reports.submit(opened, regions, 2025, "420800", file_name="荆门.pdf", data=PDF, actor=admin(),
+                   version=0)
+    v = reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF,
+                       actor=CLERK, version=0)
+    rid = int(reports.board(opened, regions, 2025).at["421321", "id"])
+    reports.return_report(opened, rid, reason="补充", version=v, actor=admin())
+    before = reports.board(opened, regions, 2025, today=SOON)
+    after = reports.board(opened, regions, 2025, today=SOON + timedelta(days=1))
+    assert len(before) == int(regions["assessed"].sum()) + 13  # 82 counties and 13 cities
+    assert before.at["420800", "kind"] == "市州" and before.at["429004", "kind"] == "县（市、区）"
+    assert (before.drop(index=["420800", "421321"])["状态"] == reports.UNSUBMITTED).all()
+    assert (after.drop(index=["420800", "421321"])["状态"] == reports.OVERDUE).all()
+    assert after.at["420800", "状态"] == reports.SUBMITTED
+    assert after.at["421321", "状态"] == reports.RETURNED  # sent in time: returned, not 逾期
+    assert after.at["420800", "时限"] == reports.ON_TIME and after.at["429004", "时限"] == ""
+    # the deadline moved back before the day they came: sent late
+    reports.set_deadline(opened, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
+    moved = reports.board(opened, regions, 2025)
+    assert moved.attrs["deadline"] == "2026-03-31"
+    assert moved.at["420800", "时限"] == reports.LATE and moved.at["421321", "时限"] == reports.LATE
+    assert audit_rows(opened, "report_round")["action"].tolist() == ["create", "update"]
+
+
+def test_times_are_beijing_time():
+    from revitalization.wording import beijing
+
+    assert f"{beijing('2026-03-31T23:00:00+00:00'):%Y-%m-%d %H:%M}" == "2026-04-01 07:00"
+
+
+def test_simultaneous_first_submissions_keep_one_record(opened, regions):
     """The clerk and its 市州 upload the county's first report at the same moment: one record
-    (created once), holding one of the two files; the other upload is refused or follows as
-    a resubmission, never a second record."""
+    is created, holding one of the two files; the other upload is refused, not applied
+    unseen over it."""
     files = {CLERK: docx_bytes("随县报告（县）"), CITY: PDF}
     outcomes = race(lambda who: reports.submit(opened, regions, 2025, "421321", file_name="随县.docx",
-                                               data=files[who], actor=who), [CLERK, CITY],
-                    reports.ReportError)
-    log = audit_rows(opened, "annual_report")
-    assert log["action"].tolist().count("create") == 1
-    assert sorted(map(str, outcomes)) in (["1", "refused"], ["1", "2"])
-    assert len(log) == sum(o != "refused" for o in outcomes)
+                                               data=files[who], actor=who, version=0), [CLERK, CITY],
+                    reports.ConcurrentReportEdit)
+    assert sorted(map(str, outcomes)) == ["1", "refused"]
+    assert audit_rows(opened, "annual_report")["action"].tolist() == ["create"]
     board = reports.board(opened, regions, 2025)
-    assert reports.file(opened, int(board.at["421321", "id"]))[2] in files.values()
+    assert reports.file(opened, int(board.at["421321", "id"]), actor=admin())[2] in files.values()
 
 
-def test_simultaneous_returns_of_one_version_keep_exactly_one(opened, regions):
-    v = reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF, actor=CLERK)
+def test_simultaneous_resubmissions_and_returns_keep_exactly_one(opened, regions):
+    v = reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF, actor=CLERK,
+                       version=0)
     rid = int(reports.board(opened, regions, 2025).at["421321", "id"])
     outcomes = race(lambda why: reports.return_report(opened, rid, reason=why, version=v,
                                                       actor=admin()),
                     ["补充甲", "补充乙", "补充丙"], reports.ReportError)
     assert sorted(map(str, outcomes)) == ["2", "refused", "refused"]
-    assert audit_rows(opened, "annual_report")["action"].tolist() == ["create", "return"]
+    outcomes = race(lambda who: reports.submit(opened, regions, 2025, "421321", file_name="补充.pdf",
+                                               data=PDF, actor=who, version=2), [CLERK, CITY],
+                    reports.ConcurrentReportEdit)
+    assert sorted(map(str, outcomes)) == ["3", "refused"]
+    assert audit_rows(opened, "annual_report")["action"].tolist() == ["create", "return", "resubmit"]
+    assert len(reports.files(opened, rid, actor=admin())) == 2
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
@@ -102,26 +152,40 @@ def test_simultaneous_returns_of_one_version_keep_exactly_one(opened, regions):
 ])
 def test_bad_files_are_refused_and_nothing_is_written(opened, regions, name, data, message):
     with pytest.raises(reports.ReportError, match=message):
-        reports.submit(opened, regions, 2025, "421321", file_name=name, data=data, actor=CLERK)
+        reports.submit(opened, regions, 2025, "421321", file_name=name, data=data, actor=CLERK,
+                       version=0)
     assert audit_rows(opened, "annual_report").empty
 
 
 def test_scope_and_order(seeded, regions):
+    def send(unit, actor, name="a.pdf"):
+        return reports.submit(seeded, regions, 2025, unit, file_name=name, data=PDF, actor=actor,
+                              version=0)
+
     with pytest.raises(reports.ReportError, match="还没有布置报告"):
-        reports.submit(seeded, regions, 2025, "421321", file_name="a.pdf", data=PDF, actor=CLERK)
-    reports.open_round(seeded, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
+        send("421321", CLERK)
+    reports.open_round(seeded, 2025, SOON, actor=admin())
     with pytest.raises(reports.ReportError, match="已经布置"):
-        reports.open_round(seeded, 2025, "2026-04-30", actor=admin(), today=date(2026, 1, 5))
+        reports.open_round(seeded, 2025, SOON, actor=admin())
     with pytest.raises(PermissionDenied):
-        reports.submit(seeded, regions, 2025, "420222", file_name="a.pdf", data=PDF, actor=CLERK)
+        send("420222", CLERK)
+    with pytest.raises(PermissionDenied, match="无权报送年度报告（荆门市）"):
+        send("420800", CITY)
+    send("421300", CITY)
+    send("421321", CLERK)
+    rid = int(reports.board(seeded, regions, 2025).at["421300", "id"])
     with pytest.raises(PermissionDenied):
-        reports.submit(seeded, regions, 2025, "420800", file_name="a.pdf", data=PDF, actor=CITY)
-    reports.submit(seeded, regions, 2025, "421300", file_name="随州.pdf", data=PDF, actor=CITY)
-    with pytest.raises(PermissionDenied):
-        reports.return_report(seeded, 1, reason="x", version=1, actor=CITY)
+        reports.return_report(seeded, rid, reason="x", version=1, actor=CITY)
+    with pytest.raises(PermissionDenied, match="无权查看该单位（随州市）的年度报告"):  # a clerk: not its city's
+        reports.file(seeded, rid, actor=CLERK)
+    county = int(reports.board(seeded, regions, 2025).at["421321", "id"])
+    with pytest.raises(PermissionDenied, match="无权查看该单位（随县）的年度报告"):
+        reports.file(seeded, county, actor=Actor("jm", "荆门市", "city", "420800"))
+    assert reports.file(seeded, county, actor=Actor("v", "查看", "province_viewer"))[2] == PDF
     with pytest.raises(reports.ReportError, match="不在应报送名单中"):  # a central district
-        reports.submit(seeded, regions, 2025, "420102", file_name="a.pdf", data=PDF,
-                       actor=admin())
+        send("420102", admin())
+    with pytest.raises(PermissionDenied):
+        reports.set_deadline(seeded, 2025, SOON, actor=CITY)
 
 
 # Follow-ups on a report: the case core's third kind ---------------------------------------
@@ -129,7 +193,7 @@ def test_scope_and_order(seeded, regions):
 @pytest.fixture
 def report(opened, regions):
     reports.submit(opened, regions, 2025, "421321", file_name="随县报告.docx", data=docx_bytes(),
-                   actor=CLERK)
+                   actor=CLERK, version=0)
     return opened, int(reports.board(opened, regions, 2025).at["421321", "id"])
 
 
@@ -172,10 +236,19 @@ def test_followup_scope_fields_and_soft_delete(report, regions):
     with pytest.raises(reports.ReportError, match="找不到编号 999"):
         reports.raise_followup(engine, 999, matter="x", actor=admin())
     # a 市州's own report is followed up by the province, not by the 市州 itself
-    reports.submit(engine, regions, 2025, "421300", file_name="随州.pdf", data=PDF, actor=CITY)
+    reports.submit(engine, regions, 2025, "421300", file_name="随州.pdf", data=PDF, actor=CITY,
+                   version=0)
     own = int(reports.board(engine, regions, 2025).at["421300", "id"])
     with pytest.raises(PermissionDenied):
         reports.raise_followup(engine, own, matter="x", actor=CITY)
+    with pytest.raises(PermissionDenied, match="无权跟进年度报告反映的问题（随州市）"):
+        reports.raise_followup(engine, own, matter="x", actor=CITY)
+    xiantao = Actor("xt", "仙桃市", "city", "429004")  # a directly administered city: its own
+    reports.submit(engine, regions, 2025, "429004", file_name="仙桃.pdf", data=PDF, actor=xiantao,
+                   version=0)
+    with pytest.raises(PermissionDenied):
+        reports.raise_followup(engine, int(reports.board(engine, regions, 2025).at["429004", "id"]),
+                               matter="x", actor=xiantao)
     fid = reports.raise_followup(engine, own, matter="市本级投入情况未报", actor=admin())
     with pytest.raises(reports.ConcurrentFollowupEdit):
         reports.delete_followup(engine, fid, deleted=True, actor=admin(), version=0)

@@ -35,8 +35,9 @@ def metric(at, label: str) -> str:
 
 def submit(db: str, unit: str, actor=None) -> None:
     engine = store.make_engine(db)
+    version = int(reports.board(engine, load_regions(), 2025).at[unit, "version"])
     reports.submit(engine, load_regions(), 2025, unit, file_name=f"{unit}报告.pdf", data=PDF,
-                   actor=actor or admin())
+                   actor=actor or admin(), version=version)
     engine.dispose()
 
 
@@ -54,11 +55,18 @@ def test_round_board_return_and_a_followup_to_closure(app, app_db):
     board = at.dataframe[0].value
     assert board.loc[board["单位"] == "随县", "状态"].iloc[0] == "已报送"
     assert {"下载报告草稿（Word）", "下载已报送的报告"} <= set(downloads(at))
-    at.text_area(key="report_return_reason").set_value("补充防返贫监测帮扶情况")
+    submit(app_db, "421321")  # the unit sends a new file while the province reads the first
+    at.text_area(key="report_return_reason_421321").set_value("补充防返贫监测帮扶情况")
+    click(at, "退回补充")
+    assert any("您看到的是第 1 版，当前为第 2 版" in e.value for e in at.error)  # not returned unseen
+    assert any("这份报告已有更新" in w.value for w in at.warning)
+    click(at, "载入最新情况")
+    assert any("历次报送（2 份）" in e.label for e in at.expander)
+    at.text_area(key="report_return_reason_421321").set_value("补充防返贫监测帮扶情况")
     click(at, "退回补充")
     assert metric(at, "退回补充") == "1 个"
     assert any("补充防返贫监测帮扶情况" in w.value for w in at.warning)
-    at.text_area(key="followup_matter").set_value("报告称高标准农田完成率 100%，与填报数据不符")
+    at.text_area(key="followup_matter_421321").set_value("报告称高标准农田完成率 100%，与填报数据不符")
     click(at, "添加跟进事项")
     fid = at.selectbox(key="followup_pick").value
     at.text_input(key=f"followup_{fid}_new_task_what").set_value("提交核实说明")

@@ -101,7 +101,7 @@ def test_the_record_comes_from_the_database(seeded, assessment, config, regions)
                                description="衔接资金拨付滞后", actor=admin())
     reports.open_round(engine, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
     reports.submit(engine, regions, 2025, "421321", file_name="随县.pdf",
-                   data=b"%PDF-1.4\n%%EOF\n", actor=admin())
+                   data=b"%PDF-1.4\n%%EOF\n", actor=admin(), version=0)
     report_id = int(reports.board(engine, regions, 2025).at["421321", "id"])
     reports.raise_followup(engine, report_id, matter="核实高标准农田数据", actor=admin())
     ctx = documents.Context(assessment, config, 2025, True, made=MADE)
