@@ -208,20 +208,25 @@ def followup_lines(followups: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
 
 
 def add_records(ctx: Context, engine, adcode: str) -> None:
-    """Load a unit's notes, 约谈 record, 督查 findings and report follow-ups into ``ctx`` (for
-    its section of a Word file)."""
+    """Load a unit's notes, 约谈 record, 督查 findings and report follow-ups of the years up to
+    ``ctx.year`` into ``ctx`` (for its section of a Word file about that year)."""
     from revitalization import inspections, interviews, reports
     from revitalization.notes import list_notes
 
-    ctx.notes[adcode] = list_notes(engine, adcode)
+    notes = list_notes(engine, adcode)
+    ctx.notes[adcode] = notes[notes["year"] <= ctx.year] if len(notes) else notes
     records = interviews.interviews(engine, adcode=adcode)
+    records = records[records["year"] <= ctx.year]
     ctx.cases[adcode] = case_lines(
         records, interviews.tasks(engine, records["id"].tolist()) if len(records) else records)
+    rounds = inspections.rounds(engine).set_index("id")
     found = inspections.findings(engine, adcode=adcode)
+    found = found[found["round_id"].map(rounds["year"]) <= ctx.year] if len(found) else found
     ctx.findings[adcode] = finding_lines(
         found, inspections.tasks(engine, found["id"].tolist()) if len(found) else found,
-        inspections.rounds(engine).set_index("id")["name"].to_dict())
+        rounds["name"].to_dict())
     matters = reports.followups(engine, adcode=adcode)
+    matters = matters[matters["year"] <= ctx.year]
     ctx.followups[adcode] = followup_lines(
         matters, reports.followup_tasks(engine, matters["id"].tolist()) if len(matters) else matters)
 

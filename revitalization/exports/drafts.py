@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from revitalization import explain
+from revitalization.engine import IMPUTE_LABELS
 from revitalization.exports import docx_layout as layout
 from revitalization.exports.documents import TASK, Context, demo_note, new_document, save
 from revitalization.gap import gap
@@ -58,6 +59,8 @@ def overview(ctx: Context, adcode: str) -> tuple[str, pd.DataFrame]:
                  f"全省名次{place}。")
     if me["progress"]:
         text += f"{we}被评为进步明显单位（{me['progress_reason']}）。"
+    if me["imputed_count"]:
+        text += f"考核数据中有 {int(me['imputed_count'])} 项为补齐的值（本单位未报送），见附件“数据说明”列。"
     table = group_table(a, ctx.config, adcode, y).rename(columns={"得分": "得分（分）"})
     if ctx.previous and adcode in a.year(ctx.previous).index:
         before = a.year(ctx.previous).loc[adcode]
@@ -65,10 +68,17 @@ def overview(ctx: Context, adcode: str) -> tuple[str, pd.DataFrame]:
     return text, table.reset_index(drop=True)
 
 
+def _imputed(label: str) -> str:
+    """The note on a value the county did not report (the engine filled it in)."""
+    return f"（该值为{label}，本单位未报送，请核实）" if label else ""
+
+
 def strengths(ctx: Context, adcode: str) -> list[str]:
-    """The indicators where the unit beats its class's median most, then its largest gains."""
+    """The indicators where the unit beats its class's median most, then its largest gains.
+    A value the engine filled in (imputed) is not claimed as an achievement."""
     a, y = ctx.assessment, ctx.year
     out = explain.strengths(a, ctx.config, adcode, y)
+    out = out[out["imputed"] == ""]
     lines = [f"{r.name}{r.display}，标准化得分 {r.score:.1f} 分，高于同类单位中位数 {r.advantage:.1f} 分。"
              for r in out[out["advantage"] > 0].head(STRENGTHS).itertuples()]
     change = explain.change_breakdown(a, ctx.config, adcode, y)
@@ -84,13 +94,15 @@ def weaknesses(ctx: Context, adcode: str) -> list[str]:
     a, y = ctx.assessment, ctx.year
     me = a.year(y).loc[adcode]
     out = explain.obstacles(a, ctx.config, adcode, y)
-    lines = [f"{r.name}{r.display}，标准化得分 {r.score:.1f} 分，比满分少得综合得分 {r.points_lost:.1f} 分，"
-             f"占全部失分的 {r.obstacle * 100:.1f}%。"
+    lines = [f"{r.name}{r.display}{_imputed(r.imputed)}，标准化得分 {r.score:.1f} 分，比满分少得综合得分 "
+             f"{r.points_lost:.1f} 分，占全部失分的 {r.obstacle * 100:.1f}%。"
              for r in out[out["points_lost"] > 0.05].head(WEAKNESSES).itertuples()]
     values = a.values.loc[(adcode, y)]
+    how = a.imputed.loc[(adcode, y)]
     for ind in ctx.config.indicators:
         if ind.gate and not ind.passes_gate(values[ind.code]):
-            lines.append(f"门槛指标{ind.name}未达标：{ind.format_value(values[ind.code])}，门槛值 "
+            lines.append(f"门槛指标{ind.name}未达标：{ind.format_value(values[ind.code])}"
+                         f"{_imputed(IMPUTE_LABELS.get(how[ind.code], ''))}，门槛值 "
                          f"{'≥' if ind.higher_is_better else '≤'} {ind.format_value(ind.gate_threshold)}。")
     change = explain.change_breakdown(a, ctx.config, adcode, y)
     if change is not None:
@@ -119,7 +131,8 @@ def direction(ctx: Context, adcode: str) -> list[str]:
         if peers.empty or r.points_lost <= 0.05:
             continue
         best = peers.max() if ind.higher_is_better else peers.min()
-        lines.append(f"{ind.name}：{we_have(ind, r.value)}，同类单位最好水平 {ind.format_value(best)}；"
+        lines.append(f"{ind.name}：{we_have(ind, r.value)}{_imputed(r.imputed)}，同类单位最好水平 "
+                     f"{ind.format_value(best)}；"
                      f"每提高 10 个标准化得分，综合得分约增加 {r.weight * 10:.1f} 分。")
     return lines
 
@@ -210,6 +223,10 @@ def draft_docx(ctx: Context, adcode: str) -> bytes:
     doc.add_page_break()
     doc.add_heading("附件：指标明细", level=1)
     table = indicator_table(a, ctx.config, adcode, y)[["振兴", "指标", "数值", "标准化得分",
-                                                        "类内排名", "较上年", "目标 / 门槛"]]
-    layout.table(doc, table, formats={"标准化得分": "{:.1f}"}, size=9)
+                                                        "类内排名", "较上年", "目标 / 门槛", "插补"]]
+    layout.table(doc, table.rename(columns={"插补": "数据说明"}), formats={"标准化得分": "{:.1f}"}, size=9)
+    filled = table[table["插补"] != ""]
+    if len(filled):
+        doc.add_paragraph(f"注：{len(filled)} 项指标本单位未报送，考核按“数据说明”列所示方法补齐（"
+                          + "、".join(filled["指标"]) + "），请核实后补报。")
     return save(doc)

@@ -120,3 +120,40 @@ def test_a_unit_outside_the_assessment_gets_no_draft(ctx, assessment):
     central = rows.index[~rows["assessed"]][0]
     with pytest.raises(ValueError, match="未纳入实绩考核，不生成年度报告草稿"):
         drafts.draft_docx(ctx, central)
+
+
+def test_values_the_county_did_not_report_are_never_claimed(observations, regions, config):
+    """A 2025 value missing and carried forward by the engine: it is not listed as an
+    achievement, is marked where it is a shortfall, and the attachment says how it was filled."""
+    from revitalization.engine import assess
+
+    rows = assess(observations, regions, config).year(2025)
+    best = rows[rows["assessed"]]["composite"].idxmax()
+    strongest = explain.strengths(assess(observations, regions, config), config, best, 2025).iloc[0]
+    code = strongest.name
+    missing = observations[~((observations["adcode"] == best) & (observations["year"] == 2025)
+                             & (observations["indicator"] == code))]
+    a = assess(missing, regions, config)
+    assert a.imputed.loc[(best, 2025), code]  # the engine filled it in
+    doc = read(drafts.draft_docx(documents.Context(a, config, 2025, True, made=MADE), best))
+    text = text_of(doc)
+    name = config.indicator(code).name
+    gains = text[text.index("二、主要成效"):text.index("三、存在的问题和不足")]
+    assert name not in gains
+    assert "考核数据中有 1 项为补齐的值（本单位未报送）" in text
+    assert f"注：1 项指标本单位未报送，考核按“数据说明”列所示方法补齐（{name}），请核实后补报。" in text
+    appendix = doc.tables[1]
+    assert [c.text for c in appendix.rows[0].cells][-1] == "数据说明"
+    row = next(r for r in appendix.rows[1:] if r.cells[1].text == name)
+    assert row.cells[-1].text == "沿用上年数据"
+
+
+def test_a_draft_for_an_earlier_year_leaves_out_later_records(seeded, assessment, config):
+    iid = interviews.open_interview(seeded, assessment, "421321", 2025, actor=admin())
+    assert iid
+    ctx = documents.Context(assessment, config, 2024, True, made=MADE)
+    documents.add_records(ctx, seeded, "421321")
+    assert ctx.cases["421321"] == [] and ctx.findings["421321"] == []
+    ctx = documents.Context(assessment, config, 2025, True, made=MADE)
+    documents.add_records(ctx, seeded, "421321")
+    assert ctx.cases["421321"][0].startswith("2025年度结果引发的约谈：待约谈")
