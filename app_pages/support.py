@@ -104,8 +104,13 @@ with st.expander("从表格导入帮扶协作记录", icon=":material/upload_fil
             st.error(f"发现 {len(plan.problems)} 处问题，未导入任何记录。请修改后重新上传：\n\n"
                      + "\n".join(f"- {md(str(p))}" for p in plan.problems[:30])
                      + ("\n- ……" if len(plan.problems) > 30 else ""), icon=":material/error:")
+        if plan.sheets:
+            st.caption("读取的工作表：" + "、".join(md(n) for n in plan.sheets))
+        if plan.notes:
+            st.info("按现行区划换算：\n\n" + "\n".join(f"- {md(n)}" for n in plan.notes[:20]),
+                    icon=":material/info:")
         if plan.known:
-            st.info(f"{len(plan.known)} 行已有记录，将跳过（第 {'、'.join(map(str, plan.known[:20]))} 行"
+            st.info(f"{len(plan.known)} 行已有记录，将跳过（{'、'.join(plan.known[:20])}"
                     + ("等" if len(plan.known) > 20 else "") + "）。", icon=":material/info:")
         if plan.rows:
             st.dataframe(plan.preview(dict(zip(regions["adcode"], regions["name"], strict=True))),

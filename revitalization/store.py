@@ -7,12 +7,14 @@ PostgreSQL instead; everything else works the same.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Index, LargeBinary, event, func, make_url, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
 from revitalization.config import IndicatorSystem
@@ -103,6 +105,10 @@ class SupportRelation(SQLModel, table=True):
     the years it covers, its projects and funds."""
 
     __tablename__ = "support_relation"
+    # one live record per county, kind, supporter and start year (an import twice adds nothing)
+    __table_args__ = (Index("uq_support_live", "adcode", "kind", "supporter", "start_year",
+                            unique=True, sqlite_where=text("NOT deleted"),
+                            postgresql_where=text("NOT deleted")),)
     id: int | None = Field(default=None, primary_key=True)
     adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
     kind: str  # 定点帮扶 / 区域协作
@@ -474,6 +480,13 @@ def make_engine(url: str | None = None) -> Engine:
 
 def create_db_and_tables(engine: Engine) -> None:
     SQLModel.metadata.create_all(engine)
+    # indexes added to tables that already existed (create_all makes only missing tables)
+    for table in (SupportRelation.__table__,):
+        for index in table.indexes:
+            try:
+                index.create(engine, checkfirst=True)
+            except (IntegrityError, OperationalError) as exc:  # old duplicates: kept, said
+                logging.getLogger(__name__).warning("索引 %s 未建立（已有重复记录）：%s", index.name, exc)
 
 
 def has_observations(engine: Engine) -> bool:

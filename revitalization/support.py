@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization.access import Actor, require_for
@@ -20,6 +21,9 @@ from revitalization.store import Region, SupportRelation
 KINDS = ("定点帮扶", "区域协作")
 MAX_TEXT = 1000
 NONE = "无记录"
+
+
+DUPLICATE = "帮扶单位：该县已有同一类型、同一帮扶单位、同一开始年度的记录（未删除），不重复记录"
 
 
 class SupportError(ValueError):
@@ -74,7 +78,11 @@ def add_relation(engine: Engine, *, adcode: str, kind: str, supporter: str, star
         record = SupportRelation(adcode=adcode, **fields, updated_by=actor.display,
                                  updated_at=now())
         session.add(record)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:
+            session.rollback()
+            raise SupportError(DUPLICATE) from None
         audit(session, actor.signature, "support_relation", record.id, "create", None,
               record.model_dump())
         session.commit()
@@ -99,9 +107,13 @@ def save_relation(engine: Engine, relation_id: int, *, version: int, actor: Acto
                   "updated_at": now()}
         if deleted is not None:
             values["deleted"] = deleted
-        result = session.execute(update(SupportRelation).where(
-            SupportRelation.id == relation_id, SupportRelation.version == version
-        ).values(**values, version=version + 1))
+        try:
+            result = session.execute(update(SupportRelation).where(
+                SupportRelation.id == relation_id, SupportRelation.version == version
+            ).values(**values, version=version + 1))
+        except IntegrityError:  # the change (or a restore) would make a second live record
+            session.rollback()
+            raise SupportError(DUPLICATE) from None
         if result.rowcount != 1:  # compare-and-set: a concurrent save in between wins
             session.rollback()
             raise stale

@@ -11,6 +11,7 @@ year) is skipped, so importing the same file twice adds nothing.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization import support
@@ -25,16 +27,19 @@ from revitalization.access import Actor, require_for
 from revitalization.audit import audit, now
 from revitalization.intake import files
 from revitalization.intake.names import CountyMatcher
+from revitalization.intake.table import NOTE_ROWS
+from revitalization.intake.table import key as table_key
 from revitalization.intake.values import Parsed, parse
 from revitalization.store import SupportRelation
 
 MAX_ROWS = 5000
 COLUMNS = {  # field → the headings offices use for it (compared without spaces and brackets)
     "county": ("区划代码", "行政区划代码", "代码"),
-    "county_name": ("县市区", "县（市、区）", "被帮扶县", "受帮扶县", "受援县", "帮扶对象", "县名", "县",
-                    "单位名称"),
+    "county_name": ("县市区", "县（市、区）", "县（市）", "县（区）", "被帮扶县", "受帮扶县", "受援县",
+                    "帮扶对象", "县名", "县", "单位名称"),
     "kind": ("类型", "帮扶类型", "帮扶方式", "类别"),
-    "supporter": ("帮扶单位/协作方", "帮扶单位", "协作方", "帮扶方", "支援单位", "结对单位", "协作单位"),
+    "supporter": ("帮扶单位/协作方", "帮扶单位（协作方）", "帮扶（协作）单位", "帮扶单位", "协作方", "帮扶方",
+                  "支援单位", "结对单位", "协作单位"),
     "start": ("开始年度", "起始年度", "开始年份", "起始年份", "开始年", "起始年"),
     "end": ("结束年度", "截止年度", "结束年份", "截止年份", "结束年"),
     "span": ("起止年度", "帮扶年度", "起止年份", "帮扶期限"),
@@ -68,11 +73,13 @@ class Problem:
     column: str  # the heading, e.g. 资金（万元）
     letter: str  # the column letter, e.g. H
     text: str
+    sheet: str = ""  # named when the file has several sheets of records
 
     def __str__(self) -> str:
         if not self.row:  # the file as a whole
             return self.text
-        where = f"第 {self.row} 行" + (f"，{self.letter} 列“{self.column}”" if self.column else "")
+        where = (f"工作表“{self.sheet}”" if self.sheet else "") + f"第 {self.row} 行" + (
+            f"，{self.letter} 列“{self.column}”" if self.column else "")
         return f"{where}：{self.text}"
 
 
@@ -82,15 +89,18 @@ class SupportImport:
 
     rows: list[dict] = field(default_factory=list)  # adcode, kind, supporter, … , row
     problems: list[Problem] = field(default_factory=list)
-    known: list[int] = field(default_factory=list)  # spreadsheet rows already recorded
-    sheet: str = ""
+    known: list[str] = field(default_factory=list)  # rows already recorded, e.g. "第 4 行"
+    notes: list[str] = field(default_factory=list)  # e.g. a former county name applied
+    sheets: list[str] = field(default_factory=list)  # the sheets read
 
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.rows)
 
     def preview(self, names: dict[str, str]) -> pd.DataFrame:
+        several = len(self.sheets) > 1
         return pd.DataFrame({
+            **({"工作表": [r["sheet"] for r in self.rows]} if several else {}),
             "行": [r["row"] for r in self.rows],
             "县（市、区）": [names.get(r["adcode"], r["adcode"]) for r in self.rows],
             "类型": [r["kind"] for r in self.rows],
@@ -100,24 +110,50 @@ class SupportImport:
             "资金（万元）": [r["funds"] for r in self.rows]})
 
 
-def _header(sheet: files.Sheet) -> tuple[int, dict[str, int]] | None:
-    """The header row (within the first 10) naming a county column and a supporter column."""
+def _note_row(row: list[object]) -> bool:
+    """A 注 / 填表人 / 联系电话 … line under the table (as the data importer reads them)."""
+    filled = [v for v in row if v not in (None, "")]
+    first = table_key(filled[0]) if filled else ""
+    return bool(NOTE_ROWS.match(first)) and (len(filled) <= 2 or len(first) > 20)
+
+
+def _fields(sheet: files.Sheet, row: list[object]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for c, cell in enumerate(row):
+        name = ALIASES.get(_key(cell))
+        if name and name not in found and c not in sheet.hidden_columns:
+            found[name] = c
+    return found
+
+
+def _header(sheet: files.Sheet) -> tuple[int, dict[str, int], dict[str, str]] | None:
+    """The header (within the first 10 rows) naming a county column and a supporter column:
+    its last row, each field's column and heading. A two-row header (起止年度 merged over
+    开始年度 / 结束年度) is read as one."""
     for r, row in enumerate(sheet.rows[:10]):
-        found: dict[str, int] = {}
-        for c, cell in enumerate(row):
-            name = ALIASES.get(_key(cell))
-            if name and name not in found and c not in sheet.hidden_columns:
-                found[name] = c
+        found = _fields(sheet, row)
         if ("county" in found or "county_name" in found) and "supporter" in found:
-            return r, found
+            heading = {f: str(row[c]).strip() for f, c in found.items()}
+            below = sheet.rows[r + 1] if r + 1 < len(sheet.rows) else []
+            lower = _fields(sheet, below)
+            if lower and not (set(lower) & {"county", "county_name"} and any(
+                    below[found[f]] not in (None, "") and ALIASES.get(_key(below[found[f]])) is None
+                    for f in ("county", "county_name") if f in found)):
+                for f, c in lower.items():  # the lower row names these columns
+                    found[f] = c
+                    heading[f] = str(below[c]).strip()
+                if {"start", "end"} & set(lower):
+                    found.pop("span", None)
+                return r + 1, found, heading
+            return r, found, heading
     return None
 
 
 def _year(cell: object) -> int | None:
-    """2021, 2021.0 (a CSV column with blanks), "2021", "2021年"."""
+    """2021, 2021.0 (a CSV column with blanks), "2021", "2021年", "2021年度"."""
     if isinstance(cell, float) and cell.is_integer():
         return int(cell)
-    text = unicodedata.normalize("NFKC", str(cell)).strip().removesuffix("年")
+    text = unicodedata.normalize("NFKC", str(cell)).strip().removesuffix("年度").removesuffix("年")
     found = re.fullmatch(r"(\d{4})(?:\.0+)?", text)
     return int(found.group(1)) if found else None
 
@@ -128,13 +164,15 @@ def _funds(cell: object):
     text = unicodedata.normalize("NFKC", str(cell or ""))
     if isinstance(cell, str) and re.search(r"[元万亿]", text):
         parsed = parse(cell, "元")
-        return parsed if parsed.error or parsed.value is None else Parsed(parsed.value / 1e4)
+        if parsed.error:
+            return Parsed(None, f"“{cell}”无法换算为万元：请填写数字（单位万元），或写 500万元、0.12亿、1200元")
+        return parsed if parsed.value is None else Parsed(parsed.value / 1e4)
     return parse(cell, "万元")
 
 
 def _span(cell: object) -> tuple[object, object] | None:
     """"2021—2025", "2021-2025年", "2021年至今", "2021-" → (start, end or None)."""
-    text = unicodedata.normalize("NFKC", str(cell)).replace("年", "").strip()
+    text = unicodedata.normalize("NFKC", str(cell)).replace("年度", "").replace("年", "").strip()
     found = re.fullmatch(r"(\d{4})\s*(?:[-—–~至到]+\s*(\d{4}|今|至今|)?)?", text)
     if not found:
         return None
@@ -151,78 +189,89 @@ def read(name: str, data: bytes, regions: pd.DataFrame, existing: pd.DataFrame,
     except files.FileReadError as exc:
         out.problems.append(Problem(0, "", "", str(exc)))
         return out
-    for sheet in book.sheets:
-        located = _header(sheet)
-        if located is not None:
-            break
-    else:
+    found = [(sheet, located) for sheet in book.sheets if (located := _header(sheet)) is not None]
+    if not found:
         out.problems.append(Problem(0, "", "", "找不到表头：前 10 行中需要有一行同时有“区划代码”或“县（市、区）”列和"
                                                "“帮扶单位/协作方”列（可下载模板对照）"))
         return out
-    out.sheet = sheet.name
-    head, columns = located
-    if "kind" not in columns:
-        out.problems.append(Problem(head + 1, "", "", "缺少“类型”列（定点帮扶 或 区域协作）"))
-    if "start" not in columns and "span" not in columns:
-        out.problems.append(Problem(head + 1, "", "", "缺少“开始年度”列（或“起止年度”列）"))
-    if out.problems:
-        return out
     matcher = CountyMatcher(regions)
-    heading = {field: str(sheet.rows[head][c]).strip() for field, c in columns.items()}
     kept = {(r.adcode, r.kind, r.supporter, int(r.start_year)) for r in existing.itertuples()
             if not r.deleted}
-    seen: dict[tuple, int] = {}
-    body = [(r, row) for r, row in enumerate(sheet.rows) if r > head and r not in sheet.hidden_rows]
-    if len(body) > MAX_ROWS:
-        out.problems.append(Problem(head + 2, "", "", f"一次最多导入 {MAX_ROWS} 行，文件有 {len(body)} 行；"
-                                                     "请拆分后分别导入"))
-        return out
-    for r, row in body:
-        if all(v in (None, "") for v in row):
+    seen: dict[tuple, str] = {}
+    for sheet, (head, columns, heading) in found:
+        out.sheets.append(sheet.name)
+        label = sheet.name if len(found) > 1 else ""
+        where = (f"工作表“{label}”" if label else "")
+        if "kind" not in columns:
+            out.problems.append(Problem(head + 1, "", "", "缺少“类型”列（定点帮扶 或 区域协作）", label))
+        if "start" not in columns and "span" not in columns:
+            out.problems.append(Problem(head + 1, "", "", "缺少“开始年度”列（或“起止年度”列）", label))
+        if "kind" not in columns or ("start" not in columns and "span" not in columns):
             continue
-        checked = _check_row(row, r + 1, columns, heading, matcher)
-        if checked is None:  # a 合计 / 市州 row
+        key_columns = [columns[f] for f in ("county", "county_name", "kind", "supporter") if f in columns]
+        body = [(r, row) for r, row in enumerate(sheet.rows)
+                if r > head and r not in sheet.hidden_rows  # blank, numbered-only and note rows out
+                and any(c < len(row) and row[c] not in (None, "") for c in key_columns)
+                and not _note_row(row)]
+        if len(body) > MAX_ROWS:
+            out.problems.append(Problem(head + 2, "", "", f"一次最多导入 {MAX_ROWS} 行，{where or '文件'}有 "
+                                                         f"{len(body)} 行；请拆分后分别导入", label))
             continue
-        if isinstance(checked, Problem):
-            out.problems.append(checked)
-            continue
-        if refuse(checked["adcode"]):
-            field = "county" if "county" in columns else "county_name"
-            out.problems.append(Problem(r + 1, heading[field], _letter(columns[field]),
-                                        refuse(checked["adcode"])))
-            continue
-        key = (checked["adcode"], checked["kind"], checked["supporter"], checked["start_year"])
-        if key in seen:
-            out.problems.append(Problem(r + 1, heading["supporter"], _letter(columns["supporter"]),
-                                        f"与第 {seen[key]} 行重复（同一县、类型、帮扶单位和开始年度）"))
-            continue
-        seen[key] = r + 1
-        if key in kept:
-            out.known.append(r + 1)
-            continue
-        out.rows.append({**checked, "row": r + 1})
+        for r, row in body:
+            checked = _check_row(row, r + 1, columns, heading, matcher, label)
+            if checked is None:  # a 合计 row
+                continue
+            if isinstance(checked, Problem):
+                out.problems.append(checked)
+                continue
+            line = f"{where}第 {r + 1} 行"
+            if checked.pop("note"):
+                out.notes.append(f"{line}：{checked['renamed']}")
+            checked.pop("renamed")
+            if refuse(checked["adcode"]):
+                field = "county" if "county" in columns else "county_name"
+                out.problems.append(Problem(r + 1, heading[field], _letter(columns[field]),
+                                            refuse(checked["adcode"]), label))
+                continue
+            key = (checked["adcode"], checked["kind"], checked["supporter"], checked["start_year"])
+            if key in seen:
+                out.problems.append(Problem(r + 1, heading["supporter"], _letter(columns["supporter"]),
+                                            f"与{seen[key]}重复（同一县、类型、帮扶单位和开始年度）", label))
+                continue
+            seen[key] = line
+            if key in kept:
+                out.known.append(line)
+                continue
+            out.rows.append({**checked, "row": r + 1, "sheet": sheet.name})
     if not out.rows and not out.problems and not out.known:
-        out.problems.append(Problem(head + 2, "", "", "表头下没有数据行"))
+        out.problems.append(Problem(0, "", "", "表头下没有数据行"))
     return out
 
 
 def _check_row(row: list[object], line: int, columns: dict[str, int], heading: dict[str, str],
-               matcher: CountyMatcher) -> dict | Problem | None:
-    """One data row as a record's fields, or the first problem in it (None: a total row)."""
+               matcher: CountyMatcher, sheet: str = "") -> dict | Problem | None:
+    """One data row as a record's fields (with ``note``: a former name applied), or the first
+    problem in it (None: a 合计 row)."""
     def cell(field: str) -> object:
         c = columns.get(field)
         return row[c] if c is not None and c < len(row) else None
 
     def problem(field: str, text: str) -> Problem:
         return Problem(line, heading.get(field, ""),
-                       _letter(columns[field]) if field in columns else "", text)
+                       _letter(columns[field]) if field in columns else "", text, sheet)
 
     code, name = cell("county"), cell("county_name")
-    match = matcher.match(code if code not in (None, "") else name)
+    given = code if code not in (None, "") else name
+    where = "county" if code not in (None, "") else "county_name"
+    if given in (None, ""):
+        return problem(where if where in columns else "county_name", "县（市、区）为空")
+    match = matcher.match(given)
     if match.total:
-        return None
+        if cell("supporter") in (None, "") and cell("kind") in (None, ""):
+            return None  # a 合计 / 市州 subtotal line
+        return problem(where, f"“{given}”不是县（市、区）：帮扶协作记录按县填写，市州本级的记录不在此导入")
     if match.adcode is None:
-        return problem("county" if code not in (None, "") else "county_name", match.error)
+        return problem(where, match.error)
     if code not in (None, "") and name not in (None, ""):
         by_name = matcher.match(name)
         if by_name.adcode is not None and by_name.adcode != match.adcode:
@@ -240,6 +289,9 @@ def _check_row(row: list[object], line: int, columns: dict[str, int], heading: d
         start, end = span
     else:
         start, end = cell("start"), cell("end")
+    if isinstance(start, datetime.date | datetime.datetime) or isinstance(end, datetime.date | datetime.datetime):
+        return problem("start" if "start" in columns else "span",
+                       "年度单元格是日期格式：请把单元格格式改为“常规”或“数值”，填写年份如 2021")
     start_year = _year(start) if start not in (None, "") else None
     if start_year is None:
         return problem("start" if "start" in columns else "span",
@@ -258,12 +310,14 @@ def _check_row(row: list[object], line: int, columns: dict[str, int], heading: d
     except support.SupportError as exc:  # "帮扶单位：不能为空" → that column
         label, _, text = str(exc).partition("：")
         return problem(next((f for f in FIELD_OF.get(label, ()) if f in columns), ""), text)
-    return {"adcode": match.adcode, **fields}
+    return {"adcode": match.adcode, **fields, "note": bool(match.note), "renamed": match.note}
 
 
 def commit(engine: Engine, plan: SupportImport, *, actor: Actor) -> int:
     """Write a clean plan's rows in one transaction (each audited as an import); rows recorded
-    meanwhile by someone else are skipped. Returns how many were added."""
+    meanwhile by someone else are skipped; if another import adds the same records at the same
+    moment, the unique index refuses this one whole (nothing written). Returns how many were
+    added."""
     if plan.problems:
         raise support.SupportError("文件有错误，未导入；请修改后重新上传")
     added = 0
@@ -272,12 +326,17 @@ def commit(engine: Engine, plan: SupportImport, *, actor: Actor) -> int:
             select(SupportRelation).where(SupportRelation.deleted == False))}  # noqa: E712
         for row in plan.rows:
             require_for(session, actor, "support", row["adcode"])
-            fields = {k: v for k, v in row.items() if k != "row"}
+            fields = {k: v for k, v in row.items() if k not in ("row", "sheet")}
             if (fields["adcode"], fields["kind"], fields["supporter"], fields["start_year"]) in kept:
                 continue
             record = SupportRelation(**fields, updated_by=actor.display, updated_at=now())
             session.add(record)
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError:  # another import of the same records committed meanwhile
+                session.rollback()
+                raise support.SupportError("另一位用户刚刚导入了相同的记录，这次没有导入任何记录；"
+                                           "请重新上传文件，已有的记录会自动跳过") from None
             audit(session, actor.signature, "support_relation", record.id, "import", None,
                   record.model_dump())
             added += 1

@@ -108,6 +108,8 @@ def _read_text(data: bytes) -> tuple[list[list[object]], str]:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" (UTF-16, tabs)
         text, encoding = data.decode("utf-16"), "UTF-16"
     else:
+        if data.startswith(b"\xef\xbb\xbf"):  # a UTF-8 mark, even on a GBK text some tools add it to
+            data = data[3:]
         for codec, label in ENCODINGS:
             try:
                 text, encoding = data.decode(codec), label

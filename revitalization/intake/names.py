@@ -51,6 +51,11 @@ def renames() -> tuple[dict[str, str], ...]:
         return tuple(csv.DictReader(f))
 
 
+def _city_spellings(name: str, short: str) -> set[str]:
+    """How offices write a 市州: 随州市 / 随州, 恩施土家族苗族自治州 / 恩施州 / 恩施."""
+    return {name, short, name.removesuffix("市"), short.removesuffix("州").removesuffix("市")} - {""}
+
+
 class CountyMatcher:
     """Built once per file: every accepted spelling → adcode."""
 
@@ -58,15 +63,20 @@ class CountyMatcher:
         self.names = dict(zip(regions["adcode"], regions["name"], strict=True))
         self.keys: dict[str, str] = {}
         for r in regions.itertuples():
-            city = str(r.city_name)
             bare = re.sub(r"(土家族|苗族|自治县|自治州)", "", r.name)
-            for k in (r.adcode, r.name, r.short_name, bare, f"{city}{r.name}",
-                      f"{city.removesuffix('市').removesuffix('州')}{r.name}"):
+            # the county after any spelling of its 市州: 随州市随县, 随州随县, 恩施州利川市
+            for city in _city_spellings(str(r.city_name), str(r.city_short_name)):
+                self.keys.setdefault(clean(f"{city}{r.name}"), r.adcode)
+            for k in (r.adcode, r.name, r.short_name, bare):
                 self.keys.setdefault(clean(k), r.adcode)
             if r.kind == "县" and not r.name.endswith("县"):
                 self.keys.setdefault(clean(f"{r.name}县"), r.adcode)
-        self.cities = {clean(c) for c in regions["city_name"].unique()} | {
-            clean(c).removesuffix("市").removesuffix("州") for c in regions["city_name"].unique()} | {
+            if r.name.endswith("自治县"):  # 长阳土家族自治县: also 长阳县, 长阳自治县
+                self.keys.setdefault(clean(f"{bare}县"), r.adcode)
+                self.keys.setdefault(clean(f"{bare}自治县"), r.adcode)
+        self.cities = {clean(c) for name, short in zip(regions["city_name"], regions["city_short_name"],
+                                                        strict=True)
+                       for c in _city_spellings(str(name), str(short))} | {
             clean(c) for c in regions["city_adcode"].unique()} | {"420000"}
         self.old: dict[str, dict[str, str]] = {}
         for row in renames():

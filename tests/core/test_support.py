@@ -90,3 +90,17 @@ def test_a_city_records_its_own_counties_only(seeded):
     with pytest.raises(PermissionDenied):
         support.add_relation(seeded, adcode="421321", kind="定点帮扶", supporter="省财政厅",
                              start_year=2021, actor=Actor("v", "查看", "province_viewer"))
+
+
+def test_a_store_made_before_the_unique_index_gets_it(seeded):
+    """Tables are made by create_all, which leaves existing tables as they are: the index that
+    keeps one live record per county, kind, supporter and start year is added on start."""
+    from sqlalchemy import inspect, text
+
+    from revitalization import store
+
+    with seeded.begin() as connection:
+        connection.execute(text("DROP INDEX uq_support_live"))
+    assert "uq_support_live" not in {i["name"] for i in inspect(seeded).get_indexes("support_relation")}
+    store.create_db_and_tables(seeded)
+    assert "uq_support_live" in {i["name"] for i in inspect(seeded).get_indexes("support_relation")}
