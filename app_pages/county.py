@@ -219,7 +219,7 @@ with history_tab:  # 历年与约谈
                         + ("，已升级为约谈" if f.interview_id == f.interview_id and f.interview_id
                            else ""))
     st.markdown("**年度报告**")
-    sent = reports.board(engine, regions, year)
+    sent = reports.board(engine, regions, year, units=[adcode])
     if adcode in sent.index and sent.attrs["deadline"]:
         mine = sent.loc[adcode]
         matters = reports.followups(engine, adcode=adcode, year=year)

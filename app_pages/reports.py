@@ -4,7 +4,6 @@ followed up on a report, tracked to 办结 on the case core."""
 
 from datetime import date, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from components import cached
@@ -13,7 +12,7 @@ from components.layout import header, is_demo, selected_year
 from components.login import current_user, protected
 from components.state import VersionedEdit, show_flash, url_widget
 from components.writes import submit_write, write_button
-from revitalization import reports
+from revitalization import reports, tables
 from revitalization.access import allowed, refusal
 from revitalization.exports import documents, drafts
 from revitalization.style import ALERT, WARNING
@@ -62,24 +61,14 @@ else:
     c[3].metric("未报送" if left >= 0 else "逾期未报",
                 f"{counts.get(reports.UNSUBMITTED, 0) + counts.get(reports.OVERDUE, 0)} 个")
 
-open_matters = reports.followups(engine, year=year)
-open_matters = open_matters[open_matters["status"] != reports.FOLLOWUP_STATUSES[-1]]
 names = dict(zip(board.index, board["name"], strict=True))
-cities = dict(zip(regions["city_adcode"], regions["city_name"], strict=True))
 if deadline:
-    shown = pd.DataFrame({
-        "单位": mine["name"], "类别": mine["kind"], "所属市州": mine["city"].map(cities),
-        "状态": mine["状态"], "时限": mine["时限"], "报送时间（北京时间）": mine["报送时间"],
-        "文件": mine["文件"],
-        "未办结跟进事项": [int((open_matters["adcode"] == u).sum()) for u in mine.index]})
+    shown = tables.report_board(mine, reports.followups(engine, year=year), regions)
     status_filter = st.segmented_control(
         "按状态筛选", [reports.UNSUBMITTED, reports.OVERDUE, reports.RETURNED, reports.SUBMITTED],
         selection_mode="multi", key="report_filter")
     if status_filter:
         shown = shown[shown["状态"].isin(status_filter)]
-    # what staff act on first: late, returned, not yet in; then the reported ones
-    order = {reports.OVERDUE: 0, reports.RETURNED: 1, reports.UNSUBMITTED: 2, reports.SUBMITTED: 3}
-    shown = shown.sort_values("状态", key=lambda s: s.map(order), kind="stable")
     colours = {reports.OVERDUE: ALERT, reports.RETURNED: WARNING, reports.LATE: WARNING}
     st.dataframe(shown.style.map(lambda v: f"color:{colours[v]};font-weight:600" if v in colours else "",
                                  subset=["状态", "时限"]),

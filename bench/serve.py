@@ -15,24 +15,39 @@ import urllib.request
 from pathlib import Path
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, *, seconds: float = 120) -> bool:
+    """Whether the server at ``url`` (ending in /) answers Streamlit's health check within
+    ``seconds``; False at once if its process ended."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            urllib.request.urlopen(url + "_stcore/health", timeout=1)
+            return True
+        except OSError:
+            if proc.poll() is not None:
+                return False
+            time.sleep(0.2)
+    return False
+
+
 def serve(script: Path, cwd: Path, *, env: dict | None = None,
           prefix: tuple[str, ...] = ()) -> tuple[str, subprocess.Popen]:
     """``streamlit run script`` (after ``prefix``, e.g. ``taskset -c 0``) with ``env`` added
     to this environment; its URL and process once it answers its health check."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([*prefix, sys.executable, "-m", "streamlit", "run", str(script),
                              "--server.port", str(port), "--server.headless", "true"], cwd=cwd,
                             env={**os.environ, **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://localhost:{port}/"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "_stcore/health", timeout=1)
-            return url, proc
-        except OSError:
-            time.sleep(0.5)
+    if wait_healthy(url, proc):
+        return url, proc
     proc.kill()
     raise SystemExit(f"服务器未能启动：{script}")
 
@@ -57,9 +72,7 @@ def readme_site(root: Path, port: int, upstreams: list[str]) -> str:
 def serve_nginx(root: Path, upstreams: list[str], folder: Path) -> tuple[str, subprocess.Popen]:
     """nginx with the README's site in front of ``upstreams`` (``http://host:port``), its
     files in ``folder``; its URL and process once it answers the app's health check."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     site = readme_site(root, port, [u.removeprefix("http://").rstrip("/").replace(
         "localhost", "127.0.0.1") for u in upstreams])
     temp = folder / "nginx"
@@ -85,13 +98,9 @@ http {{
     proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(50):
-        try:
-            urllib.request.urlopen(url + "_stcore/health", timeout=1)
-            return url, proc
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from None
-            time.sleep(0.2)
+    if wait_healthy(url, proc, seconds=10):
+        return url, proc
+    if proc.poll() is not None:
+        raise RuntimeError(proc.stdout.read().decode())
     proc.kill()
     raise RuntimeError("nginx 未能启动")

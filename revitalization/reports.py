@@ -224,20 +224,25 @@ def _summary(record: AnnualReport) -> dict:
 ON_TIME, LATE = "按时报送", "逾期报送"
 
 
-def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | None = None
-          ) -> pd.DataFrame:
+def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | None = None,
+          units: list[str] | None = None) -> pd.DataFrame:
     """Every unit that owes a report in ``year`` and where it stands, indexed by unit.
 
     状态: 未报送 / 已报送 / 退回补充, and 逾期 for a unit that has sent nothing once the
     deadline has passed (a report returned after the deadline stays 退回补充: it was sent).
     时限: 按时报送 / 逾期报送 by the first submission's date in Beijing time. Times are
-    Beijing time. The files' bytes are not read."""
+    Beijing time. The files' bytes are not read. ``units``: only these (e.g. one county's
+    profile)."""
     today = today or date.today()
     table = owed(regions).set_index("unit")
+    query = select(AnnualReport).options(defer(AnnualReport.content)).where(
+        AnnualReport.year == int(year))
+    if units is not None:
+        table = table[table.index.isin(units)]
+        query = query.where(AnnualReport.unit.in_(units))
     with Session(engine) as session:
         round_ = session.exec(select(ReportRound).where(ReportRound.year == int(year))).first()
-        rows = {r.unit: r for r in session.exec(select(AnnualReport).options(
-            defer(AnnualReport.content)).where(AnnualReport.year == int(year)))}
+        rows = {r.unit: r for r in session.exec(query)}
         first = dict(session.execute(select(
             AnnualReportFile.report_id, func.min(AnnualReportFile.submitted_at)
         ).where(AnnualReportFile.report_id.in_([r.id for r in rows.values()])).group_by(

@@ -54,8 +54,9 @@ TEMPLATE = ["区划代码", "县（市、区）", "类型", "帮扶单位/协作
 
 
 def _key(text: object) -> str:
-    text = unicodedata.normalize("NFKC", str(text or ""))
-    return re.sub(r"[\s()（）\[\]【】]", "", text)
+    """A heading as compared: the data importer's key (NFKC, no spaces, lower case) without
+    brackets, so 资金(万元), 资金（万元） and 资金 万元 are one."""
+    return re.sub(r"[()\[\]【】]", "", table_key(text or ""))
 
 
 ALIASES = {_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}

@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from revitalization import reports
 from revitalization.config import DIRECTIONS, IndicatorSystem
 from revitalization.engine import Assessment
 from revitalization.maps.measures import display_value, measure_values
@@ -270,6 +271,20 @@ def task_table(todo: pd.DataFrame, deadline: str = "整改期限") -> pd.DataFra
                          deadline: todo["deadline"],
                          "状态": ["已完成" if d else OVERDUE if o else "进行中"
                                 for d, o in zip(todo["done"], todo["overdue"], strict=True)]})
+
+
+def report_board(board: pd.DataFrame, followups: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """The 年度报告 board for reading (``reports.board`` rows, ``reports.followups`` of the
+    year): what staff act on first — late, returned, not yet in — then the reported ones."""
+    open_matters = followups.loc[followups["status"] != reports.FOLLOWUP_STATUSES[-1], "adcode"]
+    cities = dict(zip(regions["city_adcode"], regions["city_name"], strict=True))
+    order = {reports.OVERDUE: 0, reports.RETURNED: 1, reports.UNSUBMITTED: 2, reports.SUBMITTED: 3}
+    shown = pd.DataFrame({
+        "单位": board["name"], "类别": board["kind"], "所属市州": board["city"].map(cities),
+        "状态": board["状态"], "时限": board["时限"], "报送时间（北京时间）": board["报送时间"],
+        "文件": board["文件"],
+        "未办结跟进事项": open_matters.value_counts().reindex(board.index, fill_value=0).astype(int)})
+    return shown.sort_values("状态", key=lambda s: s.map(order), kind="stable")
 
 
 # 数据管理 ------------------------------------------------------------------------------

@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -22,6 +19,9 @@ from components.pages import PAGES
 from revitalization.access import DEMO_ACTOR, home_page, page_allowed
 from revitalization.paths import ROOT
 from revitalization.regions import load_regions
+
+sys.path.insert(0, str(ROOT / "bench"))
+from serve import free_port, wait_healthy  # noqa: E402  (the benchmarks' server starter)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = [
@@ -34,12 +34,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 LOCAL = {"localhost", "127.0.0.1", "::1", ""}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(db_url: str, **env: str) -> tuple[str, subprocess.Popen]:
     """A Streamlit server of the app on ``db_url`` (extra environment ``env``), once healthy."""
     port = free_port()
@@ -48,12 +42,8 @@ def start_server(db_url: str, **env: str) -> tuple[str, subprocess.Popen]:
          "--server.headless", "true"], cwd=ROOT, env={**os.environ, "DATABASE_URL": db_url, **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return url, proc
-        except OSError:
-            time.sleep(0.5)
+    if wait_healthy(url + "/", proc, seconds=60):
+        return url, proc
     proc.kill()
     pytest.fail("Streamlit server did not start: " + proc.stdout.read().decode()[-2000:])
 

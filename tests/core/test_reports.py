@@ -277,3 +277,11 @@ def test_a_round_needs_a_deadline_to_come(seeded, deadline, message):
     with pytest.raises(reports.ReportError, match=message):
         reports.open_round(seeded, 2025, deadline, actor=admin(), today=date(2026, 1, 5))
     assert audit_rows(seeded, "report_round").empty
+
+
+def test_the_board_of_one_unit_is_its_row_of_the_whole(opened, regions):
+    reports.submit(opened, regions, 2025, "421321", file_name="a.pdf", data=PDF, actor=CLERK, version=0)
+    whole = reports.board(opened, regions, 2025)
+    one = reports.board(opened, regions, 2025, units=["421321"])
+    assert one.index.tolist() == ["421321"] and one.attrs == whole.attrs
+    assert one.loc["421321"].equals(whole.loc["421321"])

@@ -54,3 +54,22 @@ def test_every_audited_table_has_a_name_staff_read():
                  "annual_report_file"}  # its submissions are audited as the report's
     tables = set(SQLModel.metadata.tables) - unaudited
     assert sorted(tables - set(AUDIT_ENTITIES)) == []
+
+
+def test_the_report_board_puts_what_to_act_on_first():
+    import pandas as pd
+
+    from revitalization import reports
+    from revitalization.regions import load_regions
+    from revitalization.tables import report_board
+
+    board = pd.DataFrame({"name": ["随县", "广水市", "曾都区", "随州市"], "kind": ["县（市、区）"] * 3 + ["市州"],
+                          "city": ["421300"] * 4, "状态": ["已报送", "逾期", "退回补充", "已报送"],
+                          "时限": ["逾期报送", "", "按时报送", "按时报送"], "报送时间": ["t"] * 4, "文件": ["f"] * 4},
+                         index=["421321", "421381", "421303", "421300"])
+    matters = pd.DataFrame({"adcode": ["421321", "421321", "421303"],
+                            "status": ["待落实", "已办结", reports.FOLLOWUP_STATUSES[-1]]})
+    shown = report_board(board, matters, load_regions())
+    assert shown["单位"].tolist() == ["广水市", "曾都区", "随县", "随州市"]
+    assert shown["所属市州"].unique().tolist() == ["随州市"]
+    assert shown.set_index("单位")["未办结跟进事项"].to_dict() == {"广水市": 0, "曾都区": 0, "随县": 1, "随州市": 0}
