@@ -60,7 +60,7 @@ def overview(ctx: Context, adcode: str) -> tuple[str, pd.DataFrame]:
     if me["progress"]:
         text += f"{we}被评为进步明显单位（{me['progress_reason']}）。"
     if me["imputed_count"]:
-        text += f"考核数据中有 {int(me['imputed_count'])} 项为补齐的值（本单位未报送），见附件“数据说明”列。"
+        text += f"考核数据中有 {int(me['imputed_count'])} 项为补齐的值（本单位未报送），见附件中带＊的数值。"
     table = group_table(a, ctx.config, adcode, y).rename(columns={"得分": "得分（分）"})
     if ctx.previous and adcode in a.year(ctx.previous).index:
         before = a.year(ctx.previous).loc[adcode]
@@ -222,11 +222,13 @@ def draft_docx(ctx: Context, adcode: str) -> bytes:
 
     doc.add_page_break()
     doc.add_heading("附件：指标明细", level=1)
-    table = indicator_table(a, ctx.config, adcode, y)[["振兴", "指标", "数值", "标准化得分",
-                                                        "类内排名", "较上年", "目标 / 门槛", "插补"]]
-    layout.table(doc, table.rename(columns={"插补": "数据说明"}), formats={"标准化得分": "{:.1f}"}, size=9)
+    table = indicator_table(a, ctx.config, adcode, y)
     filled = table[table["插补"] != ""]
+    table.loc[filled.index, "数值"] += " ＊"  # a marker, not a column: the table stays readable
+    layout.table(doc, table[["振兴", "指标", "数值", "标准化得分", "类内排名", "较上年", "目标 / 门槛"]],
+                 formats={"标准化得分": "{:.1f}"}, size=9)
     if len(filled):
-        doc.add_paragraph(f"注：{len(filled)} 项指标本单位未报送，考核按“数据说明”列所示方法补齐（"
-                          + "、".join(filled["指标"]) + "），请核实后补报。")
+        doc.add_paragraph(f"注：带＊的 {len(filled)} 项指标本单位未报送，考核按以下方法补齐："
+                          + "；".join(f"{r.指标}（{r.插补}）" for r in filled.itertuples())
+                          + "。请核实后补报。")
     return save(doc)

@@ -140,12 +140,12 @@ def test_values_the_county_did_not_report_are_never_claimed(observations, region
     name = config.indicator(code).name
     gains = text[text.index("二、主要成效"):text.index("三、存在的问题和不足")]
     assert name not in gains
-    assert "考核数据中有 1 项为补齐的值（本单位未报送）" in text
-    assert f"注：1 项指标本单位未报送，考核按“数据说明”列所示方法补齐（{name}），请核实后补报。" in text
+    assert "考核数据中有 1 项为补齐的值（本单位未报送），见附件中带＊的数值。" in text
+    assert f"注：带＊的 1 项指标本单位未报送，考核按以下方法补齐：{name}（沿用上年数据）。请核实后补报。" in text
     appendix = doc.tables[1]
-    assert [c.text for c in appendix.rows[0].cells][-1] == "数据说明"
     row = next(r for r in appendix.rows[1:] if r.cells[1].text == name)
-    assert row.cells[-1].text == "沿用上年数据"
+    assert row.cells[2].text.endswith(" ＊")  # the value that was filled in is marked
+    assert sum(r.cells[2].text.endswith("＊") for r in appendix.rows[1:]) == 1
 
 
 def test_a_draft_for_an_earlier_year_leaves_out_later_records(seeded, assessment, config):
