@@ -29,7 +29,7 @@ from revitalization.interviews import (
     tasks,
 )
 from revitalization.robust import robust_label
-from revitalization.wording import md
+from revitalization.wording import md, today
 
 config = cached.config()
 assessment = cached.assessment()
@@ -134,7 +134,7 @@ if not live.empty:
         held = record["interview_date"]
         c1, c2 = st.columns(2)
         when = c1.date_input("约谈日期", value=dt.date.fromisoformat(held) if held else None,
-                             max_value=dt.date.today(), format="YYYY-MM-DD", key=edit.key("date"))
+                             max_value=today(), format="YYYY-MM-DD", key=edit.key("date"))
         level = c2.radio("约谈层级", LEVELS, horizontal=True, key=edit.key("level"),
                          index=LEVELS.index(record["level"]) if record["level"] in LEVELS else 0)
         who = st.text_input("被约谈人", value=record["interviewees"], key=edit.key("who"),

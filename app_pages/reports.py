@@ -16,7 +16,7 @@ from revitalization import reports, tables
 from revitalization.access import allowed, refusal
 from revitalization.exports import documents, drafts
 from revitalization.style import ALERT, WARNING
-from revitalization.wording import beijing, md
+from revitalization.wording import beijing, md, today
 
 DOCX = reports.DOCX
 config = cached.config()
@@ -36,12 +36,12 @@ if not deadline:
             icon=":material/event_busy:")
     if allowed(actor, "round"):
         with st.form("report_round"):
-            proposed = max(date(year + 1, 3, 31), date.today() + timedelta(days=30))
+            proposed = max(date(year + 1, 3, 31), today() + timedelta(days=30))
             due = st.date_input("截止日期", value=proposed, format="YYYY-MM-DD", key="report_deadline")
             submit_write("布置年度报告", lambda: reports.open_round(engine, year, due, actor=actor),
                          done=f"已布置 {year} 年度报告。", icon=":material/campaign:")
 else:
-    left = (date.fromisoformat(deadline) - date.today()).days
+    left = (date.fromisoformat(deadline) - today()).days
     when = f"还有 {left} 天" if left >= 0 else f":red[**已过 {-left} 天**]"
     late_sent = int((mine["时限"] == reports.LATE).sum())
     st.markdown(f":material/event: 报送截止日期 **{deadline}**（{when}）"

@@ -13,7 +13,7 @@ from components.state import VersionedEdit, show_flash
 from components.writes import submit_write, write_button
 from revitalization import charts, importer, rounds
 from revitalization.access import allowed, refusal, visible_counties
-from revitalization.wording import md, year_label
+from revitalization.wording import md, today, year_label
 
 config = cached.config()
 regions = cached.regions()
@@ -34,8 +34,8 @@ if allowed(actor, "round"):
         with st.form("open_round"):
             o1, o2 = st.columns(2)
             new_year = o1.selectbox("考核年度", choices, format_func=year_label)
-            deadline = o2.date_input("截止日期", value=date.today() + timedelta(days=30),
-                                     min_value=date.today(), format="YYYY-MM-DD")
+            deadline = o2.date_input("截止日期", value=today() + timedelta(days=30),
+                                     min_value=today(), format="YYYY-MM-DD")
             st.caption("发起后，每个纳入考核的县（市、区）都有一份“未填报”的填报表；县级填报员填写、提交，"
                        "所属市州审核，省级确认后数值写入考核数据（作为一个导入批次，可撤销）。")
             submit_write("发起填报", lambda: rounds.open_round(engine, new_year, deadline, actor=actor),
@@ -48,7 +48,7 @@ if history.empty:
 year = st.selectbox("填报年度", history["year"].tolist(), key="round_year", format_func=year_label)
 the_round = rounds.round_of(engine, year)
 is_open = the_round.status == "open"
-late = date.today() > date.fromisoformat(the_round.deadline)
+late = today() > date.fromisoformat(the_round.deadline)
 st.markdown(f"截止日期 **{the_round.deadline}**" + ("（已过）" if late else "")
             + f" · {'开放填报中' if is_open else '已截止，县级不能再修改'} · 发起人 {md(the_round.opened_by)}")
 if is_open:

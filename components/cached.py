@@ -5,8 +5,6 @@ Never mutate what these return: cached objects are shared between sessions.
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -27,6 +25,7 @@ from revitalization.publish import (
 from revitalization.regions import load_regions
 from revitalization.robust import RobustRanks, robust_ranks, score_noise
 from revitalization.rounds import open_years
+from revitalization.wording import today
 
 
 @st.cache_resource(show_spinner=False)
@@ -207,7 +206,7 @@ def _pack_images(fingerprint: str, year: int, demo: bool, preset: str, day: str)
 def pack_images(year: int, demo: bool, preset: str) -> list:
     """The provincial pack's figures for ``preset``, rendered once per data, method, year and
     day (the footer carries the date) and shared by the Word, slide and ZIP buttons."""
-    return _pack_images(assessment().fingerprint, year, demo, preset, date.today().isoformat())
+    return _pack_images(assessment().fingerprint, year, demo, preset, today().isoformat())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -222,7 +221,7 @@ def _county_images(fingerprint: str, year: int, demo: bool, adcode: str, preset:
 def county_images(year: int, demo: bool, adcode: str, preset: str) -> list:
     """One county's profile figures, rendered once (the profile and the compendium share them)."""
     return _county_images(assessment().fingerprint, year, demo, adcode, preset,
-                          date.today().isoformat())
+                          today().isoformat())
 
 
 _seen: dict[str, int] = {}

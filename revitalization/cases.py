@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from revitalization import wording
 from revitalization.access import Actor, require_for
 from revitalization.audit import audit, now
 
@@ -88,7 +89,7 @@ def future_deadline(value: str | date | None, error: type[ValueError], *,
     due = parse_date(value, field, error)
     if due is None:
         raise error(f"{field}：不能为空")
-    if due < (today or date.today()):
+    if due < (today or wording.today()):
         raise error(f"{field}：{due:%Y-%m-%d} 已经过去")
     return due
 
@@ -255,7 +256,7 @@ def tasks(engine: Engine, kind: CaseKind, case_ids: int | Iterable[int], *,
           today: date | None = None) -> pd.DataFrame:
     """The tasks of one case or of many (one query), with ``overdue`` set for unfinished tasks
     past their deadline."""
-    today = today or date.today()
+    today = today or wording.today()
     ids = ([int(case_ids)] if isinstance(case_ids, int | np.integer)
            else [int(i) for i in case_ids])
     fk = getattr(kind.task_model, kind.task_fk)

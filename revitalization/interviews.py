@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from revitalization import cases
+from revitalization import cases, wording
 from revitalization.access import Actor, require_for
 from revitalization.audit import audit, now
 from revitalization.cases import CaseError, CaseKind, ConcurrentCaseEdit
@@ -115,7 +115,7 @@ def save_interview(engine: Engine, interview_id: int, *, version: int, actor: Ac
 
     ``version`` is the version the user read: a save over a newer version is refused.
     """
-    today = today or date.today()
+    today = today or wording.today()
 
     def edit(record: Interview) -> None:
         if interview_date is not None:

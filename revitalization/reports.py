@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from revitalization import cases
+from revitalization import cases, wording
 from revitalization.access import Actor, PermissionDenied, require, require_for
 from revitalization.audit import audit, now
 from revitalization.cases import CaseError, CaseKind, ConcurrentCaseEdit
@@ -233,7 +233,7 @@ def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | Non
     时限: 按时报送 / 逾期报送 by the first submission's date in Beijing time. Times are
     Beijing time. The files' bytes are not read. ``units``: only these (e.g. one county's
     profile)."""
-    today = today or date.today()
+    today = today or wording.today()
     table = owed(regions).set_index("unit")
     query = select(AnnualReport).options(defer(AnnualReport.content)).where(
         AnnualReport.year == int(year))

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from revitalization import wording
 from revitalization.access import Actor, require, require_for
 from revitalization.audit import audit, now
 from revitalization.cases import future_deadline
@@ -316,7 +317,7 @@ def board(engine: Engine, year: int, regions: pd.DataFrame, config: IndicatorSys
           observations: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
     """One row per county in the round: state, last change, completeness, overdue, values to
     follow up (jumps against last year, or outside last year's range across counties)."""
-    today = today or date.today()
+    today = today or wording.today()
     the_round = round_of(engine, year)
     if the_round is None:
         return pd.DataFrame()

@@ -4,7 +4,7 @@ export, and escaping of user and data text for Streamlit Markdown."""
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pandas as pd
 
@@ -103,6 +103,21 @@ BEIJING = timezone(timedelta(hours=8))  # China has one time zone and no dayligh
 def beijing(stamp: str) -> datetime:
     """A stored UTC timestamp (``audit.now()``) in Beijing time."""
     return datetime.fromisoformat(stamp).astimezone(BEIJING)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def now() -> datetime:
+    """The time in Beijing, whatever the server's own time zone (a server kept on UTC would
+    otherwise date documents, and turn deadlines overdue, eight hours late)."""
+    return _now().astimezone(BEIJING)
+
+
+def today() -> date:
+    """Today's date in Beijing: deadlines, overdue tasks and the dates on exports."""
+    return now().date()
 
 
 def date_text(day: date) -> str:

@@ -28,7 +28,7 @@ from revitalization.exports import docx_layout as layout
 from revitalization.exports.images import PRESETS, plain_title, render, source_line
 from revitalization.gap import gap
 from revitalization.profile import indicator_table
-from revitalization.wording import data_note, date_text, grade_label, grade_title
+from revitalization.wording import data_note, date_text, grade_label, grade_title, now
 
 SLIDE_FONT, LATIN = "微软雅黑", "Arial"
 
@@ -48,7 +48,7 @@ class Context:
     findings: dict[str, list[str]] = field(default_factory=dict)  # adcode → inspection findings
     followups: dict[str, list[str]] = field(default_factory=dict)  # adcode → report follow-ups
     head: BriefingHead = field(default_factory=BriefingHead)  # 版头 and 版记
-    made: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
+    made: datetime = field(default_factory=lambda: now().replace(microsecond=0, tzinfo=None))
 
     @property
     def footer(self) -> str:

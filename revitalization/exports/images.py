@@ -30,7 +30,7 @@ import plotly.graph_objects as go
 from revitalization.exports import fonts
 from revitalization.paths import STATIC_DIR
 from revitalization.style import FONT, MUTED
-from revitalization.wording import date_text
+from revitalization.wording import date_text, today
 
 FORMATS = {"png": "PNG 图片", "svg": "SVG 矢量图", "pdf": "PDF"}
 MIME = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -138,7 +138,7 @@ def _inline_geometry(fig_dict: dict) -> None:
 def source_line(*, demo: bool, fingerprint: str, made: date | None = None,
                 source: str = "湖北省乡村振兴实绩考核数据") -> str:
     """数据来源 … · 制图日期 … · 方法指纹 … (示例数据 for the demo)."""
-    made = made or date.today()
+    made = made or today()
     origin = "示例数据（按固定随机种子生成，不代表真实考核结果）" if demo else source
     return f"数据来源：{origin} · 制图日期：{date_text(made)} · 方法指纹 {fingerprint}"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 
 from revitalization.config import IndicatorSystem
 from revitalization.intake.files import Sheet
 from revitalization.intake.names import CountyMatcher
+from revitalization.wording import today
 
 HEADER_SCAN = 30  # rows searched for the header
 CODE_NAMES = ("区划代码", "行政区划代码", "行政区划编码", "区划编码", "统计用区划代码", "县市区代码",
@@ -50,7 +50,7 @@ def _is(text: object, names: tuple[str, ...]) -> bool:
 
 
 def plausible_years() -> range:
-    return range(2000, date.today().year + 2)
+    return range(2000, today().year + 2)
 
 
 @dataclass

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from conftest import admin, race
 
-from revitalization import reports
+from revitalization import reports, wording
 from revitalization.access import Actor, PermissionDenied
 from revitalization.audit import audit_rows
 
@@ -112,6 +112,22 @@ def test_times_are_beijing_time():
     from revitalization.wording import beijing
 
     assert f"{beijing('2026-03-31T23:00:00+00:00'):%Y-%m-%d %H:%M}" == "2026-04-01 07:00"
+
+
+def test_the_deadline_day_ends_at_midnight_in_beijing_on_a_server_kept_on_utc(
+        opened, regions, monkeypatch):
+    """A unit that has sent nothing turns 逾期 at 00:00 Beijing time after the deadline day:
+    not eight hours later, as the server's own (UTC) date would have it."""
+    def at(hour: int, minute: int) -> None:  # UTC on the deadline day
+        moment = datetime(SOON.year, SOON.month, SOON.day, hour, minute, tzinfo=timezone.utc)
+        monkeypatch.setattr(wording, "_now", lambda: moment)
+
+    at(15, 59)  # 23:59 in Beijing: still the deadline day
+    assert reports.board(opened, regions, 2025).at["420800", "状态"] == reports.UNSUBMITTED
+    at(16, 0)  # 00:00 the next day in Beijing; on the server's UTC clock still the deadline day
+    assert reports.board(opened, regions, 2025).at["420800", "状态"] == reports.OVERDUE
+    with pytest.raises(reports.ReportError, match="已经过去"):  # a deadline of "today" (UTC)
+        reports.set_deadline(opened, 2025, SOON, actor=admin())
 
 
 def test_simultaneous_first_submissions_keep_one_record(opened, regions):
