@@ -56,17 +56,9 @@ counties_tab, duties_tab, history_tab = st.tabs(["辖区各县", "责任清单",
 
 with counties_tab:
     table = cities.counties_table(assessment, config, adcode, year)
-    assessed = table[table["考核类别"] != "未纳入考核"]
-    if len(assessed) > 1:
-        spread = assessed["综合得分"].max() - assessed["综合得分"].min()
-        best, worst = assessed["综合得分"].idxmax(), assessed["综合得分"].idxmin()
-        laggards = assessed.index[assessed["约谈预警"] == "是"].tolist()
-        st.markdown(
-            f"辖区县间差距 **{spread:.1f} 分**：最高 {md(table.loc[best, '县（市、区）'])} "
-            f"{table.loc[best, '综合得分']:.1f} 分，最低 {md(table.loc[worst, '县（市、区）'])} "
-            f"{table.loc[worst, '综合得分']:.1f} 分。"
-            + (f" 约谈预警县：**{'、'.join(md(table.loc[a, '县（市、区）']) for a in laggards)}**。"
-               if laggards else " 辖区没有约谈预警县。"))
+    spread = cities.spread_sentence(table, name=md, strong=lambda text: f"**{text}**")
+    if spread:
+        st.markdown(spread)
     left, right = st.columns(2)
     with left:
         chart(charts.city_counties_map(assessment, config, adcode, year, demo=is_demo()),

@@ -91,6 +91,7 @@ draft, upload = st.columns(2)
 with draft:
     st.markdown("**报告草稿**")
     rows = cached.assessment().year(year) if year in cached.assessment().years else None
+    city_rows = cached.city_assessment().year(year) if rows is not None else None
     if is_county and rows is not None and unit in rows.index and rows.at[unit, "assessed"]:
         st.caption("按本年度考核数据生成：总体情况、主要成效、问题和不足、差距测算、约谈督查与跟进事项的"
                    "整改情况、指标明细；需由本单位填写的部分以黄色提示标出。下载修改后在右侧报送。")
@@ -99,15 +100,25 @@ with draft:
             ctx = documents.Context(cached.assessment(), config, year, is_demo())
             documents.add_records(ctx, engine, unit)
             return drafts.draft_docx(ctx, unit)
+    elif not is_county and city_rows is not None and unit in city_rows.index \
+            and city_rows.at[unit, "assessed"]:
+        st.caption("按本年度市州层级考核结果生成：市州得分的构成和排名、五大振兴与全省市州平均比较、辖区各县"
+                   "等次和县间差距、约谈预警县、市级指标，以及本市州和所辖各县的约谈、督查和跟进事项；"
+                   "需由本单位填写的部分以黄色提示标出。")
 
+        def make_draft() -> bytes:
+            ctx = documents.Context(cached.assessment(), config, year, is_demo(),
+                                    cities=cached.city_assessment())
+            for member in [unit, *rows.index[rows["city_adcode"] == unit]]:
+                documents.add_records(ctx, engine, member)
+            return drafts.city_draft_docx(ctx, unit)
+    else:
+        make_draft = None
+        st.caption(f"{names[unit]}没有 {year} 年度的考核结果，不生成草稿。")
+    if make_draft is not None:
         st.download_button("下载报告草稿（Word）", data=protected(make_draft), mime=DOCX,
                            file_name=f"{names[unit]}_{year}年度乡村振兴工作报告_草稿.docx",
                            on_click="ignore", icon=":material/edit_document:", key="report_draft")
-    elif is_county:
-        st.caption(f"{names[unit]}没有 {year} 年度的考核结果，不生成草稿。")
-    else:
-        st.caption("市州报告由市州汇总本市州和所辖各县情况撰写，不生成草稿；可在“市州画像”查看本市州的"
-                   "考核结果，在本页选择所辖各县下载其报告草稿参考。")
 
 with upload:
     edit = VersionedEdit("report", f"{year}_{unit}", int(row["version"]))

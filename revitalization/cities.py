@@ -243,6 +243,24 @@ def counties_table(assessment: Assessment, config: IndicatorSystem, city: str, y
     return table
 
 
+def spread_sentence(table: pd.DataFrame, *, name=str, strong=str) -> str:
+    """The sentence on a city's counties (``counties_table``): the spread between its best
+    and weakest assessed county, and its 约谈预警 counties. ``name`` escapes a county name and
+    ``strong`` emphasises a figure (Markdown on screen, plain in a Word file). Empty for a city
+    with fewer than two assessed counties."""
+    assessed = table[table["考核类别"] != NOT_ASSESSED]
+    if len(assessed) < 2:
+        return ""
+    scores = assessed["综合得分"]
+    best, worst = scores.idxmax(), scores.idxmin()
+    laggards = assessed.index[assessed["约谈预警"] == "是"]
+    return (f"辖区县间差距 {strong(f'{scores.max() - scores.min():.1f} 分')}：最高为"
+            f"{name(table.at[best, '县（市、区）'])} {scores.max():.1f} 分，最低为"
+            f"{name(table.at[worst, '县（市、区）'])} {scores.min():.1f} 分。"
+            + (f"约谈预警县：{strong('、'.join(name(table.at[a, '县（市、区）']) for a in laggards))}。"
+               if len(laggards) else "辖区没有约谈预警县。"))
+
+
 def history(cities: CityAssessment, adcode: str) -> pd.DataFrame:
     """A city's result in every year: score, rank, grade, praise and 约谈 with reasons."""
     rows = cities.scores[cities.scores["adcode"] == adcode].set_index("year")

@@ -7,6 +7,11 @@ losses of points, failed gates, the 约谈预警 reasons), 四、差距与努力
 distance to its class's best), 五、整改落实情况 (its 约谈, 督查 and report follow-ups with the
 open tasks), 六、下一步工作打算, and the indicator table as an attachment. What only the
 county can write is left as highlighted prompts. Every number is read from the assessment.
+
+A 市州's draft (``city_draft_docx``, 我市 / 我州) is written from the 市州 tier the same way:
+its result and how it is made, its counties (grades, spread, 约谈预警), its own city-level
+indicators, the records of its counties and its own follow-ups, and its counties' results
+as the attachment.
 """
 
 from __future__ import annotations
@@ -14,20 +19,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from revitalization import explain
+from revitalization import cities, explain
 from revitalization.engine import IMPUTE_LABELS
 from revitalization.exports import docx_layout as layout
 from revitalization.exports.documents import TASK, Context, demo_note, new_document, save
 from revitalization.gap import gap
 from revitalization.profile import group_table, indicator_table, peer_pool
-from revitalization.wording import date_text, grade_label
+from revitalization.wording import NOT_ASSESSED, date_text, grade_label
 
 STRENGTHS, GAINS, WEAKNESSES = 5, 3, 5
 
 
 def self_name(name: str) -> str:
-    """How the unit names itself in its own report: 我县, 我市, 我区 (林区 included)."""
-    return {"市": "我市", "区": "我区"}.get(name[-1], "我县")
+    """How the unit names itself in its own report: 我县, 我市, 我区 (林区 included), 我州."""
+    return {"市": "我市", "区": "我区", "州": "我州"}.get(name[-1], "我县")
 
 
 def _prompt(doc, text: str) -> None:
@@ -141,17 +146,12 @@ def we_have(ind, value: float) -> str:
     return "暂无数据" if value is None or np.isnan(value) else f"现为 {ind.format_value(value)}"
 
 
-def draft_docx(ctx: Context, adcode: str) -> bytes:
-    """The county's draft annual report as a Word document (``ctx.cases`` / ``findings`` /
-    ``followups`` filled for ``adcode`` by ``documents.add_records``)."""
+def _opening(ctx: Context, name: str, we: str):
+    """A new draft: its title, the 草稿 mark and the note on how it was made."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt
 
-    a, y = ctx.assessment, ctx.year
-    me = a.year(y).loc[adcode]
-    if not me["assessed"]:
-        raise ValueError(f"{me['name']}未纳入实绩考核，不生成年度报告草稿")
-    name, we = me["name"], self_name(me["name"])
+    y, a = ctx.year, ctx.assessment
     title = f"{name}{y}年度推进乡村振兴战略实绩情况报告"
     doc = new_document(ctx, title, f"{y}年度报告草稿")
     heading = doc.add_paragraph(title, style="Title")
@@ -168,7 +168,31 @@ def draft_docx(ctx: Context, adcode: str) -> bytes:
                      "核对后删除黄色提示，以 Word 或 PDF 报送。", font=layout.KAITI, size=14, highlight=True)
     if ctx.demo:
         demo_note(doc)
+    return doc
 
+
+def _signature(doc, name: str) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    sign = doc.add_paragraph()
+    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sign.paragraph_format.space_before = Pt(24)
+    layout.run(sign, f"{name}（盖章）", font=layout.FANGSONG, size=16)
+    day = doc.add_paragraph()
+    day.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    layout.run(day, "　　年　　月　　日", font=layout.FANGSONG, size=16)
+
+
+def draft_docx(ctx: Context, adcode: str) -> bytes:
+    """The county's draft annual report as a Word document (``ctx.cases`` / ``findings`` /
+    ``followups`` filled for ``adcode`` by ``documents.add_records``)."""
+    a, y = ctx.assessment, ctx.year
+    me = a.year(y).loc[adcode]
+    if not me["assessed"]:
+        raise ValueError(f"{me['name']}未纳入实绩考核，不生成年度报告草稿")
+    name, we = me["name"], self_name(me["name"])
+    doc = _opening(ctx, name, we)
     doc.add_heading("一、总体情况", level=1)
     text, groups = overview(ctx, adcode)
     doc.add_paragraph(text)
@@ -212,14 +236,7 @@ def draft_docx(ctx: Context, adcode: str) -> bytes:
     focus = "、".join(explain.obstacles(a, ctx.config, adcode, y)["name"].head(3))
     _prompt(doc, f"请填写下一步工作打算，建议围绕{focus}等短板指标，写明目标、措施和时限")
 
-    sign = doc.add_paragraph()
-    sign.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sign.paragraph_format.space_before = Pt(24)
-    layout.run(sign, f"{name}（盖章）", font=layout.FANGSONG, size=16)
-    day = doc.add_paragraph()
-    day.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    layout.run(day, "　　年　　月　　日", font=layout.FANGSONG, size=16)
-
+    _signature(doc, name)
     doc.add_page_break()
     doc.add_heading("附件：指标明细", level=1)
     table = indicator_table(a, ctx.config, adcode, y)
@@ -231,4 +248,220 @@ def draft_docx(ctx: Context, adcode: str) -> bytes:
         doc.add_paragraph(f"注：带＊的 {len(filled)} 项指标本单位未报送，考核按以下方法补齐："
                           + "；".join(f"{r.指标}（{r.插补}）" for r in filled.itertuples())
                           + "。请核实后补报。")
+    return save(doc)
+
+
+# The 市州's draft ---------------------------------------------------------------------------
+
+def _city_row(ctx: Context, city: str) -> pd.Series:
+    if ctx.cities is None:
+        raise ValueError("生成市州报告草稿需要市州层级考核结果")
+    rows = ctx.cities.year(ctx.year)
+    if city not in rows.index or not rows.at[city, "assessed"]:
+        name = rows.at[city, "name"] if city in rows.index else city
+        raise ValueError(f"{name}{ctx.year}年度没有市州考核结果，不生成市州报告草稿")
+    return rows.loc[city]
+
+
+def city_overview(ctx: Context, city: str) -> tuple[str, pd.DataFrame]:
+    """The opening paragraph (result, how it is made, rank among the 市州, grade, change,
+    praise) and the five revitalizations against the 市州 average and last year."""
+    tier, y = ctx.cities, ctx.year
+    rows = tier.year(y)
+    me = rows.loc[city]
+    we = self_name(me["name"])
+    share = ctx.config.city.own_share
+    counted = f"辖区 {int(me['assessed_counties'])} 个纳入考核县的平均得分"
+    made = (counted if me["own"] != me["own"] or share <= 0 else
+            f"县级部分 {me['county_part']:.1f} 分 × {1 - share:.0%} + 市级指标 {me['own']:.1f} 分 × "
+            f"{share:.0%}，县级部分为{counted}")
+    text = (f"{y}年度，{we}乡村振兴实绩考核市州综合得分 {me['composite']:.1f} 分（{made}），在全省 "
+            f"{int(me['province_size'])} 个市州中排第 {int(me['rank_province'])} 名，考核等次为"
+            f"{grade_label(me['grade'])}。")
+    before = None
+    if ctx.previous and city in tier.year(ctx.previous).index:
+        before = tier.year(ctx.previous).loc[city]
+        if before["assessed"]:
+            moved = int(before["rank_province"]) - int(me["rank_province"])
+            place = f"上升 {moved} 位" if moved > 0 else f"下降 {-moved} 位" if moved < 0 else "不变"
+            text += (f"与{ctx.previous}年度相比，综合得分{_signed(me['composite'] - before['composite'])}，"
+                     f"市州名次{place}。")
+    if me["progress"]:
+        text += f"{we}被评为进步明显单位（{me['progress_reason']}）。"
+    assessed = rows[rows["assessed"]]
+    table = pd.DataFrame({
+        "振兴": [g.name for g in ctx.config.groups],
+        "得分（分）": [me[g.code] for g in ctx.config.groups],
+        "全省市州平均": [assessed[g.code].mean() for g in ctx.config.groups],
+        "市州排名": [f"{int((assessed[g.code] > me[g.code]).sum()) + 1}/{len(assessed)}"
+                 for g in ctx.config.groups],
+    })
+    if before is not None:
+        table["较上年（分）"] = [me[g.code] - before[g.code] for g in ctx.config.groups]
+    return text, table
+
+
+def _own_indicators(ctx: Context, city: str) -> pd.DataFrame:
+    """The city-level indicators of the year: value, normalised score, the 市州 median and
+    how a missing value was filled in."""
+    tier, y = ctx.cities, ctx.year
+    assessed = tier.year(y).index[tier.year(y)["assessed"]]
+    rows = []
+    for ind in ctx.config.city.indicators:
+        if ind.weight <= 0 or ind.code not in tier.normalised.columns:
+            continue
+        scores = tier.normalised.xs(y, level="year")[ind.code]
+        value = tier.values.at[(city, y), ind.code]
+        rows.append({"code": ind.code, "指标": ind.name,
+                     "数值": we_have(ind, value).removeprefix("现为 "),
+                     "标准化得分": scores.get(city, np.nan),
+                     "市州中位数": scores.reindex(assessed).median(),
+                     "imputed": IMPUTE_LABELS.get(tier.imputed.at[(city, y), ind.code], "")})
+    return pd.DataFrame(rows, columns=["code", "指标", "数值", "标准化得分", "市州中位数", "imputed"])
+
+
+def city_strengths(ctx: Context, city: str, counties: pd.DataFrame) -> list[str]:
+    """Praised counties, the revitalizations above the 市州 average, the city-level indicators
+    above the 市州 median (not a value the engine filled in)."""
+    lines = []
+    assessed = counties[counties["考核类别"] != NOT_ASSESSED]
+    for grade in ("优秀", "良好"):
+        named = assessed.index[assessed["等次"] == grade]
+        if len(named):
+            lines.append(f"辖区考核等次为{grade}的有 {len(named)} 个："
+                         + "、".join(counties.loc[named, "县（市、区）"]) + "。")
+    praised = assessed.index[assessed["进步明显"] == "是"]
+    if len(praised):
+        lines.append("被评为进步明显单位的有：" + "、".join(counties.loc[praised, "县（市、区）"]) + "。")
+    _, groups = city_overview(ctx, city)
+    for r in groups[groups["得分（分）"] > groups["全省市州平均"]].itertuples():
+        lines.append(f"{r.振兴}得分 {r[2]:.1f} 分，高于全省市州平均 {r[2] - r[3]:.1f} 分，市州排名第 {r.市州排名}。")
+    own = _own_indicators(ctx, city)
+    for r in own[(own["imputed"] == "") & (own["标准化得分"] > own["市州中位数"])].itertuples():
+        lines.append(f"市级指标{r.指标}为 {r.数值}，标准化得分 {r.标准化得分:.1f} 分，高于市州中位数 "
+                     f"{r.标准化得分 - r.市州中位数:.1f} 分。")
+    return lines
+
+
+def city_weaknesses(ctx: Context, city: str, counties: pd.DataFrame) -> list[str]:
+    """The 市州's own 约谈预警 reasons, its counties' 约谈预警 and 较差, the revitalizations
+    below the 市州 average, the city-level indicators below the median, its counties' largest
+    falls since last year."""
+    me = _city_row(ctx, city)
+    lines = []
+    if me["flagged"]:
+        lines.append("列入市州约谈预警：" + "；".join(me["flag_reasons"])
+                     + ("；连续两年列入，升级处理" if me["escalated"] else "") + "。")
+    rows = ctx.assessment.year(ctx.year)
+    for adcode in counties.index[counties["约谈预警"] == "是"]:
+        lines.append(f"{rows.at[adcode, 'name']}列入约谈预警：" + "；".join(rows.at[adcode, "flag_reasons"]) + "。")
+    poor = counties.index[(counties["等次"] == "较差") & (counties["约谈预警"] != "是")]
+    if len(poor):
+        lines.append("考核等次为较差的有：" + "、".join(counties.loc[poor, "县（市、区）"]) + "。")
+    _, groups = city_overview(ctx, city)
+    for r in groups[groups["得分（分）"] < groups["全省市州平均"]].itertuples():
+        lines.append(f"{r.振兴}得分 {r[2]:.1f} 分，低于全省市州平均 {r[3] - r[2]:.1f} 分，市州排名第 {r.市州排名}。")
+    own = _own_indicators(ctx, city)
+    for r in own[own["标准化得分"] < own["市州中位数"]].itertuples():
+        lines.append(f"市级指标{r.指标}为 {r.数值}{_imputed(r.imputed)}，标准化得分 {r.标准化得分:.1f} 分，"
+                     f"低于市州中位数 {r.市州中位数 - r.标准化得分:.1f} 分。")
+    if ctx.previous:
+        before = ctx.assessment.year(ctx.previous)
+        change = {a: rows.at[a, "composite"] - before.at[a, "composite"]
+                  for a in counties.index[counties["考核类别"] != NOT_ASSESSED]
+                  if a in before.index and before.at[a, "assessed"]}
+        falls = sorted((d, a) for a, d in change.items() if d < -0.05)[:GAINS]
+        if falls:
+            lines.append("综合得分较上年下降较多的县：" + "、".join(
+                f"{rows.at[a, 'name']}（{-d:.1f} 分）" for d, a in falls) + "。")
+    return lines
+
+
+def city_draft_docx(ctx: Context, city: str) -> bytes:
+    """A 市州's draft annual report as a Word document (``ctx.cities`` set; ``ctx.cases`` /
+    ``findings`` / ``followups`` filled by ``documents.add_records`` for the 市州 and each of
+    its counties)."""
+    me = _city_row(ctx, city)
+    name, we = me["name"], self_name(me["name"])
+    counties = cities.counties_table(ctx.assessment, ctx.config, city, ctx.year)
+    doc = _opening(ctx, name, we)
+
+    doc.add_heading("一、总体情况", level=1)
+    text, groups = city_overview(ctx, city)
+    doc.add_paragraph(text)
+    layout.table(doc, groups, whole=True, size=10.5,
+                 formats=dict.fromkeys(("得分（分）", "全省市州平均"), "{:.1f}")
+                 | {"较上年（分）": "{:+.1f}"})
+    assessed = counties[counties["考核类别"] != NOT_ASSESSED]
+    grades = assessed["等次"].value_counts()
+    doc.add_paragraph(
+        f"辖区 {len(counties)} 个县（市、区）中纳入考核 {len(assessed)} 个，其中"
+        + "、".join(f"{g} {int(grades.get(g, 0))} 个" for g in ("优秀", "良好", "一般", "较差"))
+        + "。" + cities.spread_sentence(counties))
+
+    doc.add_heading("二、主要成效", level=1)
+    gains = city_strengths(ctx, city, counties)
+    if gains:
+        doc.add_paragraph("从考核结果看：")
+        for line in gains:
+            doc.add_paragraph(line, style="List Bullet")
+    else:
+        doc.add_paragraph(f"本年度{we}没有高于全省市州平均的振兴领域。")
+    _prompt(doc, f"请补充{we}统筹推进、以市带县的主要做法、典型经验和取得的成效")
+
+    doc.add_heading("三、存在的问题和不足", level=1)
+    doc.add_paragraph("对照考核结果，存在以下问题：")
+    for line in city_weaknesses(ctx, city, counties) or ["各项考核结果均不低于全省市州平均。"]:
+        doc.add_paragraph(line, style="List Bullet")
+    _prompt(doc, "请分析问题产生的原因")
+
+    doc.add_heading("四、整改落实情况", level=1)
+    units = [(city, we), *((a, counties.at[a, "县（市、区）"]) for a in counties.index)]
+    listed = False
+    for adcode, label in units:
+        record = [*ctx.cases.get(adcode, []), *ctx.findings.get(adcode, []),
+                  *ctx.followups.get(adcode, [])]
+        if not record:
+            continue
+        if not listed:
+            doc.add_paragraph(f"{we}及所辖县（市、区）的约谈、督查发现和报告跟进事项及整改任务如下"
+                              "（未完成的逐项列出）：")
+            listed = True
+        doc.add_heading(label, level=2)
+        for line in record:
+            doc.add_paragraph(line.removeprefix(TASK),
+                              style="List Bullet 2" if line.startswith(TASK) else "List Bullet")
+    if listed:
+        _prompt(doc, "请逐项说明整改措施、完成情况和佐证材料，以及对所辖县整改的督促情况")
+    else:
+        doc.add_paragraph(f"截至报告生成时，{we}及所辖县（市、区）没有约谈、督查发现或报告跟进事项。")
+
+    doc.add_heading("五、下一步工作打算", level=1)
+    weakest = groups.nsmallest(2, "得分（分）")["振兴"].tolist()
+    _prompt(doc, f"请填写下一步工作打算，建议围绕{'、'.join(weakest)}等薄弱领域和约谈预警县的整改，"
+                 "写明目标、措施和时限")
+    _signature(doc, name)
+
+    doc.add_page_break()
+    doc.add_heading("附件：辖区各县（市、区）考核结果", level=1)
+    shorts = [g.short for g in ctx.config.groups]
+    listed = assessed.assign(备注=[
+        "、".join(word for word, on in (("约谈预警", f == "是"), ("进步明显", p == "是")) if on)
+        for f, p in zip(assessed["约谈预警"], assessed["进步明显"], strict=True)])
+    layout.table(doc, listed[["县（市、区）", "综合得分", "全省排名", "等次", *shorts, "备注"]],
+                 formats=dict.fromkeys(["综合得分", *shorts], "{:.1f}"), size=9)
+    if len(assessed) < len(counties):
+        doc.add_paragraph(f"注：辖区另有 {len(counties) - len(assessed)} 个市辖区未纳入实绩考核，不列入本表。")
+    own = _own_indicators(ctx, city)
+    doc.add_paragraph("市级指标：" if own["标准化得分"].notna().any() else
+                      f"市级指标：{ctx.year}年度没有{we}的市级指标数据。")
+    if own["标准化得分"].notna().any():
+        own["数值"] = own["数值"] + np.where(own["imputed"] != "", " ＊", "")
+        layout.table(doc, own[["指标", "数值", "标准化得分", "市州中位数"]],
+                     formats={"标准化得分": "{:.1f}", "市州中位数": "{:.1f}"}, size=9)
+        filled = own[own["imputed"] != ""]
+        if len(filled):
+            doc.add_paragraph(f"注：带＊的 {len(filled)} 项市级指标本单位未报送，考核按以下方法补齐："
+                              + "；".join(f"{r.指标}（{r.imputed}）" for r in filled.itertuples())
+                              + "。请核实后补报。")
     return save(doc)

@@ -129,5 +129,5 @@ def test_a_city_user_sees_its_own_and_its_counties_reports(deployment, app_db):
     at.run()
     own = next(b for b in at.button if b.label == "添加跟进事项")  # its own: the province's
     assert own.disabled and "无权跟进年度报告反映的问题" in own.help
-    assert "下载报告草稿（Word）" not in downloads(at)
-    assert any("市州报告由市州汇总" in c.value for c in at.caption)
+    assert "下载报告草稿（Word）" in downloads(at)  # the 市州's own draft, from the 市州 tier
+    assert any("按本年度市州层级考核结果生成" in c.value for c in at.caption)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 from conftest import admin
 
+from revitalization import cities as cities_mod
 from revitalization import explain, inspections, interviews, reports
 from revitalization.exports import documents, drafts
 from revitalization.gap import gap
@@ -34,8 +35,9 @@ def ctx(assessment, config):
 
 
 def test_self_name():
-    assert [drafts.self_name(n) for n in ("随县", "宜都市", "茅箭区", "神农架林区", "长阳土家族自治县")] \
-        == ["我县", "我市", "我区", "我区", "我县"]
+    assert [drafts.self_name(n) for n in ("随县", "宜都市", "茅箭区", "神农架林区", "长阳土家族自治县",
+                                          "随州市", "恩施土家族苗族自治州")] \
+        == ["我县", "我市", "我区", "我区", "我县", "我市", "我州"]
 
 
 @pytest.mark.parametrize("which", ["flagged", "best"])
@@ -157,3 +159,104 @@ def test_a_draft_for_an_earlier_year_leaves_out_later_records(seeded, assessment
     ctx = documents.Context(assessment, config, 2025, True, made=MADE)
     documents.add_records(ctx, seeded, "421321")
     assert ctx.cases["421321"][0].startswith("2025年度结果引发的约谈：待约谈")
+
+
+# The 市州's draft ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def city_ctx(assessment, config, cities):
+    return documents.Context(assessment, config, 2025, True, cities=cities, made=MADE)
+
+
+def _section(text: str, start: str, end: str) -> str:
+    return text[text.index(start):text.index(end)]
+
+
+@pytest.mark.parametrize("which", ["flagged", "best"])
+def test_a_city_draft_carries_the_city_tiers_numbers(city_ctx, cities, assessment, config, which):
+    rows = cities.year(2025)
+    ranked = rows[rows["assessed"] & ~rows["direct"]]
+    city = (ranked[ranked["flagged"]].index[0] if which == "flagged"
+            else ranked["composite"].idxmax())
+    me, before = rows.loc[city], cities.year(2024).loc[city]
+    we = drafts.self_name(me["name"])
+    doc = read(drafts.city_draft_docx(city_ctx, city))
+    text = text_of(doc)
+    share = config.city.own_share
+    assert text.startswith(f"{me['name']}2025年度推进乡村振兴战略实绩情况报告\n（草稿）")
+    assert (f"2025年度，{we}乡村振兴实绩考核市州综合得分 {me['composite']:.1f} 分（县级部分 "
+            f"{me['county_part']:.1f} 分 × {1 - share:.0%} + 市级指标 {me['own']:.1f} 分 × {share:.0%}，"
+            f"县级部分为辖区 {int(me['assessed_counties'])} 个纳入考核县的平均得分），在全省 "
+            f"{int(me['province_size'])} 个市州中排第 {int(me['rank_province'])} 名，考核等次为"
+            f"{grade_label(me['grade'])}。") in text
+    change = me["composite"] - before["composite"]
+    assert f"综合得分{'提高' if change > 0 else '下降'} {abs(change):.1f} 分，市州名次" in text
+    groups = doc.tables[0]
+    assert [c.text for c in groups.rows[0].cells] == ["振兴", "得分（分）", "全省市州平均", "市州排名",
+                                                      "较上年（分）"]
+    ranked_all = rows[rows["assessed"]]
+    for g, row in zip(config.groups, groups.rows[1:], strict=True):
+        cells = [c.text for c in row.cells]
+        assert cells[:3] == [g.name, f"{me[g.code]:.1f}", f"{ranked_all[g.code].mean():.1f}"]
+        assert cells[3] == f"{int((ranked_all[g.code] > me[g.code]).sum()) + 1}/{len(ranked_all)}"
+        assert cells[4] == f"{me[g.code] - before[g.code]:+.1f}"
+    counties = cities_mod.counties_table(assessment, config, city, 2025)
+    assert cities_mod.spread_sentence(counties) in text
+    problems = _section(text, "三、存在的问题和不足", "四、整改落实情况")
+    if which == "flagged":
+        assert "列入市州约谈预警：" + "；".join(me["flag_reasons"]) in problems
+    else:
+        assert "列入市州约谈预警" not in problems
+        gains = _section(text, "二、主要成效", "三、存在的问题和不足")
+        top = max(config.groups, key=lambda g: me[g.code] - ranked_all[g.code].mean())
+        assert f"{top.name}得分 {me[top.code]:.1f} 分，高于全省市州平均" in gains
+    county_rows = assessment.year(2025)
+    for adcode in counties.index[counties["约谈预警"] == "是"]:
+        assert (f"{county_rows.at[adcode, 'name']}列入约谈预警："
+                + "；".join(county_rows.at[adcode, "flag_reasons"])) in problems
+    attachment = doc.tables[1]  # every assessed county of the city, in the city page's order
+    assessed = counties[counties["考核类别"] != "未纳入考核"]
+    assert [r.cells[0].text for r in attachment.rows[1:]] == assessed["县（市、区）"].tolist()
+    assert [r.cells[1].text for r in attachment.rows[1:]] == [f"{v:.1f}" for v in assessed["综合得分"]]
+    assert [r.cells[-1].text for r in attachment.rows[1:]] == [
+        "、".join([w for w, on in (("约谈预警", f), ("进步明显", p)) if on == "是"])
+        for f, p in zip(assessed["约谈预警"], assessed["进步明显"], strict=True)]
+    own = doc.tables[2]  # the city-level indicators with their normalised scores
+    scores = cities.normalised.loc[(city, 2025)]
+    for ind, row in zip(config.city.indicators, own.rows[1:], strict=True):
+        assert row.cells[0].text == ind.name and row.cells[2].text == f"{scores[ind.code]:.1f}"
+
+
+def test_a_city_draft_lists_its_own_and_its_counties_records(seeded, assessment, config, cities,
+                                                              regions):
+    engine = seeded
+    iid = interviews.open_interview(engine, assessment, "421321", 2025, actor=admin())
+    interviews.save_interview(engine, iid, version=1, actor=admin(), status="已约谈",
+                              interview_date="2026-01-10", level="省", interviewees="县长",
+                              issues=["产业项目推进慢"], today=date(2026, 1, 20))
+    interviews.add_task(engine, iid, description="完成冷链项目验收", owner="县农业农村局",
+                        deadline="2026-01-15", actor=admin())
+    reports.open_round(engine, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
+    reports.submit(engine, regions, 2025, "421300", file_name="随州.pdf",
+                   data=b"%PDF-1.4\n%%EOF\n", actor=admin(), version=0)
+    report_id = int(reports.board(engine, regions, 2025).at["421300", "id"])
+    reports.raise_followup(engine, report_id, matter="核实以市带县任务完成率", actor=admin())
+    ctx = documents.Context(assessment, config, 2025, True, cities=cities, made=MADE)
+    for unit in ["421300", *cities_mod.counties_table(assessment, config, "421300", 2025).index]:
+        documents.add_records(ctx, engine, unit)
+    doc = read(drafts.city_draft_docx(ctx, "421300"))
+    text = text_of(doc)
+    section = _section(text, "四、整改落实情况", "五、下一步工作打算")
+    assert section.index("我市\n") < section.index("2025年度报告跟进事项：核实以市带县任务完成率") \
+        < section.index("随县\n") < section.index("2025年度结果引发的约谈：已约谈")
+    assert "完成冷链项目验收（责任人：县农业农村局；期限：2026-01-15" in section
+    assert "广水市" not in section  # a county with no record gets no heading
+    assert "请逐项说明整改措施、完成情况和佐证材料，以及对所辖县整改的督促情况" in section
+
+
+def test_no_city_draft_without_the_city_tier_or_a_city_result(ctx, city_ctx, cities):
+    with pytest.raises(ValueError, match="需要市州层级考核结果"):
+        drafts.city_draft_docx(ctx, "421300")  # made without the 市州 tier
+    with pytest.raises(ValueError, match="没有市州考核结果"):
+        drafts.city_draft_docx(documents.Context(city_ctx.assessment, city_ctx.config, 2030, True,
+                                                 cities=cities), "421300")
