@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import admin, race
@@ -119,7 +119,7 @@ def test_the_deadline_day_ends_at_midnight_in_beijing_on_a_server_kept_on_utc(
     """A unit that has sent nothing turns 逾期 at 00:00 Beijing time after the deadline day:
     not eight hours later, as the server's own (UTC) date would have it."""
     def at(hour: int, minute: int) -> None:  # UTC on the deadline day
-        moment = datetime(SOON.year, SOON.month, SOON.day, hour, minute, tzinfo=timezone.utc)
+        moment = datetime(SOON.year, SOON.month, SOON.day, hour, minute, tzinfo=UTC)
         monkeypatch.setattr(wording, "_now", lambda: moment)
 
     at(15, 59)  # 23:59 in Beijing: still the deadline day

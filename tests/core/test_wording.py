@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
+from datetime import UTC, date, datetime
 
-from datetime import date, datetime, timezone
+import pytest
 
 from revitalization import wording
 from revitalization.wording import NO_VALUE, UNGRADED, arrow, format_value, grade_label, md
@@ -69,9 +69,9 @@ def test_user_text_never_becomes_a_link_or_an_icon():
 
 
 @pytest.mark.parametrize(("utc", "day"), [
-    (datetime(2026, 11, 30, 15, 59, tzinfo=timezone.utc), date(2026, 11, 30)),
-    (datetime(2026, 11, 30, 16, 0, tzinfo=timezone.utc), date(2026, 12, 1)),
-    (datetime(2026, 12, 31, 20, 0, tzinfo=timezone.utc), date(2027, 1, 1)),
+    (datetime(2026, 11, 30, 15, 59, tzinfo=UTC), date(2026, 11, 30)),
+    (datetime(2026, 11, 30, 16, 0, tzinfo=UTC), date(2026, 12, 1)),
+    (datetime(2026, 12, 31, 20, 0, tzinfo=UTC), date(2027, 1, 1)),
 ])
 def test_today_is_the_date_in_beijing_whatever_the_server_zone(monkeypatch, utc, day):
     monkeypatch.setattr(wording, "_now", lambda: utc)
