@@ -29,7 +29,7 @@ if text.strip():
                   | shown["变化"].str.contains(word, regex=False)
                   | shown["编号"].str.contains(word, regex=False)]
 st.dataframe(shown, hide_index=True, width="stretch", column_order=[
-    "时间（UTC）", "操作人", "说明", "对象", "编号", "变化"],
+    "时间（北京时间）", "操作人", "说明", "对象", "编号", "变化"],
              column_config={"说明": st.column_config.TextColumn(width="large"),
                             "变化": st.column_config.TextColumn("原始字段变化", width="medium")})
 st.caption(f"共 {len(shown)} 条（全部 {len(table)} 条），最新的在前。")

@@ -17,7 +17,7 @@ from revitalization.maps.bins import fixed_score_bins
 from revitalization.maps.measures import map_frame, measure
 from revitalization.notes import add_note, delete_note, list_notes, restore_note
 from revitalization.robust import robust_label
-from revitalization.wording import data_note, grade_label, grade_title, md
+from revitalization.wording import data_note, grade_label, grade_title, md, shown_time
 
 config = cached.config()
 assessment = cached.assessment()
@@ -43,15 +43,17 @@ if not row["assessed"]:
     st.info(f"{row['name']}为中心城区，**未纳入乡村振兴实绩考核**（可在区划名录中调整）。"
             "以下得分仅供参考，不参与排名、评定等次和约谈预警；比较对象为全省纳入考核单位。")
 else:
-    c = st.columns(5)
-    c[0].metric("综合得分", f"{row['composite']:.1f} 分",
-                None if row["score_change"] != row["score_change"]
-                else f"{row['score_change']:+.1f} 分（较上年）")
-    c[1].metric("全省排名", f"{int(row['rank_province'])}/{int(row['province_size'])}")
-    c[2].metric(f"类内排名（{row['assessment_class']}）",
-                f"{int(row['rank_class'])}/{int(row['class_size'])}")
-    c[3].metric("市州内排名", f"{int(row['rank_city'])}/{int(row['city_size'])}")
-    c[4].metric(grade_title(config.method.within_class_only), grade_label(row["grade"]))
+    with st.container(horizontal=True, gap="medium"):  # cards wrap rather than cut "89.8…"
+        st.metric("综合得分", f"{row['composite']:.1f} 分",
+                  None if row["score_change"] != row["score_change"]
+                  else f"{row['score_change']:+.1f} 分（较上年）", width="content")
+        st.metric("全省排名", f"{int(row['rank_province'])}/{int(row['province_size'])}",
+                  width="content")
+        st.metric(f"类内排名（{row['assessment_class']}）",
+                  f"{int(row['rank_class'])}/{int(row['class_size'])}", width="content")
+        st.metric("市州内排名", f"{int(row['rank_city'])}/{int(row['city_size'])}", width="content")
+        st.metric(grade_title(config.method.within_class_only), grade_label(row["grade"]),
+                  width="content")
     rr = cached.robust(year).table.loc[adcode]
     city = cached.city_assessment().year(year).loc[region["city_adcode"]]
     city_text = (f"第 {int(city['rank_province'])}/{int(city['province_size'])} 名，"
@@ -259,7 +261,7 @@ with notes_tab:  # 工作备注
                              done="备注已恢复。", refusal=refused, refresh=False, key=f"restore_{note.id}")
         else:
             cols[0].markdown(f"**{note.year} 年**：{text}  \n"
-                             f":gray[{md(note.author)} · {note.created_at[:16].replace('T', ' ')}]")
+                             f":gray[{md(note.author)} · {shown_time(note.created_at)}]")
             with cols[1]:
                 write_button("删除", lambda n=note.id: delete_note(engine, n, actor=actor),
                              done="备注已删除（可恢复）。", refusal=refused, refresh=False,

@@ -11,7 +11,7 @@ from revitalization import citydata, importer, isolation, tables
 from revitalization.access import allowed, refusal, refusal_in_scope, visible_counties
 from revitalization.cities import city_frame
 from revitalization.exports import spreadsheets
-from revitalization.wording import md, year_label
+from revitalization.wording import md, shown_time, year_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_LISTED = 40  # more than this: the first ones listed, all in a table
@@ -30,14 +30,16 @@ scope = ("全省" if whole else "、".join(regions["name"]) if len(regions) <= 3
          else f"本市州 {len(regions)} 个县（市、区）")
 header("数据管理", f"数据集概况、导入与修改、区划名录（范围：{scope}）")
 
-c = st.columns(4)
-c[0].metric("观测值", f"{len(obs):,} 条")
-c[1].metric("考核年度", f"{obs['year'].min()}–{obs['year'].max()} 年")
-c[2].metric("指标", f"{len(config.indicators)} 项", help=f"其中门槛指标 {len(config.gates)} 项")
-c[3].metric("县级单位", f"{len(regions)} 个", help=f"纳入考核 {int(regions['assessed'].sum())} 个")
+with st.container(horizontal=True, gap="large"):  # cards wrap on a narrow screen, never cut
+    st.metric("观测值", f"{len(obs):,} 条", width="content")
+    st.metric("考核年度", f"{obs['year'].min()}–{obs['year'].max()} 年", width="content")
+    st.metric("指标", f"{len(config.indicators)} 项", help=f"其中门槛指标 {len(config.gates)} 项",
+              width="content")
+    st.metric("县级单位", f"{len(regions)} 个", help=f"纳入考核 {int(regions['assessed'].sum())} 个",
+              width="content")
 if meta.get("demo") == "true":
     st.info(f"当前为示例数据：由固定随机种子 {meta.get('demo_seed', '')} 生成，"
-            f"入库时间 {meta.get('seeded_at', '')}（UTC）。")
+            f"入库时间 {shown_time(meta.get('seeded_at'))}（北京时间）。")
 st.subheader("各年度数据完整性")
 st.dataframe(tables.coverage_table(obs, regions, config), width="content")
 
@@ -45,11 +47,11 @@ st.dataframe(tables.coverage_table(obs, regions, config), width="content")
 st.subheader("导入数据")
 st.caption("支持 .xlsx 和 .csv / .txt（UTF-8、GBK、UTF-16 编码自动识别），宽表（每行一个县、每列一个指标）或长表"
            "（县、年度、指标、数值）。上传后先检查并预览，确认无误才写入；每次导入都可撤销。")
-t1, t2, t3 = st.columns([1, 1, 2])
-template_year = t3.selectbox("模板年度", list(range(obs["year"].max() + 1, obs["year"].min() - 1, -1)),
-                             format_func=year_label, key="template_year")
-for column, kind, label, icon in ((t1, "wide", "宽表", "grid_on"), (t2, "long", "长表", "list")):
-    column.download_button(
+templates = st.container(horizontal=True, vertical_alignment="bottom")
+template_year = templates.selectbox("模板年度", list(range(obs["year"].max() + 1, obs["year"].min() - 1, -1)),
+                             format_func=year_label, key="template_year", width=160)
+for kind, label, icon in (("wide", "宽表", "grid_on"), ("long", "长表", "list")):
+    templates.download_button(
         f"下载{label}模板", on_click="ignore", mime=XLSX, icon=f":material/{icon}:",
         data=protected(lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
             importer.template(kind, config, regions, template_year), label)),

@@ -11,7 +11,7 @@ from components.state import VersionedEdit, show_flash, url_widget
 from components.writes import submit_write
 from revitalization import charts, departments, profile, responsibilities
 from revitalization.access import refusal
-from revitalization.wording import md
+from revitalization.wording import md, shown_time
 
 config = cached.config()
 assessment = cached.assessment()
@@ -96,7 +96,7 @@ if edit.stale:
                icon=":material/sync_problem:")
 if len(current):
     st.caption(f"当前：{now_status}（{md(current['updated_by'].iloc[0])} "
-               f"{current['updated_at'].iloc[0][:16].replace('T', ' ')} 记录，第 {edit.current} 版）")
+               f"{shown_time(current['updated_at'].iloc[0])} 记录，第 {edit.current} 版）")
 with st.form(f"duty_form_{department}_{duty}_{year}"):
     status = st.radio("落实情况", departments.STATUSES, horizontal=True, key=edit.key("status"),
                       index=departments.STATUSES.index(now_status) if now_status else None)

@@ -48,45 +48,53 @@ def show_pick() -> None:
 
 
 # Controls (kept in the URL, so a view can be sent as a link) ------------------------------
+KPI_WIDTH, MEASURE_WIDTH, SCHEME_WIDTH = 210, 200, 150  # px
 VIEWS = {"county": "县域", "play": "逐年播放", "small": "五大振兴", "city": "市州", "zoom": "可缩放",
          "table": "表格"}
 options = measures.measures(config)
 by_key = {m.key: m for m in options}
 # One row of controls, then the map with the KPI cards beside it: both on the first screen.
-c_view, left, mid, right = st.columns([3.6, 2, 1.4, 0.9], vertical_alignment="bottom")
-view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: c_view.segmented_control(
+# Flexible rows rather than columns: every control and card keeps the width its words need
+# and wraps to the next line on a narrow screen (an open menu at 1024 px), never cut short.
+controls = st.container(horizontal=True, vertical_alignment="bottom")
+view = url_widget("view", "overview_view", list(VIEWS), "county", lambda: controls.segmented_control(
     "视图", list(VIEWS), format_func=VIEWS.get, key="overview_view"))
-map_area, kpi_area = st.columns([4, 1])
+screen = st.container(horizontal=True, gap="medium")
+map_area, kpi_area = screen.container(), screen.container(width=KPI_WIDTH)
 
 if view in ("county", "play", "zoom", "table"):
     measure = by_key[url_widget("measure", "overview_measure", list(by_key), measures.DEFAULT_MEASURE,
-                                lambda: left.selectbox("着色指标", list(by_key), key="overview_measure",
-                                                       format_func=lambda key: by_key[key].option()))]
+                                lambda: controls.selectbox("着色指标", list(by_key), key="overview_measure",
+                                                       format_func=lambda key: by_key[key].option(),
+                                                       width=MEASURE_WIDTH))]
     if measure.kind == "category" or view == "table":
         scheme = None
-        mid.selectbox("分级方式", ["分类显示" if measure.kind == "category" else "（表格不分级）"],
-                      disabled=True)
+        controls.selectbox("分级方式", ["分类显示" if measure.kind == "category" else "（表格不分级）"],
+                      disabled=True, width=SCHEME_WIDTH)
     else:
         schemes = list(SCHEMES) if measure.is_score else [s for s in SCHEMES if s != "fixed"]
         if st.session_state.get("overview_last_measure", measure.key) != measure.key:
             st.session_state["overview_classes"] = measures.default_scheme(measure)
         scheme = url_widget("classes", "overview_classes", schemes, measures.default_scheme(measure),
-                            lambda: mid.selectbox(
-            "分级方式", schemes, format_func=SCHEMES.get, key="overview_classes",
+                            lambda: controls.selectbox(
+            "分级方式", schemes, format_func=SCHEMES.get, key="overview_classes", width=SCHEME_WIDTH,
             help="得分默认按固定分数段 60/75/85 分着色，各年份颜色一致；这是分数段，不是等次"
                  "（等次按类内名次评定，请选“考核等次”）。指标默认按分位数分级。"
                  "数据驱动的分级只按纳入考核的单位计算。"))
     st.session_state["overview_last_measure"] = measure.key
-    labels = url_widget("labels", "overview_labels", [False, True], False, lambda: right.toggle(
-        "县名", key="overview_labels", disabled=view in ("zoom", "play")),
-        encode=url_flag)
 
     if view == "county":
+        figure, under = map_area.container(), map_area.container(horizontal=True,
+                                                                  vertical_alignment="center")
+        # The names toggle under the map it labels (the row of controls above stays one line
+        # at 1280 px); the hint is the screen's, not the figure's: exports go on paper.
+        labels = url_widget("labels", "overview_labels", [False, True], False,
+                            lambda: under.toggle("县名", key="overview_labels"), encode=url_flag)
+        under.caption("点击县域查看要点，再从要点卡片打开县域画像。")
         fig = cached.province_map(year, measure=measure.key, scheme=scheme, labels=labels,
                                   demo=is_demo(), legend_below=True)
-        with map_area:  # the hint is the screen's, not the figure's: exports go on paper
+        with figure:
             clicked = chart(fig, key="overview_map", clickable=True)
-            st.caption("点击县域查看要点，再从要点卡片打开县域画像。")
         if clicked:  # a tap shows the county's card first; its link opens the profile
             st.session_state["overview_pick"] = clicked
     elif view == "play":  # every year on one map, played or slid through in the browser
@@ -109,9 +117,9 @@ elif view == "small":
         chart(charts.group_multiples(assessment, config, year, demo=is_demo()), key="overview_small")
 else:
     tier = cached.city_assessment()
-    measure = by_key[left.selectbox(
+    measure = by_key[controls.selectbox(
         "着色指标", ["composite"] + [g.code for g in config.groups],
-        format_func=lambda key: by_key[key].option(), key="city_measure")]
+        format_func=lambda key: by_key[key].option(), key="city_measure", width=MEASURE_WIDTH)]
     with map_area:
         clicked = chart(charts.city_map(tier, config, year, measure=measure.key, demo=is_demo()),
                         key="overview_city", clickable=True)

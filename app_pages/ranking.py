@@ -38,7 +38,7 @@ if tier == "city":
     st.caption("点选一行打开市州画像。" + md(cities.own_part_text(config))
                + " 排名、等次和约谈预警与县级相同的规则，在参加排名的市州之间比较；县间差距为辖区纳入考核县"
                "综合得分的最高与最低之差。")
-    d1, d2, _ = st.columns([1, 1, 3])
+    d1 = d2 = st.container(horizontal=True)  # buttons at their own width
     d1.download_button("下载 Excel（XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
                        data=protected(lambda: spreadsheets.xlsx_bytes(city_table, f"{year}年度市州排名",
                                                                       footer)),
@@ -96,7 +96,7 @@ if picked.selection.rows:  # a row chosen: open that county's profile
         "county": shown.index[picked.selection.rows[0]], "year": str(year)})
 st.caption(f"共 {len(shown)} 个单位。点选一行打开该县的县域画像；名次变化为类内名次较上年的变化"
            "（↑ 上升 / ↓ 下降）；五大振兴得分条为 0–100 分。点击列名可排序。")
-d1, d2, _ = st.columns([1, 1, 3])
+d1 = d2 = st.container(horizontal=True)  # buttons at their own width
 d1.download_button("下载 Excel（XLSX）",
                    data=protected(lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer)),
                    file_name=f"乡村振兴实绩考核排名_{year}年度.xlsx", on_click="ignore",

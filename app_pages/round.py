@@ -13,7 +13,7 @@ from components.state import VersionedEdit, show_flash
 from components.writes import submit_write, write_button
 from revitalization import charts, importer, rounds
 from revitalization.access import allowed, refusal, visible_counties
-from revitalization.wording import md, today, year_label
+from revitalization.wording import md, shown_time, today, year_label
 
 config = cached.config()
 regions = cached.regions()
@@ -107,7 +107,7 @@ e = rounds.entry(engine, the_round.id, county)
 edit = VersionedEdit("submission", e.id, e.version)
 city = names.at[county, "city_adcode"]
 st.markdown(f"**{md(names.at[county, 'name'])}**（{md(names.at[county, 'city_name'])}）· 当前状态："
-            f"**{e.state}** · 第 {e.version} 版" + (f" · 最后修改 {e.updated_at[:16].replace('T', ' ')}，"
+            f"**{e.state}** · 第 {e.version} 版" + (f" · 最后修改 {shown_time(e.updated_at)}，"
                                                   f"{md(e.updated_by)}" if e.updated_by else ""))
 if edit.stale:
     st.warning("这份填报已被他人修改，您看到的不是最新内容。", icon=":material/sync_problem:")

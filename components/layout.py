@@ -66,11 +66,13 @@ def is_demo() -> bool:
 def header(title: str, caption: str = "") -> None:
     """Page title with the demo label wherever demo data is shown, and a link to this very
     view (year, measure, county… are kept in the address) to copy and send."""
-    head, share = st.columns([6, 1], vertical_alignment="bottom")
-    head.title(title)
-    with share.popover("复制链接", icon=":material/link:", width="stretch"):
-        st.caption("当前视图的链接（含年度、指标、县等选择），点右上角按钮复制后发送：")
-        st.code(view_link(), language=None, wrap_lines=True)
+    # One flexible row: the button keeps its natural width (never cut to "复制…" on a
+    # projector or beside an open menu) and wraps below a title too long for the row.
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        st.title(title)
+        with st.popover("复制链接", icon=":material/link:"):
+            st.caption("当前视图的链接（含年度、指标、县等选择），点右上角按钮复制后发送：")
+            st.code(view_link(), language=None, wrap_lines=True)
     line = []
     if is_demo():
         line.append(":blue-badge[:material/science: 示例数据]")

@@ -27,6 +27,7 @@ from revitalization.config import IndicatorSystem
 from revitalization.intake import files, table, values
 from revitalization.intake.names import CountyMatcher
 from revitalization.store import ImportBatch, Observation, ObservationChange
+from revitalization.wording import shown_time
 
 MAX_BYTES = files.MAX_BYTES
 MAX_ROWS = files.MAX_ROWS
@@ -415,7 +416,7 @@ def rollback(engine: Engine, batch_id: int, *, actor: Actor) -> int:
         if batch is None:
             raise ValueError(f"找不到导入批次 {batch_id}")
         if batch.rolled_back_at:
-            raise ValueError(f"导入批次 {batch_id} 已于 {batch.rolled_back_at[:16]} 撤销")
+            raise ValueError(f"导入批次 {batch_id} 已于 {shown_time(batch.rolled_back_at)}（北京时间）撤销")
         changes = session.exec(select(ObservationChange).where(
             ObservationChange.batch_id == batch_id)).all()
         later = session.exec(select(ObservationChange).join(ImportBatch).where(

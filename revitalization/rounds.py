@@ -335,7 +335,7 @@ def board(engine: Engine, year: int, regions: pd.DataFrame, config: IndicatorSys
             "逾期": overdue_now and r.state in FILLABLE,
             "待核实数值": int((follow["adcode"] == r.adcode).sum()) if len(follow) else 0,
             "未处理的退回意见": sum(1 for c in r.comments if not c.get("resolved")),
-            "最后修改": r.updated_at[:16].replace("T", " "), "修改人": r.updated_by,
+            "最后修改": wording.shown_time(r.updated_at), "修改人": r.updated_by,
             "version": r.version})
     return pd.DataFrame(rows).set_index("adcode")
 

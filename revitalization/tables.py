@@ -22,6 +22,7 @@ from revitalization.wording import (
     data_notes,
     grade_labels,
     grade_title,
+    shown_time,
     year_label,
 )
 
@@ -221,7 +222,7 @@ def audit_table(log: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Da
     staff member understands, plus the raw changes for checking."""
     names = names or {}
     return pd.DataFrame({
-        "时间（UTC）": log["at"].str.replace("T", " ").str[:19], "操作人": log["user"],
+        "时间（北京时间）": log["at"].map(lambda t: shown_time(t, seconds=True)), "操作人": log["user"],
         "对象": log["entity"].map(lambda e: AUDIT_ENTITIES.get(e, e)), "编号": log["entity_id"],
         "说明": [audit_sentence(*r, names) for r in zip(log["action"], log["entity"], log["before"],
                                                        log["after"], strict=True)],
@@ -318,8 +319,10 @@ def import_preview(preview: pd.DataFrame, regions: pd.DataFrame,
 
 def batch_table(history: pd.DataFrame) -> pd.DataFrame:
     """The import batches (``importer.batches``) with Chinese column names."""
+    history = history.assign(at=history["at"].map(shown_time),
+                             rolled_back_at=history["rolled_back_at"].map(shown_time))
     return history.rename(columns={
-        "id": "批次", "file_name": "文件", "user": "导入人", "at": "时间（UTC）", "rows_new": "新增",
+        "id": "批次", "file_name": "文件", "user": "导入人", "at": "时间（北京时间）", "rows_new": "新增",
         "rows_changed": "修改", "rows_unchanged": "不变", "published_years": "更正已发布年度",
         "reason": "更正原因", "rolled_back_at": "撤销时间"}).drop(columns="file_hash")
 
@@ -337,7 +340,7 @@ def publication_status(years: list[int], frozen: dict, fingerprint: str) -> pd.D
     return pd.DataFrame([{
         "考核年度": year_label(y),
         "状态": f"已发布（第 {frozen[y].revision} 版）" if y in frozen else "未发布",
-        "发布时间（UTC）": frozen[y].published_at.replace("T", " ")[:16] if y in frozen else "",
+        "发布时间（北京时间）": shown_time(frozen[y].published_at) if y in frozen else "",
         "发布人": frozen[y].published_by if y in frozen else "",
         "方法指纹": frozen[y].fingerprint if y in frozen else fingerprint,
     } for y in years])
@@ -356,7 +359,8 @@ def method_tables(config: IndicatorSystem) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def method_versions_table(history: pd.DataFrame) -> pd.DataFrame:
-    return history.rename(columns={"id": "版本", "at": "时间（UTC）", "user": "修改人", "note": "说明",
+    history = history.assign(at=history["at"].map(shown_time))
+    return history.rename(columns={"id": "版本", "at": "时间（北京时间）", "user": "修改人", "note": "说明",
                                    "overrides": "修改内容", "fingerprint": "方法指纹"})
 
 

@@ -105,6 +105,17 @@ def beijing(stamp: str) -> datetime:
     return datetime.fromisoformat(stamp).astimezone(BEIJING)
 
 
+def shown_time(stamp: str | None, *, seconds: bool = False) -> str:
+    """A stored UTC timestamp as people read it: Beijing time, ``2026-04-01 07:00``; empty
+    for none (a stamp without a zone is taken as UTC, as ``audit.now()`` writes)."""
+    if not stamp or not isinstance(stamp, str):
+        return ""
+    moment = datetime.fromisoformat(stamp)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M{':%S' if seconds else ''}}"
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 

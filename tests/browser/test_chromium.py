@@ -194,6 +194,9 @@ def test_page_loads_offline(server, browser, spec):
     page.wait_for_timeout(1500)
     assert_healthy(page)
     assert_chinese(page)
+    page.set_viewport_size({"width": 1280, "height": 720})  # a projector, the menu open
+    page.wait_for_timeout(800)
+    assert_nothing_clipped(page, 1280)
     assert outside == [], f"requests left localhost: {outside}"
     page.close()
 
@@ -342,6 +345,12 @@ CLIPPED = """(width) => {
     if (l.scrollWidth > l.clientWidth + 1) out.push('label ' + l.innerText);
   for (const t of document.querySelectorAll('.js-plotly-plot .gtitle, .js-plotly-plot .annotation'))
     if (t.getBoundingClientRect().right > width) out.push('figure text ' + t.textContent);
+  // Words Streamlit shortens with "…" because their box is too narrow (a button, a metric, a
+  // link); a long option shown in a closed drop-down or a table cell may be shortened.
+  for (const e of document.querySelectorAll('[data-testid="stMain"] *'))
+    if (getComputedStyle(e).textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1
+        && e.textContent.trim() && !e.closest('[data-testid="stDataFrame"], [data-baseweb="select"]'))
+      out.push('shortened ' + e.textContent.trim().slice(0, 20));
   const map = [...document.querySelectorAll('.choroplethlocation')].map(p => p.getBoundingClientRect());
   const legend = document.querySelector('.js-plotly-plot .legend')?.getBoundingClientRect();
   if (legend && map.some(r => r.right > legend.left && r.left < legend.right

@@ -77,3 +77,13 @@ def test_today_is_the_date_in_beijing_whatever_the_server_zone(monkeypatch, utc,
     monkeypatch.setattr(wording, "_now", lambda: utc)
     assert wording.today() == day
     assert wording.now().utcoffset().total_seconds() == 8 * 3600
+
+
+@pytest.mark.parametrize(("stamp", "seconds", "shown"), [
+    ("2026-03-31T23:00:00+00:00", False, "2026-04-01 07:00"),
+    ("2026-03-31T23:00:05+00:00", True, "2026-04-01 07:00:05"),
+    ("2026-03-31T10:00:00", False, "2026-03-31 18:00"),  # no zone: stored as UTC
+    ("", False, ""), (None, False, ""),
+])
+def test_stored_times_are_shown_in_beijing_time(stamp, seconds, shown):
+    assert wording.shown_time(stamp, seconds=seconds) == shown
