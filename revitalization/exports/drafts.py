@@ -46,6 +46,13 @@ def _signed(value: float, unit: str = "分") -> str:
         else "持平"
 
 
+def _since(ctx: Context, me: pd.Series, before: pd.Series, rank: str) -> str:
+    """The change of score and of ``rank`` (全省名次 / 市州名次) since last year."""
+    moved = int(before["rank_province"]) - int(me["rank_province"])
+    place = f"上升 {moved} 位" if moved > 0 else f"下降 {-moved} 位" if moved < 0 else "不变"
+    return f"与{ctx.previous}年度相比，综合得分{_signed(me['composite'] - before['composite'])}，{rank}{place}。"
+
+
 def overview(ctx: Context, adcode: str) -> tuple[str, pd.DataFrame]:
     """The opening paragraph and the five revitalizations' table."""
     a, y = ctx.assessment, ctx.year
@@ -58,10 +65,7 @@ def overview(ctx: Context, adcode: str) -> tuple[str, pd.DataFrame]:
             f"排第 {int(me['rank_class'])} 名，考核等次为{grade_label(me['grade'])}。")
     if ctx.previous and adcode in a.year(ctx.previous).index:
         before = a.year(ctx.previous).loc[adcode]
-        moved = int(before["rank_province"]) - int(me["rank_province"])
-        place = f"上升 {moved} 位" if moved > 0 else f"下降 {-moved} 位" if moved < 0 else "不变"
-        text += (f"与{ctx.previous}年度相比，综合得分{_signed(me['composite'] - before['composite'])}，"
-                 f"全省名次{place}。")
+        text += _since(ctx, me, before, "全省名次")
     if me["progress"]:
         text += f"{we}被评为进步明显单位（{me['progress_reason']}）。"
     if me["imputed_count"]:
@@ -171,6 +175,14 @@ def _opening(ctx: Context, name: str, we: str):
     return doc
 
 
+def _points(doc, heading: str, lines: list[str], intro: str, none: str) -> None:
+    """A section of points: its heading, ``intro`` and the points as bullets, or ``none``."""
+    doc.add_heading(heading, level=1)
+    doc.add_paragraph(intro if lines else none)
+    for line in lines:
+        doc.add_paragraph(line, style="List Bullet")
+
+
 def _signature(doc, name: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -200,20 +212,12 @@ def draft_docx(ctx: Context, adcode: str) -> bytes:
                  formats=dict.fromkeys(("得分（分）", "同类平均", "全省平均"), "{:.1f}")
                  | {"较上年（分）": "{:+.1f}"})
 
-    doc.add_heading("二、主要成效", level=1)
-    gains = strengths(ctx, adcode)
-    if gains:
-        doc.add_paragraph(f"从考核指标看，{we}以下方面走在同类单位前列或进步较大：")
-        for line in gains:
-            doc.add_paragraph(line, style="List Bullet")
-    else:
-        doc.add_paragraph(f"本年度{we}没有指标高于同类单位中位数。")
+    _points(doc, "二、主要成效", strengths(ctx, adcode),
+            f"从考核指标看，{we}以下方面走在同类单位前列或进步较大：",
+            f"本年度{we}没有指标高于同类单位中位数。")
     _prompt(doc, f"请补充{we}的主要做法、典型经验和取得的成效")
-
-    doc.add_heading("三、存在的问题和不足", level=1)
-    doc.add_paragraph("对照考核指标，存在以下短板：")
-    for line in weaknesses(ctx, adcode) or ["各项指标均已达到目标值。"]:
-        doc.add_paragraph(line, style="List Bullet")
+    _points(doc, "三、存在的问题和不足", weaknesses(ctx, adcode), "对照考核指标，存在以下短板：",
+            "对照考核指标，各项指标均已达到目标值。")
     _prompt(doc, "请分析问题产生的原因")
 
     doc.add_heading("四、差距与努力方向", level=1)
@@ -282,10 +286,7 @@ def city_overview(ctx: Context, city: str) -> tuple[str, pd.DataFrame]:
     if ctx.previous and city in tier.year(ctx.previous).index:
         before = tier.year(ctx.previous).loc[city]
         if before["assessed"]:
-            moved = int(before["rank_province"]) - int(me["rank_province"])
-            place = f"上升 {moved} 位" if moved > 0 else f"下降 {-moved} 位" if moved < 0 else "不变"
-            text += (f"与{ctx.previous}年度相比，综合得分{_signed(me['composite'] - before['composite'])}，"
-                     f"市州名次{place}。")
+            text += _since(ctx, me, before, "市州名次")
     if me["progress"]:
         text += f"{we}被评为进步明显单位（{me['progress_reason']}）。"
     assessed = rows[rows["assessed"]]
@@ -399,20 +400,11 @@ def city_draft_docx(ctx: Context, city: str) -> bytes:
         + "、".join(f"{g} {int(grades.get(g, 0))} 个" for g in ("优秀", "良好", "一般", "较差"))
         + "。" + cities.spread_sentence(counties))
 
-    doc.add_heading("二、主要成效", level=1)
-    gains = city_strengths(ctx, city, counties)
-    if gains:
-        doc.add_paragraph("从考核结果看：")
-        for line in gains:
-            doc.add_paragraph(line, style="List Bullet")
-    else:
-        doc.add_paragraph(f"本年度{we}没有高于全省市州平均的振兴领域。")
+    _points(doc, "二、主要成效", city_strengths(ctx, city, counties), "从考核结果看：",
+            f"本年度{we}没有高于全省市州平均的振兴领域。")
     _prompt(doc, f"请补充{we}统筹推进、以市带县的主要做法、典型经验和取得的成效")
-
-    doc.add_heading("三、存在的问题和不足", level=1)
-    doc.add_paragraph("对照考核结果，存在以下问题：")
-    for line in city_weaknesses(ctx, city, counties) or ["各项考核结果均不低于全省市州平均。"]:
-        doc.add_paragraph(line, style="List Bullet")
+    _points(doc, "三、存在的问题和不足", city_weaknesses(ctx, city, counties),
+            "对照考核结果，存在以下问题：", "对照考核结果，各项均不低于全省市州平均。")
     _prompt(doc, "请分析问题产生的原因")
 
     doc.add_heading("四、整改落实情况", level=1)
