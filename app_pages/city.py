@@ -56,7 +56,8 @@ counties_tab, duties_tab, history_tab = st.tabs(["辖区各县", "责任清单",
 
 with counties_tab:
     table = cities.counties_table(assessment, config, adcode, year)
-    spread = cities.spread_sentence(table, name=md, strong=lambda text: f"**{text}**")
+    spread = cities.spread_sentence(assessment, adcode, year, name=md,
+                                    strong=lambda text: f"**{text}**")
     if spread:
         st.markdown(spread)
     left, right = st.columns(2)

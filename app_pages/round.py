@@ -118,7 +118,7 @@ open_comments = [c for c in e.comments if not c.get("resolved")]
 if open_comments:
     st.warning("**退回修改意见**\n" + "\n".join(
         f"- {md(config.indicator(c['indicator']).name) if c['indicator'] else '整份填报'}："
-        f"{md(c['text'])}（{md(c['by'])}，{c['at'][:10]}）" for c in open_comments),
+        f"{md(c['text'])}（{md(c['by'])}，{shown_time(c['at'])[:10]}）" for c in open_comments),
         icon=":material/rate_review:")
 
 last = obs[(obs["adcode"] == county) & (obs["year"] == year - 1)].set_index("indicator")["value"]

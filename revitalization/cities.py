@@ -243,21 +243,23 @@ def counties_table(assessment: Assessment, config: IndicatorSystem, city: str, y
     return table
 
 
-def spread_sentence(table: pd.DataFrame, *, name=str, strong=str) -> str:
-    """The sentence on a city's counties (``counties_table``): the spread between its best
-    and weakest assessed county, and its 约谈预警 counties. ``name`` escapes a county name and
-    ``strong`` emphasises a figure (Markdown on screen, plain in a Word file). Empty for a city
-    with fewer than two assessed counties."""
-    assessed = table[table["考核类别"] != NOT_ASSESSED]
-    if len(assessed) < 2:
+def spread_sentence(assessment: Assessment, city: str, year: int, *, name=str, strong=str) -> str:
+    """The sentence on a city's assessed counties: the spread between its best and weakest
+    (from the exact scores, as the tier's ``spread``), and its 约谈预警 counties. ``name``
+    escapes a county name and ``strong`` emphasises a figure (Markdown on screen, plain in a
+    Word file). Empty for a city with fewer than two assessed counties."""
+    rows = assessment.year(year)
+    rows = rows[(rows["city_adcode"] == city) & rows["assessed"]]
+    if len(rows) < 2:
         return ""
-    scores = assessed["综合得分"]
-    best, worst = scores.idxmax(), scores.idxmin()
-    laggards = assessed.index[assessed["约谈预警"] == "是"]
-    return (f"辖区县间差距 {strong(f'{scores.max() - scores.min():.1f} 分')}：最高为"
-            f"{name(table.at[best, '县（市、区）'])} {scores.max():.1f} 分，最低为"
-            f"{name(table.at[worst, '县（市、区）'])} {scores.min():.1f} 分。"
-            + (f"约谈预警县：{strong('、'.join(name(table.at[a, '县（市、区）']) for a in laggards))}。"
+    best, worst = rows["composite"].idxmax(), rows["composite"].idxmin()
+    spread = rows.at[best, "composite"] - rows.at[worst, "composite"]
+    laggards = rows.sort_values("composite", ascending=False)
+    laggards = laggards.loc[laggards["flagged"], "name"]
+    return (f"辖区县间差距 {strong(f'{spread:.1f} 分')}：最高为{name(rows.at[best, 'name'])} "
+            f"{rows.at[best, 'composite']:.1f} 分，最低为{name(rows.at[worst, 'name'])} "
+            f"{rows.at[worst, 'composite']:.1f} 分。"
+            + (f"约谈预警县：{strong('、'.join(name(n) for n in laggards))}。"
                if len(laggards) else "辖区没有约谈预警县。"))
 
 

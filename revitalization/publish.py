@@ -24,7 +24,7 @@ from revitalization.config import IndicatorSystem
 from revitalization.consistency import Finding, check, needs_acknowledgement, summary
 from revitalization.engine import KEY, Assessment, changes, decide
 from revitalization.store import Publication, PublishedCityValue, PublishedResult
-from revitalization.wording import grade_label
+from revitalization.wording import grade_label, shown_time
 
 WIDE = ("values", "imputed", "normalised", "contributions")
 
@@ -48,7 +48,8 @@ class Frozen:
     city_values: pd.DataFrame | None = None  # the year's city-level values as published
 
     def label(self) -> str:
-        text = f"{self.year} 年结果已于 {self.published_at[:10]} 发布（第 {self.revision} 版，{self.published_by}）"
+        day = shown_time(self.published_at)[:10]  # the date in Beijing
+        text = f"{self.year} 年结果已于 {day} 发布（第 {self.revision} 版，{self.published_by}）"
         return text + (f"，修订原因：{self.reason}" if self.reason else "")
 
 

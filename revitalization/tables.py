@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -160,6 +161,8 @@ def changed_fields(before: str, after: str) -> str:
     return "；".join(f"{k}: {b.get(k, '')} → {a.get(k, '')}" for k in keys)
 
 
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
+
 # Record fields as staff name them; bookkeeping fields (versions, ids, times) are left out.
 FIELD_LABELS = {
     "status": "状态", "state": "状态", "interview_date": "约谈日期", "level": "约谈层级",
@@ -194,6 +197,8 @@ def _shown(value: object) -> str:
         return "、".join(str(v.get("text", v)) if isinstance(v, dict) else str(v) for v in value)
     if isinstance(value, dict):
         return f"{len(value)} 项"
+    if isinstance(value, str) and STAMP.fullmatch(value):  # rolled_back_at, closed_at …
+        return shown_time(value)
     return str(value)
 
 
@@ -366,6 +371,8 @@ def method_versions_table(history: pd.DataFrame) -> pd.DataFrame:
 
 def account_table(listing: pd.DataFrame) -> pd.DataFrame:
     """Accounts (``accounts.accounts``: no password hashes) with Chinese column names."""
+    listing = listing.assign(created_at=listing["created_at"].map(shown_time),
+                             locked_until=listing["locked_until"].map(shown_time))
     return listing.rename(columns={
         "username": "用户名", "display": "姓名 / 单位", "role": "角色", "scope": "区划代码",
         "created_at": "创建时间", "disabled": "停用", "failures": "连续失败", "locked_until": "锁定至"})

@@ -101,8 +101,10 @@ BEIJING = timezone(timedelta(hours=8))  # China has one time zone and no dayligh
 
 
 def beijing(stamp: str) -> datetime:
-    """A stored UTC timestamp (``audit.now()``) in Beijing time."""
-    return datetime.fromisoformat(stamp).astimezone(BEIJING)
+    """A stored UTC timestamp (``audit.now()``) in Beijing time; a stamp without a zone is
+    taken as UTC, as stored."""
+    moment = datetime.fromisoformat(stamp)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(BEIJING)
 
 
 def shown_time(stamp: str | None, *, seconds: bool = False) -> str:
@@ -110,10 +112,7 @@ def shown_time(stamp: str | None, *, seconds: bool = False) -> str:
     for none (a stamp without a zone is taken as UTC, as ``audit.now()`` writes)."""
     if not stamp or not isinstance(stamp, str):
         return ""
-    moment = datetime.fromisoformat(stamp)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M{':%S' if seconds else ''}}"
+    return f"{beijing(stamp):%Y-%m-%d %H:%M{':%S' if seconds else ''}}"
 
 
 def _now() -> datetime:
@@ -124,6 +123,12 @@ def now() -> datetime:
     """The time in Beijing, whatever the server's own time zone (a server kept on UTC would
     otherwise date documents, and turn deadlines overdue, eight hours late)."""
     return _now().astimezone(BEIJING)
+
+
+def utc(beijing_time: datetime) -> datetime:
+    """A Beijing wall-clock time (``now()`` without its zone, as files print it) in UTC without
+    a zone: what Word and PowerPoint store as a file's creation time."""
+    return beijing_time.replace(tzinfo=BEIJING).astimezone(UTC).replace(tzinfo=None)
 
 
 def today() -> date:

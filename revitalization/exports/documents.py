@@ -28,7 +28,7 @@ from revitalization.exports import docx_layout as layout
 from revitalization.exports.images import PRESETS, plain_title, render, source_line
 from revitalization.gap import gap
 from revitalization.profile import indicator_table
-from revitalization.wording import data_note, date_text, grade_label, grade_title, now
+from revitalization.wording import data_note, date_text, grade_label, grade_title, now, utc
 
 SLIDE_FONT, LATIN = "微软雅黑", "Arial"
 
@@ -574,7 +574,7 @@ def _presentation(ctx: Context, title: str):
     props = prs.core_properties
     props.title, props.author, props.last_modified_by = title, ctx.head.unit, ctx.head.unit
     props.subject, props.comments, props.language = f"{ctx.year}年度", ctx.footer, "zh-CN"
-    props.created = props.modified = ctx.made
+    props.created = props.modified = utc(ctx.made)
     props.revision = 1
     return prs
 

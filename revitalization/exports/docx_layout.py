@@ -16,6 +16,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from revitalization.wording import utc
+
 # Fonts: the name Word looks for first, then what Windows and WPS have when it is missing.
 FANGSONG = "仿宋_GB2312"  # body (仿宋 on Windows 10+, installed by WPS)
 HEITI = "黑体"            # first-level headings
@@ -87,7 +89,7 @@ def setup(document, *, title: str, author: str, subject: str, comments: str,
     props.title, props.author, props.last_modified_by = title, author, author
     props.subject, props.comments, props.keywords = subject, comments, "乡村振兴;实绩考核;简报"
     props.category, props.language = "工作简报", "zh-CN"
-    props.created = props.modified = made
+    props.created = props.modified = utc(made)
     props.revision = 1
     page_numbers(section)
 

@@ -20,12 +20,13 @@ import numpy as np
 import pandas as pd
 
 from revitalization import cities, explain
+from revitalization.config import WEIGHTINGS
 from revitalization.engine import IMPUTE_LABELS
 from revitalization.exports import docx_layout as layout
 from revitalization.exports.documents import TASK, Context, demo_note, new_document, save
 from revitalization.gap import gap
 from revitalization.profile import group_table, indicator_table, peer_pool
-from revitalization.wording import NOT_ASSESSED, date_text, grade_label
+from revitalization.wording import NOT_ASSESSED, UNGRADED, date_text, grade_label
 
 STRENGTHS, GAINS, WEAKNESSES = 5, 3, 5
 
@@ -275,7 +276,9 @@ def city_overview(ctx: Context, city: str) -> tuple[str, pd.DataFrame]:
     me = rows.loc[city]
     we = self_name(me["name"])
     share = ctx.config.city.own_share
-    counted = f"辖区 {int(me['assessed_counties'])} 个纳入考核县的平均得分"
+    mean = "的平均得分" if ctx.config.city.weighting == "simple" else \
+        f"{WEIGHTINGS[ctx.config.city.weighting]}的平均得分"
+    counted = f"辖区 {int(me['assessed_counties'])} 个纳入考核县{mean}"
     made = (counted if me["own"] != me["own"] or share <= 0 else
             f"县级部分 {me['county_part']:.1f} 分 × {1 - share:.0%} + 市级指标 {me['own']:.1f} 分 × "
             f"{share:.0%}，县级部分为{counted}")
@@ -395,10 +398,11 @@ def city_draft_docx(ctx: Context, city: str) -> bytes:
                  | {"较上年（分）": "{:+.1f}"})
     assessed = counties[counties["考核类别"] != NOT_ASSESSED]
     grades = assessed["等次"].value_counts()
+    counted = [*ctx.config.method.grades, *((UNGRADED,) if grades.get(UNGRADED) else ())]
     doc.add_paragraph(
         f"辖区 {len(counties)} 个县（市、区）中纳入考核 {len(assessed)} 个，其中"
-        + "、".join(f"{g} {int(grades.get(g, 0))} 个" for g in ("优秀", "良好", "一般", "较差"))
-        + "。" + cities.spread_sentence(counties))
+        + "、".join(f"{g} {int(grades.get(g, 0))} 个" for g in counted)
+        + "。" + cities.spread_sentence(ctx.assessment, city, ctx.year))
 
     _points(doc, "二、主要成效", city_strengths(ctx, city, counties), "从考核结果看：",
             f"本年度{we}没有高于全省市州平均的振兴领域。")
@@ -408,7 +412,8 @@ def city_draft_docx(ctx: Context, city: str) -> bytes:
     _prompt(doc, "请分析问题产生的原因")
 
     doc.add_heading("四、整改落实情况", level=1)
-    units = [(city, we), *((a, counties.at[a, "县（市、区）"]) for a in counties.index)]
+    units = [(city, we), *((a, counties.at[a, "县（市、区）"]) for a in counties.index
+                            if a != city)]  # 仙桃 etc. are their own only county: listed once
     listed = False
     for adcode, label in units:
         record = [*ctx.cases.get(adcode, []), *ctx.findings.get(adcode, []),
@@ -429,9 +434,12 @@ def city_draft_docx(ctx: Context, city: str) -> bytes:
         doc.add_paragraph(f"截至报告生成时，{we}及所辖县（市、区）没有约谈、督查发现或报告跟进事项。")
 
     doc.add_heading("五、下一步工作打算", level=1)
-    weakest = groups.nsmallest(2, "得分（分）")["振兴"].tolist()
-    _prompt(doc, f"请填写下一步工作打算，建议围绕{'、'.join(weakest)}等薄弱领域和约谈预警县的整改，"
-                 "写明目标、措施和时限")
+    below = groups[groups["得分（分）"] < groups["全省市州平均"]]
+    weak = (below if len(below) else groups).nsmallest(2, "得分（分）")["振兴"].tolist()
+    flagged = (counties["约谈预警"] == "是").any()
+    _prompt(doc, f"请填写下一步工作打算，建议围绕{'、'.join(weak)}等"
+                 + ("薄弱领域" if len(below) else "相对薄弱领域")
+                 + ("和约谈预警县的整改" if flagged else "") + "，写明目标、措施和时限")
     _signature(doc, name)
 
     doc.add_page_break()

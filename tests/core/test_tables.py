@@ -39,6 +39,9 @@ def test_audit_entries_read_as_sentences():
                                           "returned_reason": "补充防返贫监测"}), {"421321": "随县"})
     assert returned == ("随县 2025 年：退回修改年度报告，状态由“已报送”改为“退回补充”；"
                         "退回原因由“（空）”改为“补充防返贫监测”。")
+    undone = audit_sentence("rollback", "import_batch", json.dumps({"rolled_back_at": ""}),
+                            json.dumps({"rolled_back_at": "2026-03-31T23:00:05+00:00"}), {})
+    assert "撤销时间由“（空）”改为“2026-04-01 07:00”" in undone  # a stored time, in Beijing time
 
 
 def test_every_audited_table_has_a_name_staff_read():

@@ -5,7 +5,7 @@ can write is a highlighted prompt; no Chromium needed (a clerk's machine may lac
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from conftest import admin
@@ -201,7 +201,19 @@ def test_a_city_draft_carries_the_city_tiers_numbers(city_ctx, cities, assessmen
         assert cells[3] == f"{int((ranked_all[g.code] > me[g.code]).sum()) + 1}/{len(ranked_all)}"
         assert cells[4] == f"{me[g.code] - before[g.code]:+.1f}"
     counties = cities_mod.counties_table(assessment, config, city, 2025)
-    assert cities_mod.spread_sentence(counties) in text
+    mine = county_rows = assessment.year(2025)
+    mine = mine[(mine["city_adcode"] == city) & mine["assessed"]]
+    best, worst = mine.loc[mine["composite"].idxmax()], mine.loc[mine["composite"].idxmin()]
+    assert (f"辖区县间差距 {me['spread']:.1f} 分：最高为{best['name']} {best['composite']:.1f} 分，"
+            f"最低为{worst['name']} {worst['composite']:.1f} 分。") in text  # the tier's own spread
+    grades = mine["grade"].value_counts()
+    assert (f"中纳入考核 {len(mine)} 个，其中"
+            + "、".join(f"{g} {int(grades.get(g, 0))} 个" for g in config.method.grades)) in text
+    if mine["flagged"].any():
+        assert "约谈预警县：" + "、".join(mine.sort_values("composite", ascending=False).loc[
+            mine["flagged"], "name"]) + "。" in text
+    else:
+        assert "辖区没有约谈预警县。" in text
     problems = _section(text, "三、存在的问题和不足", "四、整改落实情况")
     if which == "flagged":
         assert "列入市州约谈预警：" + "；".join(me["flag_reasons"]) in problems
@@ -210,7 +222,6 @@ def test_a_city_draft_carries_the_city_tiers_numbers(city_ctx, cities, assessmen
         gains = _section(text, "二、主要成效", "三、存在的问题和不足")
         top = max(config.groups, key=lambda g: me[g.code] - ranked_all[g.code].mean())
         assert f"{top.name}得分 {me[top.code]:.1f} 分，高于全省市州平均" in gains
-    county_rows = assessment.year(2025)
     for adcode in counties.index[counties["约谈预警"] == "是"]:
         assert (f"{county_rows.at[adcode, 'name']}列入约谈预警："
                 + "；".join(county_rows.at[adcode, "flag_reasons"])) in problems
@@ -260,3 +271,24 @@ def test_no_city_draft_without_the_city_tier_or_a_city_result(ctx, city_ctx, cit
     with pytest.raises(ValueError, match="没有市州考核结果"):
         drafts.city_draft_docx(documents.Context(city_ctx.assessment, city_ctx.config, 2030, True,
                                                  cities=cities), "421300")
+
+
+def test_a_city_of_one_county_lists_its_records_once(seeded, assessment, config, cities):
+    """仙桃 is its own 市州 and its only county: its 督查 finding is listed once, under 我市."""
+    rid = inspections.open_round(seeded, year=2025, name="2025 年度乡村振兴督查", teams="",
+                                 actor=admin())
+    inspections.record_finding(seeded, config, round_id=rid, adcode="429004", category="资金使用",
+                               description="衔接资金拨付滞后", actor=admin())
+    ctx = documents.Context(assessment, config, 2025, True, cities=cities, made=MADE)
+    documents.add_records(ctx, seeded, "429004")
+    text = text_of(read(drafts.city_draft_docx(ctx, "429004")))
+    section = _section(text, "四、整改落实情况", "五、下一步工作打算")
+    assert section.count("衔接资金拨付滞后") == 1 and "仙桃市\n" not in section
+
+
+def test_a_drafts_file_times_are_utc_as_word_reads_them(ctx):
+    """``made`` is Beijing wall-clock time (printed in the text); the file's own creation time
+    is stored in UTC, as Word and WPS expect, not eight hours ahead."""
+    rows = ctx.assessment.year(2025)
+    doc = read(drafts.draft_docx(ctx, rows[rows["assessed"]].index[0]))
+    assert doc.core_properties.created == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)  # MADE: 09:00
