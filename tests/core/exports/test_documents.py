@@ -17,6 +17,7 @@ from revitalization.exports import documents as briefing
 from revitalization.exports import docx_layout as layout
 from revitalization.exports import images as export
 from revitalization.robust import robust_ranks
+from revitalization.wording import BEIJING
 
 pytestmark = ONE_CHROMIUM
 HEAD = BriefingHead(issue="第 12 期", unit="湖北省乡村振兴局综合处", send_to="省委办公厅", copy_to="各市州乡村振兴局")
@@ -88,7 +89,7 @@ def test_the_provincial_briefing_is_laid_out_for_print(pack):
     props = doc.core_properties
     assert props.author == props.last_modified_by == "湖北省乡村振兴局综合处"
     assert props.title == "湖北省2025年度乡村振兴责任制实绩考核结果"
-    assert props.created.replace(tzinfo=None) == MADE and props.revision == 1
+    assert props.created == MADE.replace(tzinfo=BEIJING) and props.revision == 1  # UTC in the file
     assert "python-docx" not in (props.comments + props.author + props.title)
     assert ctx.assessment.fingerprint in props.comments
     # 约谈: escalation stated for every escalated unit, robustness for each
