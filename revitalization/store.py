@@ -213,18 +213,24 @@ class Interview(SQLModel, table=True):
     updated_at: str = ""
 
 
-class RectificationTask(SQLModel, table=True):
-    """A rectification task set at an interview: who does what by when."""
+class CaseTask(SQLModel):
+    """The columns every case kind's task table has (``cases.CaseKind.task_model``): who does
+    what by when, done or not; each table adds the key of its case."""
 
-    __tablename__ = "rectification_task"
     id: int | None = Field(default=None, primary_key=True)
-    interview_id: int = Field(foreign_key="interview.id", index=True)
     description: str
     owner: str
     deadline: str  # ISO date
     done: bool = False
     done_at: str = ""
     deleted: bool = False
+
+
+class RectificationTask(CaseTask, table=True):
+    """A rectification task set at an interview."""
+
+    __tablename__ = "rectification_task"
+    interview_id: int = Field(foreign_key="interview.id", index=True)
 
 
 class InspectionRound(SQLModel, table=True):
@@ -261,18 +267,11 @@ class InspectionFinding(SQLModel, table=True):
     updated_at: str = ""
 
 
-class FindingTask(SQLModel, table=True):
+class FindingTask(CaseTask, table=True):
     """A rectification task on an inspection finding."""
 
     __tablename__ = "finding_task"
-    id: int | None = Field(default=None, primary_key=True)
     finding_id: int = Field(foreign_key="inspection_finding.id", index=True)
-    description: str
-    owner: str
-    deadline: str  # ISO date
-    done: bool = False
-    done_at: str = ""
-    deleted: bool = False
 
 
 class ReportRound(SQLModel, table=True):
@@ -340,18 +339,11 @@ class ReportFollowup(SQLModel, table=True):
     updated_at: str = ""
 
 
-class FollowupTask(SQLModel, table=True):
+class FollowupTask(CaseTask, table=True):
     """A task on a report follow-up."""
 
     __tablename__ = "followup_task"
-    id: int | None = Field(default=None, primary_key=True)
     followup_id: int = Field(foreign_key="report_followup.id", index=True)
-    description: str
-    owner: str
-    deadline: str  # ISO date
-    done: bool = False
-    done_at: str = ""
-    deleted: bool = False
 
 
 class DataRound(SQLModel, table=True):
