@@ -10,10 +10,12 @@ from components.maps import preload_geo_chart
 from components.pages import PAGES
 from components.writes import clear_finished_forms
 from revitalization.access import home_page, page_allowed
+from revitalization.accounts import check_login
 from revitalization.config import ConfigError
 from revitalization.maps.layers import map_layer_url
 from revitalization.paths import ROOT
 from revitalization.regions import RegionError
+from revitalization.settings import SettingsError
 
 CHINESE_CSS = f"<style>{(ROOT / 'static' / 'app.css').read_text(encoding='utf-8')}</style>"
 
@@ -26,8 +28,9 @@ try:  # every error ends in a Chinese message with a reference number, never a t
     try:  # a bad configuration file stops here with the file and key named, not a traceback
         cached.config()
         cached.regions()
-    except (ConfigError, RegionError) as exc:
-        st.error(f"**配置文件有误，看板无法启动。** 请修改后刷新页面。\n\n{exc}", icon=":material/error:")
+        check_login(demo_database=cached.meta().get("demo") == "true")  # fails closed
+    except (ConfigError, RegionError, SettingsError) as exc:
+        st.error(f"**配置文件有误，看板无法启动。** 请修改后重启服务。\n\n{exc}", icon=":material/error:")
         st.stop()
     cached.follow_writes()  # several servers on one database: another's write shows here too
     login_gate()  # stops here until log-in, when log-in is on

@@ -29,6 +29,6 @@ with st.form("create_account"):  # emptied only once the account exists (not on 
         scope=new_scope.strip(), password=new_password, actor=actor),
         done=lambda created: f"已创建账号：{md(str(created))}", refusal=refusal(actor, "account"),
         refresh=False, icon=":material/person_add:", clears=FIELDS)
-listing = accounts(cached.engine())
+listing = accounts(cached.engine(), actor=current_user())
 if not listing.empty:
     st.dataframe(tables.account_table(listing), hide_index=True, width="stretch")

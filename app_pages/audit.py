@@ -4,11 +4,12 @@ import streamlit as st
 
 from components import cached
 from components.layout import header
+from components.login import current_user
 from revitalization.audit import audit_rows
 from revitalization.tables import audit_table
 
 header("审计日志", "所有写入操作的记录：谁、何时、改了什么（修改前 / 修改后）。日志只增不改，页面上不能编辑或删除。")
-log = audit_rows(cached.engine())
+log = audit_rows(cached.engine(), actor=current_user())
 if log.empty:
     st.info("还没有任何写入记录。")
     st.stop()

@@ -197,8 +197,8 @@ with history_tab:  # 历年与约谈
                  column_config={"综合得分": st.column_config.NumberColumn(format="%.1f")})
 
     engine = cached.engine()
-    records = interviews(engine, adcode=adcode)
-    todo_all = tasks(engine, records["id"])
+    records = interviews(engine, adcode=adcode, actor=actor)
+    todo_all = tasks(engine, records["id"], actor=actor)
     if records.empty:
         st.caption("暂无约谈记录。")
     for r in records.itertuples():
@@ -213,7 +213,7 @@ with history_tab:  # 历年与约谈
             + (f"，**{late}逾期**" if late else "")
             + (f"。{result.text()}" if result else "。"))
 
-    found = inspections.findings(engine, adcode=adcode)
+    found = inspections.findings(engine, adcode=adcode, actor=actor)
     if not found.empty:
         st.markdown("**督查发现**")
         for f in found.itertuples():
@@ -221,10 +221,10 @@ with history_tab:  # 历年与约谈
                         + ("，已升级为约谈" if f.interview_id == f.interview_id and f.interview_id
                            else ""))
     st.markdown("**年度报告**")
-    sent = reports.board(engine, regions, year, units=[adcode])
+    sent = reports.board(engine, regions, year, units=[adcode], actor=actor)
     if adcode in sent.index and sent.attrs["deadline"]:
         mine = sent.loc[adcode]
-        matters = reports.followups(engine, adcode=adcode, year=year)
+        matters = reports.followups(engine, adcode=adcode, year=year, actor=actor)
         still = int((matters["status"] != reports.FOLLOWUP_STATUSES[-1]).sum())
         st.markdown(f"{year} 年度报告（截止 {sent.attrs['deadline']}）：{mine['状态']}"
                     + (f"，{mine['报送时间']}报送" if mine["报送时间"] else "")
@@ -236,7 +236,7 @@ with history_tab:  # 历年与约谈
     else:
         st.caption(f"{year} 年度报告尚未布置" if adcode in sent.index else "未纳入考核，不报送年度报告。")
     st.markdown("**定点帮扶与区域协作**")
-    helpers = support.active(support.relations(engine, adcode), year)
+    helpers = support.active(support.relations(engine, adcode, actor=actor), year)
     if helpers.empty:
         st.caption(f"{year} 年没有帮扶协作记录。")
     for h in helpers.itertuples():
@@ -250,7 +250,7 @@ with notes_tab:  # 工作备注
     st.caption("记录影响得分的情况（如“2024 年洪灾影响生态得分”），随县域画像一同导出。删除后可恢复。")
     show_flash()
     refused = refusal(actor, "note", adcode, region["city_adcode"], row["name"])
-    notes = list_notes(engine, adcode, include_deleted=True)
+    notes = list_notes(engine, adcode, include_deleted=True, actor=actor)
     for note in notes.itertuples():
         cols = st.columns([6, 1])
         text = md(note.text)

@@ -6,9 +6,10 @@ from components import cached
 from components.layout import header
 from components.login import current_user, protected
 from components.state import show_flash
+from components.uploads import checked_upload
 from components.writes import submit_write, write_button
-from revitalization import citydata, importer, isolation, tables
-from revitalization.access import allowed, refusal, refusal_in_scope, visible_counties
+from revitalization import citydata, importer, tables
+from revitalization.access import PROVINCE_ROLES, allowed, refusal, refusal_in_scope, visible_counties
 from revitalization.cities import city_frame
 from revitalization.exports import spreadsheets
 from revitalization.wording import md, shown_time, year_label
@@ -66,7 +67,9 @@ upload = st.file_uploader(f"选择文件（.xlsx / .csv / .txt，单个文件不
                                "可用常见的各种列名；公式按 Excel/WPS 保存的结果读取，不会执行") \
     if may_import else None
 if not may_import:  # a read-only account never starts a (costly) check
-    st.caption(f"当前账号不能导入数据：{refusal(actor, 'data') or '只读账号'}。")
+    st.caption(f"当前账号不能导入数据：{refusal(actor, 'data') or '只读账号'}。"
+               + ("本县数据经“年度填报”报送（市州审核、省级确认后写入）；已结束年度的更正请向省级管理员提出。"
+                  if actor.role == "county" else ""))
 show_flash()
 
 
@@ -86,21 +89,13 @@ if upload is not None:
     chosen_year = s2.selectbox("考核年度（文件中没有“年度”列时使用）", years, key="import_year",
                                format_func=lambda y: "按文件（年度列、标题或文件名）" if y is None
                                else year_label(y))
-    # checked once per file, choices and data version, not again on every rerun of the page
-    check_key = (upload.file_id, chosen_year, st.session_state.get("import_sheet"),
-                 cached.assessment().fingerprint)
-    if st.session_state.get("import_check", (None,))[0] != check_key:
-        try:  # in a child process: a large file does not slow other users' pages
-            with st.spinner("正在检查文件……", show_time=True):
-                checked = isolation.run(importer.validate, upload.name, upload.getvalue(),
-                                        regions=everything, config=config,
-                                        existing=cached.observations(), default_year=chosen_year,
-                                        sheet=st.session_state.get("import_sheet"))
-        except isolation.IsolatedError as exc:
-            st.error(str(exc), icon=":material/block:")
-            st.stop()
-        st.session_state["import_check"] = (check_key, checked)
-    report = st.session_state["import_check"][1]
+    # checked once per file, choices and data version, not again on every rerun of the page;
+    # the check sees only the values of the actor's own scope
+    report = checked_upload("import_check", upload, importer.validate, regions=everything,
+                            config=config, existing=cached.observations(), actor=actor,
+                            default_year=chosen_year, sheet=st.session_state.get("import_sheet"),
+                            choices=(chosen_year, st.session_state.get("import_sheet"),
+                                     cached.assessment().fingerprint))
     if len(report.sheets) > 1:
         s1.selectbox("工作表", report.sheets, key="import_sheet",
                      index=report.sheets.index(report.sheet) if report.sheet in report.sheets else 0)
@@ -145,7 +140,7 @@ if upload is not None:
                 refusal=refusal_in_scope(actor, "data"), after=next_upload, key="import_commit",
                 type="primary", icon=":material/upload:")
 
-history = importer.batches(cached.engine()) if whole else None  # other counties' files: province
+history = importer.batches(cached.engine(), actor=actor) if actor.role in PROVINCE_ROLES else None
 if history is not None and not history.empty:
     st.markdown("**导入记录**")
     st.dataframe(tables.batch_table(history), hide_index=True, width="stretch")
@@ -158,25 +153,26 @@ if history is not None and not history.empty:
                          done=lambda n: f"已撤销批次 {pick}，恢复了 {n} 个数值。",
                          refusal=refusal(actor, "rollback"), key="rollback_button", icon=":material/undo:")
 
-with st.expander("手工修改单个数值", icon=":material/edit:"):
-    st.caption("须填写修改原因；修改按导入批次记录，可在导入记录中撤销。")
-    with st.form("edit_value"):
-        f1, f2, f3 = st.columns(3)
-        names = dict(zip(regions["adcode"], regions["name"], strict=True))
-        e_code = f1.selectbox("县（市、区）", list(names), format_func=names.get)
-        e_year = f2.selectbox("考核年度", sorted(obs["year"].unique(), reverse=True), format_func=year_label)
-        e_ind = f3.selectbox("指标", [i.code for i in config.indicators],
-                             format_func=lambda c: f"{config.indicator(c).name}（{config.indicator(c).unit}）")
-        g1, g2 = st.columns([1, 3])
-        e_value = g1.text_input("新数值")
-        e_reason = g2.text_input("修改原因")
-        submit_write("保存修改", lambda: importer.edit_value(
-            cached.engine(), adcode=e_code, year=int(e_year), indicator=e_ind, value=e_value,
-            reason=e_reason, actor=actor, regions=everything, config=config,
-            existing=cached.observations(),
-            published_years=set(cached.published())),
-            done=lambda batch: "数值未变化，未写入。" if batch is None else f"已保存修改（批次 {batch}）。",
-            refusal=refusal_in_scope(actor, "data"), icon=":material/save:")
+if may_import:  # the province's: an assessed county never edits its own values
+    with st.expander("手工修改单个数值", icon=":material/edit:"):
+        st.caption("须填写修改原因；修改按导入批次记录，可在导入记录中撤销。")
+        with st.form("edit_value"):
+            f1, f2, f3 = st.columns(3)
+            names = dict(zip(regions["adcode"], regions["name"], strict=True))
+            e_code = f1.selectbox("县（市、区）", list(names), format_func=names.get)
+            e_year = f2.selectbox("考核年度", sorted(obs["year"].unique(), reverse=True), format_func=year_label)
+            e_ind = f3.selectbox("指标", [i.code for i in config.indicators],
+                                 format_func=lambda c: f"{config.indicator(c).name}（{config.indicator(c).unit}）")
+            g1, g2 = st.columns([1, 3])
+            e_value = g1.text_input("新数值")
+            e_reason = g2.text_input("修改原因")
+            submit_write("保存修改", lambda: importer.edit_value(
+                cached.engine(), adcode=e_code, year=int(e_year), indicator=e_ind, value=e_value,
+                reason=e_reason, actor=actor, regions=everything, config=config,
+                existing=cached.observations(),
+                published_years=set(cached.published())),
+                done=lambda batch: "数值未变化，未写入。" if batch is None else f"已保存修改（批次 {batch}）。",
+                refusal=refusal_in_scope(actor, "data"), icon=":material/save:")
 
 if whole and config.city.indicators:  # the 市州 tier's own indicators: the province enters them
     with st.expander("市级指标（17 个市州，市州层级考核用）", icon=":material/apartment:"):

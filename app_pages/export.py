@@ -103,7 +103,7 @@ with left:
 
     def county_pack() -> bytes:
         ctx = context()
-        documents.add_records(ctx, engine, adcode)
+        documents.add_records(ctx, engine, adcode, actor=actor)
         return documents.county_docx(ctx, adcode, cached.county_images(
             year, is_demo(), adcode, documents.DOC_PRESET))
 
@@ -112,14 +112,16 @@ with left:
                        icon=":material/description:")
 with right:
     rows = assessment.year(year)
-    flagged_codes = rows.index[rows["assessed"] & rows["flagged"]].tolist()
-    st.markdown(f"{year} 年度列入约谈预警的 **{len(flagged_codes)} 个**单位，每个单位一节县域画像"
+    # the records of each unit go in: a 市州用户's compendium holds its own counties only
+    flagged_codes = [c for c in rows.index[rows["assessed"] & rows["flagged"]] if c in codes]
+    area = "" if len(codes) == len(regions) else "本辖区"
+    st.markdown(f"{year} 年度{area}列入约谈预警的 **{len(flagged_codes)} 个**单位，每个单位一节县域画像"
                 "（预警原因、升级处理、稳健性、数据说明、差距测算、约谈与整改记录）。")
 
     def flagged_pack() -> bytes:
         ctx = context()
         for code in flagged_codes:
-            documents.add_records(ctx, engine, code)
+            documents.add_records(ctx, engine, code, actor=actor)
         return documents.flagged_docx(ctx, {code: cached.county_images(
             year, is_demo(), code, documents.DOC_PRESET) for code in flagged_codes})
 

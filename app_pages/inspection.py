@@ -64,12 +64,11 @@ with st.form("finding_new"):
                                           regions.set_index("adcode").at[county, "city_adcode"]),
         icon=":material/note_add:", clears=("finding_description", "finding_evidence"))
 
-found = insp.findings(engine, round_id=round_id)
-found = found[found["adcode"].isin(codes)]
+found = insp.findings(engine, round_id=round_id, actor=user)
 if found.empty:
     st.caption("本轮督查还没有记录发现。")
     st.stop()
-todo_all = insp.tasks(engine, found["id"].tolist())
+todo_all = insp.tasks(engine, found["id"].tolist(), actor=user)
 st.dataframe(tables.finding_overview(found, todo_all, names, duties), hide_index=True,
              width="stretch")
 

@@ -12,7 +12,7 @@ from components.state import VersionedEdit, show_flash
 from components.writes import submit_write, write_button
 from revitalization import inspections as insp
 from revitalization import rulebook, tables
-from revitalization.access import refusal, visible_counties
+from revitalization.access import refusal
 from revitalization.gap import gap
 from revitalization.interviews import (
     INTERVIEWEES,
@@ -80,9 +80,7 @@ engine = cached.engine()
 user = current_user()
 rows_year = assessment.year(year)
 names = rows_year["name"]
-mine = set(visible_counties(user, cached.regions()))
-records = interviews(engine, year=year, include_deleted=True)
-records = records[records["adcode"].isin(mine)]
+records = interviews(engine, year=year, include_deleted=True, actor=user)
 live = records[~records["deleted"].astype(bool)]
 
 
@@ -101,7 +99,7 @@ if waiting:
                      key="open_interview_button", icon=":material/add:")
 
 if not live.empty:
-    todo_all = tasks(engine, live["id"])
+    todo_all = tasks(engine, live["id"], actor=user)
     st.dataframe(tables.interview_overview(live, todo_all, names), hide_index=True, width="stretch")
     by_id = live.set_index("id")
     chosen = st.selectbox("查看和处理", live["id"].tolist(), key="interview_pick",
@@ -111,7 +109,7 @@ if not live.empty:
     refused = may(record["adcode"])
     st.markdown(f"**{md(name)}** · {year} 年度结果引发的约谈 · 当前状态：**{record['status']}** · "
                 f"第 {record['version']} 版")
-    raised = insp.findings(engine, interview_id=int(chosen))
+    raised = insp.findings(engine, interview_id=int(chosen), actor=user)
     if not raised.empty:
         st.caption("由督查发现升级而来：" + "；".join(md(d) for d in raised["description"])
                    + "（见“督查”页）")

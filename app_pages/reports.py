@@ -27,9 +27,8 @@ year = selected_year()
 header("年度报告", f"{year} 年度报告制度：各县（市、区）和市州向省报告乡村振兴进展 · 报送、退回补充、跟进落实")
 show_flash()
 
-board = reports.board(engine, regions, year)
-mine = board[[actor.covers(unit, city) for unit, city in zip(board.index, board["city"], strict=True)]]
-deadline = board.attrs["deadline"]
+mine = reports.board(engine, regions, year, actor=actor)  # the units this account may read
+deadline = mine.attrs["deadline"]
 
 if not deadline:
     st.info(f"省级尚未布置 {year} 年度的报告。布置后，纳入考核的各县（市、区）和各市州须在截止日期前报送。",
@@ -61,9 +60,9 @@ else:
     c[3].metric("未报送" if left >= 0 else "逾期未报",
                 f"{counts.get(reports.UNSUBMITTED, 0) + counts.get(reports.OVERDUE, 0)} 个")
 
-names = dict(zip(board.index, board["name"], strict=True))
+names = dict(zip(mine.index, mine["name"], strict=True))
 if deadline:
-    shown = tables.report_board(mine, reports.followups(engine, year=year), regions)
+    shown = tables.report_board(mine, reports.followups(engine, year=year, actor=actor), regions)
     status_filter = st.segmented_control(
         "按状态筛选", [reports.UNSUBMITTED, reports.OVERDUE, reports.RETURNED, reports.SUBMITTED],
         selection_mode="multi", key="report_filter")
@@ -98,7 +97,7 @@ with draft:
 
         def make_draft() -> bytes:
             ctx = documents.Context(cached.assessment(), config, year, is_demo())
-            documents.add_records(ctx, engine, unit)
+            documents.add_records(ctx, engine, unit, actor=actor)
             return drafts.draft_docx(ctx, unit)
     elif not is_county and city_rows is not None and unit in city_rows.index \
             and city_rows.at[unit, "assessed"]:
@@ -110,7 +109,7 @@ with draft:
             ctx = documents.Context(cached.assessment(), config, year, is_demo(),
                                     cities=cached.city_assessment())
             for member in [unit, *rows.index[rows["city_adcode"] == unit]]:
-                documents.add_records(ctx, engine, member)
+                documents.add_records(ctx, engine, member, actor=actor)
             return drafts.city_draft_docx(ctx, unit)
     else:
         make_draft = None
@@ -143,13 +142,13 @@ with upload:
             with st.expander(f"历次报送（{len(kept)} 份）", icon=":material/history:"):
                 for f in kept.iloc[1:].itertuples():
                     st.download_button(
-                        f"第 {f.version} 版：{f.file_name}（{f.submitted_by}，北京时间 "
+                        f"第 {f.version} 版：{md(f.file_name)}（{md(f.submitted_by)}，北京时间 "
                         f"{beijing(f.submitted_at):%Y-%m-%d %H:%M}）",
                         data=protected(lambda i=int(f.id): reports.earlier_file(engine, i, actor=actor)[2]),
                         file_name=reports.download_name(f.file_name, f.content_type),
                         mime=f.content_type, on_click="ignore", icon=":material/download:",
                         key=f"report_file_{f.id}")
-    if deadline:
+    if deadline and not may_report:  # a read-only account gets no upload box at all
         uploads = st.session_state.setdefault("report_uploads", 0)  # a new key empties it
         sent = st.file_uploader(f"上传报告（Word .docx 或 PDF，不超过 {reports.MAX_BYTES // 2**20} MB）",
                                 type=["docx", "pdf"], key=f"report_upload_{unit}_{uploads}")
@@ -165,8 +164,8 @@ with upload:
             write_button("报送" if not row["文件"] else "重新报送", send,
                          done=lambda v: f"{names[unit]}的年度报告已报送（第 {v} 版）。", refusal=may_report,
                          after=sent_done, key="report_submit", icon=":material/send:")
-        elif may_report:
-            st.caption(may_report)
+    elif deadline:
+        st.caption(may_report)
 
 if report_id is not None and row["状态"] == reports.SUBMITTED:
     with st.expander("退回补充", icon=":material/assignment_return:"):
@@ -191,11 +190,11 @@ if report_id is not None:
             refusal=may_follow, icon=":material/add:", clears=(f"followup_matter_{unit}",))
 else:
     st.caption("报告报送后可添加跟进事项。")
-matters = reports.followups(engine, year=year, adcode=unit)
+matters = reports.followups(engine, year=year, adcode=unit, actor=actor)
 if matters.empty:
     st.caption("暂无跟进事项。")
     st.stop()
-todo_all = reports.followup_tasks(engine, matters["id"].tolist())
+todo_all = reports.followup_tasks(engine, matters["id"].tolist(), actor=actor)
 by_id = matters.set_index("id")
 chosen = st.selectbox("查看和处理", matters["id"].tolist(), key="followup_pick",
                       format_func=lambda i: f"{by_id.at[i, 'matter'][:30]}（{by_id.at[i, 'status']}）")

@@ -10,6 +10,7 @@ from components import cached
 from components.layout import chart, header
 from components.login import current_user
 from components.state import VersionedEdit, show_flash
+from components.uploads import checked_upload
 from components.writes import submit_write, write_button
 from revitalization import charts, importer, rounds
 from revitalization.access import allowed, refusal, visible_counties
@@ -60,7 +61,7 @@ if allowed(actor, "round"):
                  done="已截止填报。" if is_open else "已重新开放填报。",
                  key="round_toggle", icon=":material/lock_clock:" if is_open else ":material/lock_open:")
 
-board = rounds.board(engine, year, regions, config, obs)
+board = rounds.board(engine, year, regions, config, obs, actor=actor)
 mine = [a for a in visible_counties(actor, regions) if a in board.index]
 shown = board.loc[mine]
 
@@ -80,8 +81,7 @@ if actor.role != "county":
                  hide_index=True, width="stretch",
                  column_config={"待核实数值": st.column_config.NumberColumn(
                      help="与上年相差 3 倍以上，或超出上年各县取值范围的数值")})
-    subs = rounds.submissions(engine, the_round.id)
-    subs = subs[subs["adcode"].isin(mine)]
+    subs = rounds.submissions(engine, the_round.id, actor=actor)
     with st.expander("各指标填报完成率"):
         st.dataframe(rounds.completeness(subs, config), hide_index=True, width="stretch",
                      column_config={"完成率": st.column_config.ProgressColumn(min_value=0, max_value=1,
@@ -103,7 +103,7 @@ if len(mine) == 1:
 else:
     county = st.selectbox("县（市、区）", mine, key="round_county",
                           format_func=lambda a: f"{names.at[a, 'name']}（{board.at[a, '状态']}）")
-e = rounds.entry(engine, the_round.id, county)
+e = rounds.entry(engine, the_round.id, county, actor=actor)
 edit = VersionedEdit("submission", e.id, e.version)
 city = names.at[county, "city_adcode"]
 st.markdown(f"**{md(names.at[county, 'name'])}**（{md(names.at[county, 'city_name'])}）· 当前状态："
@@ -152,8 +152,9 @@ if may_fill:
     upload = st.file_uploader("或上传本县填报表（.xlsx / .csv，与“数据管理”的导入模板相同，只含本县本年度）",
                               type=["xlsx", "csv", "txt"], key=edit.key("upload"))
     if upload is not None:
-        report = importer.validate(upload.name, upload.getvalue(), regions=regions, config=config,
-                                   existing=obs, default_year=year)
+        report = checked_upload(edit.key("check"), upload, importer.validate, regions=regions,
+                                config=config, existing=obs, actor=actor, default_year=year,
+                                choices=(year, county))
         for problem in report.errors[:10] + report.warnings[:10]:
             st.caption(f"{problem.level}：{md(problem.text())}")
 

@@ -7,6 +7,7 @@ from components import cached
 from components.layout import chart, header, is_demo, selected_year
 from components.login import current_user, protected
 from components.state import show_flash, url_widget
+from components.uploads import checked_upload
 from components.writes import submit_write, write_button
 from revitalization import charts, profile, support
 from revitalization import support_import as importer
@@ -20,7 +21,7 @@ actor = current_user()
 year = selected_year()
 header("社会动员", f"省直定点帮扶与省内区域协作 · {year} 年度（按起止年度统计当年在帮的记录）")
 
-records = support.relations(engine)
+records = support.relations(engine, actor=actor)  # within the account's scope
 cover = support.coverage(records, regions, year)
 left, right = st.columns([3, 2])
 with left:
@@ -50,7 +51,7 @@ adcode = url_widget("county", "support_county", codes, codes[0], lambda: st.sele
 city = regions.set_index("adcode").at[adcode, "city_adcode"]
 refused = refusal(actor, "support", adcode, city, options[adcode])
 show_flash()
-mine = support.relations(engine, adcode, include_deleted=True)
+mine = support.relations(engine, adcode, include_deleted=True, actor=actor)
 if mine.empty:
     st.caption("暂无记录。")
 for r in mine.itertuples():
@@ -93,13 +94,13 @@ with st.expander("从表格导入帮扶协作记录", icon=":material/upload_fil
         icon=":material/download:", key="support_template")
     may_import = refusal_in_scope(actor, "support")
     uploads = st.session_state.setdefault("support_uploads", 0)  # a new key empties the uploader
-    sheet = st.file_uploader("选择文件（.xlsx / .csv）", type=["xlsx", "csv", "txt"],
-                             key=f"support_upload_{uploads}")
+    sheet = None if may_import else st.file_uploader(  # a read-only account: no upload box
+        "选择文件（.xlsx / .csv）", type=["xlsx", "csv", "txt"], key=f"support_upload_{uploads}")
+    if may_import:
+        st.caption(may_import)
     if sheet is not None:
-        by_code = regions.set_index("adcode")
-        plan = importer.read(sheet.name, sheet.getvalue(), regions, support.relations(engine),
-                             refuse=lambda a: refusal(actor, "support", a, by_code.at[a, "city_adcode"],
-                                                      by_code.at[a, "name"]))
+        plan = checked_upload("support_check", sheet, importer.read, regions,
+                              support.relations(engine, actor=actor), actor=actor)
         if plan.problems:
             st.error(f"发现 {len(plan.problems)} 处问题，未导入任何记录。请修改后重新上传：\n\n"
                      + "\n".join(f"- {md(str(p))}" for p in plan.problems[:30])

@@ -10,7 +10,12 @@ offered a write they would be refused.
 | 省级查看 | 全部 | 无 |
 | 市州用户 | 本市州各县详情、全省概况 | 本市州各县的约谈、备注、督查发现、帮扶协作、报告跟进；\
 审核本市州各县的年度填报；报送本市州和各县的年度报告 |
-| 县级填报员 | 本县详情 | 本县的数据；填报本县的年度数据（填报开放期间）；报送本县的年度报告 |
+| 县级填报员 | 本县详情 | 填报本县的年度数据（填报开放期间，经市州审核、省级确认才写入）；报送本县的年度报告 |
+
+An assessed county never writes its own assessment data directly: its values enter only
+through the 年度填报 round. Reading is scoped like writing (``readable_codes``): every core
+function that returns records of units takes the actor and returns only its scope; the audit
+trail and the import history are the province's.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from revitalization.store import City, Region
 
@@ -94,7 +99,7 @@ def allowed(actor: Actor, action: str, adcode: str | None = None, city: str | No
             return False
         return action in ("interview", "note", "review", "support", "inspection", "report",
                           "followup") and in_scope
-    return action in ("data", "fill", "report") and in_scope  # county clerk
+    return action in ("fill", "report") and in_scope  # county clerk: never "data" (its own results)
 
 
 def require(actor: Actor, action: str, adcode: str | None = None, city: str | None = None,
@@ -103,6 +108,42 @@ def require(actor: Actor, action: str, adcode: str | None = None, city: str | No
     if not allowed(actor, action, adcode, city):
         target = f"（{name or adcode}）" if adcode else ""
         raise PermissionDenied(f"{actor}无权{ACTIONS[action]}{target}")
+
+
+PROVINCE_ROLES = ("province_admin", "province_viewer")
+
+
+def readable_codes(session: Session, actor: Actor) -> set[str] | None:
+    """The unit codes whose records ``actor`` may read: None for the province (everything);
+    a 市州用户 its own 市州 and its counties; a 县级填报员 its county."""
+    if actor.role in PROVINCE_ROLES:
+        return None
+    if actor.role == "county":
+        return {actor.scope}
+    counties = session.exec(select(Region.adcode).where(Region.city_adcode == actor.scope)).all()
+    return {actor.scope, *counties}
+
+
+def scoped(query, column, session: Session, actor: Actor):
+    """``query`` limited to the rows whose unit ``column`` ``actor`` may read."""
+    codes = readable_codes(session, actor)
+    return query if codes is None else query.where(column.in_(sorted(codes)))
+
+
+def require_read(session: Session, actor: Actor, adcode: str) -> None:
+    """Raise PermissionDenied unless ``actor`` may read the records of unit ``adcode``."""
+    codes = readable_codes(session, actor)
+    if codes is not None and adcode not in codes:
+        region = session.get(Region, adcode)
+        name = region.name if region is not None else adcode
+        raise PermissionDenied(f"{actor}无权查看{name}的记录（不在本账号的范围内）")
+
+
+def require_province(actor: Actor, what: str) -> None:
+    """Raise PermissionDenied unless ``actor`` is a province account (what only the province
+    reads: the audit trail, the import history, the accounts)."""
+    if actor.role not in PROVINCE_ROLES:
+        raise PermissionDenied(f"{actor}无权查看{what}（仅限省级账号）")
 
 
 def require_for(session: Session, actor: Actor, action: str, adcode: str) -> None:
@@ -143,11 +184,14 @@ def refusal_in_scope(actor: Actor, action: str) -> str:
 # Account management exists only with log-in on, for 省级管理员.
 CLERK_PAGES = ("county", "data", "round", "reports")
 ADMIN_PAGES = ("accounts",)
+PROVINCE_PAGES = ("audit",)  # every unit's records and failed log-ins: the province's
 
 
 def page_allowed(actor: Actor, page: str, *, login_on: bool = False) -> bool:
     if page in ADMIN_PAGES:
         return login_on and actor.role == "province_admin"
+    if page in PROVINCE_PAGES:
+        return actor.role in PROVINCE_ROLES
     return actor.role != "county" or page in CLERK_PAGES
 
 

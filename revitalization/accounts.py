@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from revitalization.access import ROLES, Actor, require
 from revitalization.audit import audit, now
-from revitalization.settings import setting
+from revitalization.settings import SettingsError, secrets_table, setting
 from revitalization.store import Account, Region
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
@@ -38,12 +38,41 @@ class LoginError(ValueError):
     """A refused log-in or account change, in Chinese (never says which part was wrong)."""
 
 
+AUTH_MODES = ("off", "local", "oidc")
+
+
 def auth_mode() -> str:
     """``local`` (accounts and passwords here), ``oidc`` (the office's identity provider
     through Streamlit's ``st.login``; its ``[auth]`` section goes in secrets.toml) or
-    ``off`` (the demo)."""
-    mode = setting("REVITALIZATION_AUTH").strip().lower()
-    return mode if mode in ("local", "oidc") else "off"
+    ``off`` (the demo, when nothing is set).
+
+    Fails closed: any other value (a typo, quotes kept by a docker env-file, another case),
+    an unreadable secrets file, ``[auth]`` without ``login_mode = "oidc"``, or ``oidc``
+    without ``[auth]`` raise SettingsError, and the app refuses to start."""
+    mode = setting("REVITALIZATION_AUTH")
+    if mode not in ("", *AUTH_MODES):
+        raise SettingsError(f"登录方式 REVITALIZATION_AUTH（secrets.toml 中为 login_mode）的值“{mode}”无效，"
+                            "看板拒绝启动：只能是 off、local 或 oidc（小写，不带引号或空格）")
+    oidc_table = secrets_table("auth")
+    if mode == "oidc" and oidc_table is None:
+        raise SettingsError("登录方式为 oidc，但 secrets.toml 中没有 [auth] 表（统一身份认证的地址和密钥），"
+                            "看板拒绝启动")
+    if oidc_table is not None and mode != "oidc":
+        raise SettingsError("secrets.toml 中有统一身份认证的 [auth] 表，但登录方式不是 oidc，看板拒绝启动："
+                            "请同时设置 login_mode = \"oidc\"（或删去 [auth] 表）")
+    return mode or "off"
+
+
+def check_login(demo_database: bool) -> str:
+    """The log-in mode, checked against the database before the app serves anything: without
+    log-in (``off``) only on the demo's own database; an office's real data is never served
+    to anyone who opens the address. Raises SettingsError."""
+    mode = auth_mode()
+    if mode == "off" and not demo_database:
+        raise SettingsError("数据库中是正式数据（不是示例数据），但没有启用登录，看板拒绝启动：请设置 "
+                            "REVITALIZATION_AUTH=local（或 oidc），或在 secrets.toml 中写 login_mode = \"local\"，"
+                            "并用 python -m revitalization.accounts create-admin 创建第一个管理员账号")
+    return mode
 
 
 def session_minutes() -> int:
@@ -176,7 +205,8 @@ def actor_for_identity(engine: Engine, email: str | None) -> Actor:
         return Actor(account.username, account.display, account.role, account.scope)
 
 
-def accounts(engine: Engine) -> pd.DataFrame:
+def accounts(engine: Engine, *, actor: Actor) -> pd.DataFrame:
+    require(actor, "account")
     with Session(engine) as session:
         rows = [a.model_dump(exclude={"password_hash"}) for a in session.exec(select(Account))]
     return pd.DataFrame(rows)

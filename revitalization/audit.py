@@ -12,6 +12,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from revitalization.access import Actor, require_province
 from revitalization.store import AuditLog
 
 
@@ -28,7 +29,9 @@ def audit(session: Session, user: str, entity: str, entity_id: object, action: s
                          after=json.dumps(after, ensure_ascii=False, default=str) if after else ""))
 
 
-def audit_rows(engine: Engine, entity: str | None = None) -> pd.DataFrame:
+def audit_rows(engine: Engine, entity: str | None = None, *, actor: Actor) -> pd.DataFrame:
+    """The audit trail: every unit's records and failed log-ins, so the province's only."""
+    require_province(actor, "审计日志")
     with Session(engine) as session:
         query = select(AuditLog)
         if entity:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization import wording
-from revitalization.access import Actor, require_for
+from revitalization.access import Actor, require_for, scoped
 from revitalization.audit import audit, now
 
 
@@ -237,12 +237,13 @@ def set_deleted(engine: Engine, kind: CaseKind, case_id: int, *, deleted: bool, 
         session.commit()
 
 
-def records(engine: Engine, kind: CaseKind, *, include_deleted: bool = False,
+def records(engine: Engine, kind: CaseKind, *, actor: Actor, include_deleted: bool = False,
             order: tuple = (), **where) -> pd.DataFrame:
-    """The kind's records matching ``where`` (column=value; None matches all), oldest first
-    unless ``order`` names the columns; soft-deleted ones only with ``include_deleted``."""
+    """The kind's records matching ``where`` (column=value; None matches all) within what
+    ``actor`` may read, oldest first unless ``order`` names the columns; soft-deleted ones
+    only with ``include_deleted``."""
     with Session(engine) as session:
-        query = select(kind.model)
+        query = scoped(select(kind.model), kind.model.adcode, session, actor)
         for column, value in where.items():
             if value is not None:
                 query = query.where(getattr(kind.model, column) == value)
@@ -252,18 +253,19 @@ def records(engine: Engine, kind: CaseKind, *, include_deleted: bool = False,
     return pd.DataFrame(rows, columns=list(kind.model.model_fields))
 
 
-def tasks(engine: Engine, kind: CaseKind, case_ids: int | Iterable[int], *,
+def tasks(engine: Engine, kind: CaseKind, case_ids: int | Iterable[int], *, actor: Actor,
           today: date | None = None) -> pd.DataFrame:
     """The tasks of one case or of many (one query), with ``overdue`` set for unfinished tasks
-    past their deadline."""
+    past their deadline; only those of cases ``actor`` may read."""
     today = today or wording.today()
     ids = ([int(case_ids)] if isinstance(case_ids, int | np.integer)
            else [int(i) for i in case_ids])
     fk = getattr(kind.task_model, kind.task_fk)
     with Session(engine) as session:
-        rows = [t.model_dump() for t in session.exec(select(kind.task_model).where(
-            fk.in_(ids), kind.task_model.deleted == False  # noqa: E712
-        ).order_by(kind.task_model.deadline))]
+        query = select(kind.task_model).join(kind.model, fk == kind.model.id).where(
+            fk.in_(ids), kind.task_model.deleted == False)  # noqa: E712
+        rows = [t.model_dump() for t in session.exec(
+            scoped(query, kind.model.adcode, session, actor).order_by(kind.task_model.deadline))]
     frame = pd.DataFrame(rows, columns=list(kind.task_model.model_fields))
     frame["overdue"] = (~frame["done"].astype(bool)) & (frame["deadline"] < today.isoformat())
     return frame

@@ -21,12 +21,19 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from revitalization.access import Actor, PermissionDenied, require, require_for
+from revitalization.access import (
+    Actor,
+    PermissionDenied,
+    require,
+    require_for,
+    require_province,
+    visible_counties,
+)
 from revitalization.audit import audit, now
 from revitalization.config import IndicatorSystem
 from revitalization.intake import files, table, values
 from revitalization.intake.names import CountyMatcher
-from revitalization.store import ImportBatch, Observation, ObservationChange
+from revitalization.store import ImportBatch, IndicatorRow, Observation, ObservationChange, Region
 from revitalization.wording import shown_time
 
 MAX_BYTES = files.MAX_BYTES
@@ -113,11 +120,17 @@ def match_indicator(text: str, config: IndicatorSystem,
 # Validation ------------------------------------------------------------------------------
 
 def validate(name: str, data: bytes, *, regions: pd.DataFrame, config: IndicatorSystem,
-             existing: pd.DataFrame, default_year: int | None = None,
+             existing: pd.DataFrame, actor: Actor, default_year: int | None = None,
              sheet: str | None = None) -> Report:
     """Read and check a file; nothing is written. ``existing``: the store's observations;
     ``default_year``: the year chosen on the page, used when the file names none;
-    ``sheet``: the sheet to read when the workbook holds several tables."""
+    ``sheet``: the sheet to read when the workbook holds several tables.
+
+    The check sees only ``actor``'s scope: stored values of other counties are dropped before
+    any comparison (a warning never quotes them), and a row naming such a county is an
+    error."""
+    covered = set(visible_counties(actor, regions))
+    existing = existing[existing["adcode"].isin(covered)]
     digest = hashlib.sha256(data).hexdigest()
     try:
         book = files.read(name, data)
@@ -163,11 +176,21 @@ def validate(name: str, data: bytes, *, regions: pd.DataFrame, config: Indicator
         problems.append(Problem(None, "", "错误", "只有表头，没有数据行"))
         return _report(problems, digest, loc, book, the_sheet, names)
     values, more = _records(the_sheet, loc, matcher, config, existing)
-    problems += more
+    problems += more + _outside(values, covered, regions, actor)
     report = _report(problems, digest, loc, book, the_sheet, names, values)
     if values.empty and not report.errors:
         report.problems.append(Problem(None, "", "错误", "文件中没有可导入的数值（数值单元格都是空的）"))
     return report
+
+
+def _outside(values: pd.DataFrame, covered: set[str], regions: pd.DataFrame,
+             actor: Actor) -> list[Problem]:
+    """An error for each row that names a county outside ``actor``'s scope."""
+    names = regions.set_index("adcode")["name"]
+    outside = values[~values["adcode"].isin(covered)].drop_duplicates("row")
+    return [Problem(r.row, "", "错误", f"{names.get(r.adcode, r.adcode)}（{r.adcode}）不在本账号的范围内，"
+                                     f"{actor}不能导入该县的数据")
+            for r in outside.itertuples()]
 
 
 def _report(problems, digest, loc, book, sheet, names, frame=None) -> Report:
@@ -401,8 +424,26 @@ def write_batch(session: Session, report: Report, existing: pd.DataFrame, *, fil
                                       indicator=r.indicator,
                                       old_value=None if r.status == "新增" else float(r.old),
                                       new_value=float(r.value)))
-    audit(session, actor.signature, "import_batch", batch.id, "import", None, batch.model_dump())
+    audit(session, actor.signature, "import_batch", batch.id, "import", None,
+          {**batch.model_dump(), "changes": _change_lines(session, todo)})
     return batch.id
+
+
+def _change_lines(session: Session, todo: pd.DataFrame) -> list[dict]:
+    """Each value a batch writes, for its audit row: unit, year, indicator, old → new, and
+    the sentence the audit page shows."""
+    regions = dict(session.exec(select(Region.adcode, Region.name)).all())
+    indicators = {r.code: r for r in session.exec(select(IndicatorRow)).all()}
+    out = []
+    for r in todo.itertuples():
+        ind = indicators.get(r.indicator)
+        label = f"{ind.name}（{ind.unit}）" if ind is not None else r.indicator
+        old = None if r.status == "新增" else float(r.old)
+        out.append({"adcode": r.adcode, "year": int(r.year), "indicator": r.indicator,
+                    "old": old, "new": float(r.value),
+                    "text": f"{regions.get(r.adcode, r.adcode)} {int(r.year)} 年{label}："
+                            f"{'（空）' if old is None else f'{old:g}'} → {float(r.value):g}"})
+    return out
 
 
 def rollback(engine: Engine, batch_id: int, *, actor: Actor) -> int:
@@ -443,7 +484,9 @@ def rollback(engine: Engine, batch_id: int, *, actor: Actor) -> int:
         return len(changes)
 
 
-def batches(engine: Engine) -> pd.DataFrame:
+def batches(engine: Engine, *, actor: Actor) -> pd.DataFrame:
+    """The import history (every county's files): the province's only."""
+    require_province(actor, "导入记录")
     with Session(engine) as session:
         rows = [b.model_dump() for b in session.exec(select(ImportBatch).order_by(ImportBatch.id.desc()))]
     return pd.DataFrame(rows, columns=list(ImportBatch.model_fields))
@@ -474,7 +517,7 @@ def edit_value(engine: Engine, *, adcode: str, year: int, indicator: str, value:
         raise ValueError("修改原因：不能为空")
     data = pd.DataFrame([{"区划代码": adcode, "年度": year, "指标代码": indicator, "数值": value}])
     report = validate("手工修改.csv", data.to_csv(index=False).encode("utf-8"), regions=regions,
-                      config=config, existing=existing)
+                      config=config, existing=existing, actor=actor)
     if report.errors:
         raise ValueError(report.errors[0].message)
     return commit(engine, report, existing, file_name="手工修改", actor=actor,

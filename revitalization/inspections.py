@@ -170,11 +170,13 @@ def rounds(engine: Engine, year: int | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(InspectionRound.model_fields))
 
 
-def findings(engine: Engine, *, round_id: int | None = None, adcode: str | None = None,
-             interview_id: int | None = None, include_deleted: bool = False) -> pd.DataFrame:
-    return cases.records(engine, KIND, include_deleted=include_deleted, round_id=round_id,
-                         adcode=adcode, interview_id=interview_id)
+def findings(engine: Engine, *, actor: Actor, round_id: int | None = None,
+             adcode: str | None = None, interview_id: int | None = None,
+             include_deleted: bool = False) -> pd.DataFrame:
+    """The 督查 findings ``actor`` may read."""
+    return cases.records(engine, KIND, actor=actor, include_deleted=include_deleted,
+                         round_id=round_id, adcode=adcode, interview_id=interview_id)
 
 
-def tasks(engine: Engine, finding_ids, **kwargs) -> pd.DataFrame:
-    return cases.tasks(engine, KIND, finding_ids, **kwargs)
+def tasks(engine: Engine, finding_ids, *, actor: Actor, **kwargs) -> pd.DataFrame:
+    return cases.tasks(engine, KIND, finding_ids, actor=actor, **kwargs)

@@ -165,19 +165,20 @@ def set_deleted(engine: Engine, interview_id: int, *, deleted: bool, actor: Acto
                       may_restore=one_live)
 
 
-def interviews(engine: Engine, *, year: int | None = None, adcode: str | None = None,
-               include_deleted: bool = False) -> pd.DataFrame:
-    frame = cases.records(engine, KIND, include_deleted=include_deleted,
+def interviews(engine: Engine, *, actor: Actor, year: int | None = None,
+               adcode: str | None = None, include_deleted: bool = False) -> pd.DataFrame:
+    """The 约谈 records ``actor`` may read (of one year, of one unit), newest year first."""
+    frame = cases.records(engine, KIND, actor=actor, include_deleted=include_deleted,
                           order=(Interview.year.desc(),), year=year, adcode=adcode)
     frame["issues"] = frame["issues"].map(lambda s: json.loads(s or "[]"))
     return frame
 
 
-def tasks(engine: Engine, interview_ids: int | Iterable[int], *, today: date | None = None
-          ) -> pd.DataFrame:
+def tasks(engine: Engine, interview_ids: int | Iterable[int], *, actor: Actor,
+          today: date | None = None) -> pd.DataFrame:
     """The tasks of one interview or of many (one query), with ``overdue`` set for unfinished
     tasks past their deadline."""
-    return cases.tasks(engine, KIND, interview_ids, today=today)
+    return cases.tasks(engine, KIND, interview_ids, actor=actor, today=today)
 
 
 @dataclass(frozen=True)

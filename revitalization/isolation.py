@@ -17,17 +17,34 @@ import resource
 import threading
 import traceback
 from collections.abc import Callable
+from multiprocessing import spawn
 from typing import Any
 
 MEMORY_LIMIT = 2 * 2**30  # bytes of address space a child may map
 TIMEOUT = 180.0  # seconds for one job
 WAIT = 300.0  # seconds a job may wait for a free slot
 SLOTS = max(1, (os.cpu_count() or 2) - 1)
-PRELOAD = ["revitalization.importer"]
+PRELOAD = ["revitalization.importer", "revitalization.support_import"]
 
 _slots = threading.BoundedSemaphore(SLOTS)
 _context_lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
+_launching = threading.local()
+_preparation_data = spawn.get_preparation_data
+
+
+def _without_main(name: str) -> dict:
+    """What a new child is told to prepare, less the main module when ``run`` starts it: the
+    server's ``__main__`` is the page script (app.py), which must not run again in a child (it
+    would redo the app's start-up, and with log-in on it fails and takes the child down)."""
+    data = _preparation_data(name)
+    if getattr(_launching, "active", False):
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+    return data
+
+
+spawn.get_preparation_data = _without_main
 
 
 class IsolatedError(RuntimeError):
@@ -77,7 +94,11 @@ def run(fn: Callable[..., Any], *args: Any, timeout: float = TIMEOUT, memory: in
         receive, send = ctx.Pipe(duplex=False)
         child = ctx.Process(target=_child, args=(send, fn, args, kwargs, memory), daemon=True,
                             name="isolated-check")
-        child.start()
+        _launching.active = True
+        try:
+            child.start()
+        finally:
+            _launching.active = False
         send.close()
         try:
             if not receive.poll(timeout):

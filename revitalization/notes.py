@@ -6,7 +6,7 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from revitalization.access import Actor, require_for
+from revitalization.access import Actor, require_for, require_read
 from revitalization.audit import audit, audited_change, now
 from revitalization.store import CountyNote, Region
 
@@ -58,9 +58,11 @@ def restore_note(engine: Engine, note_id: int, *, actor: Actor) -> None:
     _set_deleted(engine, note_id, False, actor)
 
 
-def list_notes(engine: Engine, adcode: str, *, include_deleted: bool = False) -> pd.DataFrame:
-    """A county's notes, newest year first."""
+def list_notes(engine: Engine, adcode: str, *, actor: Actor,
+               include_deleted: bool = False) -> pd.DataFrame:
+    """A county's notes, newest year first (refused outside ``actor``'s scope)."""
     with Session(engine) as session:
+        require_read(session, actor, adcode)
         query = select(CountyNote).where(CountyNote.adcode == adcode)
         if not include_deleted:
             query = query.where(CountyNote.deleted == False)  # noqa: E712

@@ -26,7 +26,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from revitalization import cases, wording
-from revitalization.access import Actor, PermissionDenied, require, require_for
+from revitalization.access import Actor, PermissionDenied, readable_codes, require, require_for
 from revitalization.audit import audit, now
 from revitalization.cases import CaseError, CaseKind, ConcurrentCaseEdit
 from revitalization.store import (
@@ -224,15 +224,15 @@ def _summary(record: AnnualReport) -> dict:
 ON_TIME, LATE = "按时报送", "逾期报送"
 
 
-def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | None = None,
-          units: list[str] | None = None) -> pd.DataFrame:
+def board(engine: Engine, regions: pd.DataFrame, year: int, *, actor: Actor,
+          today: date | None = None, units: list[str] | None = None) -> pd.DataFrame:
     """Every unit that owes a report in ``year`` and where it stands, indexed by unit.
 
     状态: 未报送 / 已报送 / 退回补充, and 逾期 for a unit that has sent nothing once the
     deadline has passed (a report returned after the deadline stays 退回补充: it was sent).
     时限: 按时报送 / 逾期报送 by the first submission's date in Beijing time. Times are
     Beijing time. The files' bytes are not read. ``units``: only these (e.g. one county's
-    profile)."""
+    profile). Only the units ``actor`` may read."""
     today = today or wording.today()
     table = owed(regions).set_index("unit")
     query = select(AnnualReport).options(defer(AnnualReport.content)).where(
@@ -241,6 +241,10 @@ def board(engine: Engine, regions: pd.DataFrame, year: int, *, today: date | Non
         table = table[table.index.isin(units)]
         query = query.where(AnnualReport.unit.in_(units))
     with Session(engine) as session:
+        codes = readable_codes(session, actor)
+        if codes is not None:
+            table = table[table.index.isin(codes)]
+            query = query.where(AnnualReport.unit.in_(sorted(codes)))
         round_ = session.exec(select(ReportRound).where(ReportRound.year == int(year))).first()
         rows = {r.unit: r for r in session.exec(query)}
         first = dict(session.execute(select(
@@ -383,11 +387,12 @@ def delete_followup(engine: Engine, followup_id: int, *, deleted: bool, actor: A
     cases.set_deleted(engine, KIND, followup_id, deleted=deleted, actor=actor, version=version)
 
 
-def followups(engine: Engine, *, year: int | None = None, adcode: str | None = None,
-              include_deleted: bool = False) -> pd.DataFrame:
-    return cases.records(engine, KIND, include_deleted=include_deleted,
+def followups(engine: Engine, *, actor: Actor, year: int | None = None,
+              adcode: str | None = None, include_deleted: bool = False) -> pd.DataFrame:
+    """The report follow-ups ``actor`` may read."""
+    return cases.records(engine, KIND, actor=actor, include_deleted=include_deleted,
                          year=None if year is None else int(year), adcode=adcode)
 
 
-def followup_tasks(engine: Engine, followup_ids, **kwargs) -> pd.DataFrame:
-    return cases.tasks(engine, KIND, followup_ids, **kwargs)
+def followup_tasks(engine: Engine, followup_ids, *, actor: Actor, **kwargs) -> pd.DataFrame:
+    return cases.tasks(engine, KIND, followup_ids, actor=actor, **kwargs)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization import wording
-from revitalization.access import Actor, require, require_for
+from revitalization.access import Actor, require, require_for, require_read, scoped
 from revitalization.audit import audit, now
 from revitalization.cases import future_deadline
 from revitalization.config import IndicatorSystem
@@ -117,11 +117,12 @@ def round_of(engine: Engine, year: int) -> DataRound | None:
         return session.exec(select(DataRound).where(DataRound.year == year)).first()
 
 
-def submissions(engine: Engine, round_id: int) -> pd.DataFrame:
-    """Every submission of a round (values and comments decoded)."""
+def submissions(engine: Engine, round_id: int, *, actor: Actor) -> pd.DataFrame:
+    """Every submission of a round that ``actor`` may read (values and comments decoded)."""
     with Session(engine) as session:
-        rows = [s.model_dump() for s in session.exec(select(Submission).where(
-            Submission.round_id == round_id).order_by(Submission.adcode))]
+        query = scoped(select(Submission).where(Submission.round_id == round_id),
+                       Submission.adcode, session, actor)
+        rows = [s.model_dump() for s in session.exec(query.order_by(Submission.adcode))]
     frame = pd.DataFrame(rows, columns=list(Submission.model_fields))
     for col, empty in (("values", "{}"), ("explanations", "{}"), ("comments", "[]")):
         frame[col] = frame[col].fillna(empty).map(json.loads)
@@ -138,8 +139,9 @@ def _load(session: Session, round_id: int, adcode: str) -> tuple[Submission, Dat
     return record, the_round
 
 
-def entry(engine: Engine, round_id: int, adcode: str) -> Entry:
+def entry(engine: Engine, round_id: int, adcode: str, *, actor: Actor) -> Entry:
     with Session(engine) as session:
+        require_read(session, actor, adcode)
         record, _ = _load(session, round_id, adcode)
         return Entry(record.id, adcode, record.state, json.loads(record.values),
                      json.loads(record.explanations), json.loads(record.comments),
@@ -244,7 +246,7 @@ def values_from_file(report: Report, adcode: str, year: int, config: IndicatorSy
 def submit(engine: Engine, round_id: int, adcode: str, *, config: IndicatorSystem,
            version: int, actor: Actor) -> int:
     """草稿 → 已提交, once every indicator has a value."""
-    current = entry(engine, round_id, adcode)
+    current = entry(engine, round_id, adcode, actor=actor)
     if current.state != "草稿":
         raise RoundError(f"当前状态为“{current.state}”，不能提交（须为“草稿”）")
     missing = [config.indicator(c).name for c in (i.code for i in config.indicators)
@@ -314,14 +316,15 @@ def accept(engine: Engine, round_id: int, adcode: str, *, version: int, actor: A
 # The progress board ------------------------------------------------------------------------
 
 def board(engine: Engine, year: int, regions: pd.DataFrame, config: IndicatorSystem,
-          observations: pd.DataFrame, *, today: date | None = None) -> pd.DataFrame:
-    """One row per county in the round: state, last change, completeness, overdue, values to
-    follow up (jumps against last year, or outside last year's range across counties)."""
+          observations: pd.DataFrame, *, actor: Actor, today: date | None = None) -> pd.DataFrame:
+    """One row per county in the round that ``actor`` may read: state, last change,
+    completeness, overdue, values to follow up (jumps against last year, or outside last
+    year's range across counties)."""
     today = today or wording.today()
     the_round = round_of(engine, year)
     if the_round is None:
         return pd.DataFrame()
-    subs = submissions(engine, the_round.id)
+    subs = submissions(engine, the_round.id, actor=actor)
     total = len(config.indicators)
     names = regions.set_index("adcode")
     follow = follow_ups(subs, year, config, observations)
@@ -337,7 +340,9 @@ def board(engine: Engine, year: int, regions: pd.DataFrame, config: IndicatorSys
             "未处理的退回意见": sum(1 for c in r.comments if not c.get("resolved")),
             "最后修改": wording.shown_time(r.updated_at), "修改人": r.updated_by,
             "version": r.version})
-    return pd.DataFrame(rows).set_index("adcode")
+    columns = ["adcode", "县（市、区）", "市州", "状态", "已填指标", "完成度", "逾期", "待核实数值",
+               "未处理的退回意见", "最后修改", "修改人", "version"]
+    return pd.DataFrame(rows, columns=columns).set_index("adcode")
 
 
 def completeness(subs: pd.DataFrame, config: IndicatorSystem) -> pd.DataFrame:

@@ -600,13 +600,25 @@ def prepare() -> None:
     """Create and, on first run, seed the store named by ``DATABASE_URL`` (or the default
     SQLite file): ``tasks.py run`` calls this before the server starts, so the first visitor
     does not wait for the demo data to be generated."""
+    from revitalization.accounts import check_login
     from revitalization.config import load_config
     from revitalization.regions import load_regions
+    from revitalization.settings import SettingsError
 
     engine = make_engine()
     init_db(engine, load_config(), load_regions())
-    engine.dispose()
+    try:  # the same check the app makes on every page: refuse before the server starts
+        check_login(demo_database=read_meta(engine).get("demo") == "true")
+    except SettingsError as exc:
+        raise SystemExit(f"看板未启动：{exc}") from None
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":
+    import sys
+
+    # Run as ``python -m revitalization.store``: modules imported from here (the log-in check)
+    # must see these very tables, not a second copy of this module.
+    sys.modules.setdefault("revitalization.store", sys.modules["__main__"])
     prepare()

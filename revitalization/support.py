@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from revitalization.access import Actor, require_for
+from revitalization.access import Actor, require_for, scoped
 from revitalization.audit import audit, now
 from revitalization.store import Region, SupportRelation
 
@@ -124,11 +124,11 @@ def save_relation(engine: Engine, relation_id: int, *, version: int, actor: Acto
         return version + 1
 
 
-def relations(engine: Engine, adcode: str | None = None, *, include_deleted: bool = False
-              ) -> pd.DataFrame:
-    """Support records (of one county), newest first."""
+def relations(engine: Engine, adcode: str | None = None, *, actor: Actor,
+              include_deleted: bool = False) -> pd.DataFrame:
+    """Support records (of one county) within ``actor``'s scope, newest first."""
     with Session(engine) as session:
-        query = select(SupportRelation)
+        query = scoped(select(SupportRelation), SupportRelation.adcode, session, actor)
         if adcode is not None:
             query = query.where(SupportRelation.adcode == adcode)
         if not include_deleted:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -23,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from revitalization import support
-from revitalization.access import Actor, require_for
+from revitalization.access import Actor, refusal, require_for
 from revitalization.audit import audit, now
 from revitalization.intake import files
 from revitalization.intake.names import CountyMatcher
@@ -180,10 +179,17 @@ def _span(cell: object) -> tuple[object, object] | None:
     return found.group(1), found.group(2) if found.group(2) and found.group(2).isdigit() else None
 
 
-def read(name: str, data: bytes, regions: pd.DataFrame, existing: pd.DataFrame,
-         refuse: Callable[[str], str] = lambda adcode: "") -> SupportImport:
-    """Check a file of support records; ``existing``: ``support.relations(engine)``;
-    ``refuse(adcode)``: why the importing user may not record for a county ("" if they may)."""
+def read(name: str, data: bytes, regions: pd.DataFrame, existing: pd.DataFrame, *,
+         actor: Actor) -> SupportImport:
+    """Check a file of support records (run it through ``isolation.run``: untrusted input);
+    ``existing``: ``support.relations(engine, actor=actor)``; a row for a county ``actor``
+    may not record for is refused, naming the row."""
+    by_code = regions.set_index("adcode")
+
+    def refuse(adcode: str) -> str:
+        return refusal(actor, "support", adcode, by_code.at[adcode, "city_adcode"],
+                       by_code.at[adcode, "name"])
+
     out = SupportImport()
     try:
         book = files.read(name, data)

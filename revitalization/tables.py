@@ -161,6 +161,7 @@ def changed_fields(before: str, after: str) -> str:
     return "；".join(f"{k}: {b.get(k, '')} → {a.get(k, '')}" for k in keys)
 
 
+AUDIT_VALUES_SHOWN = 20  # an import's values written out in its audit sentence
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
 
 # Record fields as staff name them; bookkeeping fields (versions, ids, times) are left out.
@@ -177,7 +178,7 @@ FIELD_LABELS = {
     "evidence": "依据", "teams": "督查组", "kind": "类型", "supporter": "帮扶单位",
     "projects": "项目", "funds": "资金（万元）", "start_year": "开始年度", "end_year": "结束年度",
     "matter": "跟进事项", "returned_reason": "退回原因", "size": "文件大小（字节）",
-    "submitted_by": "报送人",
+    "submitted_by": "报送人", "changes": "修改的数值",
 }
 QUIET = {"version", "updated_at", "updated_by", "id", "created_at", "created_by", "at",
          "file_hash", "batch_id", "round_id", "submission_id", "password_hash", "done_at",
@@ -218,6 +219,10 @@ def audit_sentence(action: str, entity: str, before: str, after: str,
         changes = [f"{FIELD_LABELS[k]}“{_shown(a[k])}”"
                    for k in ("text", "description", "matter", "supporter", "file_name", "name")
                    if a.get(k)]
+    if a.get("changes"):  # an import: every value it wrote, old → new
+        lines = [c["text"] for c in a["changes"]]
+        changes.append(f"{len(lines)} 个数值：" + "；".join(lines[:AUDIT_VALUES_SHOWN])
+                       + (f"；等（共 {len(lines)} 个，见原始字段）" if len(lines) > AUDIT_VALUES_SHOWN else ""))
     text = (f"{subject}：" if subject else "") + what
     return text + ("，" + "；".join(changes) if changes else "") + "。"
 

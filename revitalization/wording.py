@@ -156,7 +156,7 @@ AUDIT_ENTITIES = {"observation": "指标数据", "import_batch": "导入批次",
                   "report_round": "年度报告布置", "annual_report": "年度报告",
                   "report_followup": "报告跟进事项", "followup_task": "落实任务"}
 AUDIT_ACTIONS = {"create": "新建", "update": "修改", "status": "状态推进", "delete": "删除",
-                 "restore": "恢复", "complete": "完成", "reopen": "重新打开", "import": "导入",
+                 "restore": "恢复", "complete": "完成", "reopen": "重新打开", "import": "新建",
                  "rollback": "撤销", "publish": "发布", "login_failed": "登录失败",
                  "open": "发起", "close": "截止", "reopen_round": "重新开放", "save": "保存草稿",
                  "submit": "提交", "return": "退回修改", "forward": "市州审核通过", "accept": "省级确认",

@@ -40,6 +40,16 @@ os.environ.setdefault("REVITALIZATION_RAISE_ERRORS", "1")
 ONE_CHROMIUM = pytest.mark.xdist_group("chromium")  # every test that drives a Chromium: one worker
 
 
+@pytest.fixture(autouse=True)
+def _settings_read_afresh():
+    """A test that points the settings at its own secrets file leaves no cached copy behind
+    (torn down last, after monkeypatch has put the path back)."""
+    from revitalization import settings
+
+    yield
+    settings._secrets.cache_clear()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config):
     """A plain ``pytest`` runs on two pytest-xdist workers, ``--dist loadgroup``: the tests

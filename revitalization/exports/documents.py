@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from revitalization import charts, compare, rulebook, summary, tables
 from revitalization import cities as cities_mod
+from revitalization.access import Actor
 from revitalization.briefing import BriefingHead
 from revitalization.cities import CityAssessment
 from revitalization.config import IndicatorSystem
@@ -207,28 +208,28 @@ def followup_lines(followups: pd.DataFrame, tasks: pd.DataFrame) -> list[str]:
     return lines
 
 
-def add_records(ctx: Context, engine, adcode: str) -> None:
+def add_records(ctx: Context, engine, adcode: str, *, actor: Actor) -> None:
     """Load a unit's notes, 约谈 record, 督查 findings and report follow-ups of the years up to
-    ``ctx.year`` into ``ctx`` (for its section of a Word file about that year)."""
+    ``ctx.year`` into ``ctx`` (for its section of a Word file about that year); refused for a
+    unit outside ``actor``'s scope."""
     from revitalization import inspections, interviews, reports
     from revitalization.notes import list_notes
 
-    notes = list_notes(engine, adcode)
+    notes = list_notes(engine, adcode, actor=actor)  # PermissionDenied outside the scope
     ctx.notes[adcode] = notes[notes["year"] <= ctx.year] if len(notes) else notes
-    records = interviews.interviews(engine, adcode=adcode)
+    records = interviews.interviews(engine, adcode=adcode, actor=actor)
     records = records[records["year"] <= ctx.year]
-    ctx.cases[adcode] = case_lines(
-        records, interviews.tasks(engine, records["id"].tolist()) if len(records) else records)
+    ctx.cases[adcode] = case_lines(records, interviews.tasks(
+        engine, records["id"].tolist(), actor=actor) if len(records) else records)
     rounds = inspections.rounds(engine).set_index("id")
-    found = inspections.findings(engine, adcode=adcode)
+    found = inspections.findings(engine, adcode=adcode, actor=actor)
     found = found[found["round_id"].map(rounds["year"]) <= ctx.year] if len(found) else found
-    ctx.findings[adcode] = finding_lines(
-        found, inspections.tasks(engine, found["id"].tolist()) if len(found) else found,
-        rounds["name"].to_dict())
-    matters = reports.followups(engine, adcode=adcode)
+    ctx.findings[adcode] = finding_lines(found, inspections.tasks(
+        engine, found["id"].tolist(), actor=actor) if len(found) else found, rounds["name"].to_dict())
+    matters = reports.followups(engine, adcode=adcode, actor=actor)
     matters = matters[matters["year"] <= ctx.year]
-    ctx.followups[adcode] = followup_lines(
-        matters, reports.followup_tasks(engine, matters["id"].tolist()) if len(matters) else matters)
+    ctx.followups[adcode] = followup_lines(matters, reports.followup_tasks(
+        engine, matters["id"].tolist(), actor=actor) if len(matters) else matters)
 
 
 def _task_lines(mine: pd.DataFrame) -> list[str]:

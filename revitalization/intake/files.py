@@ -53,17 +53,42 @@ class Workbook:
     encoding: str = ""
 
 
-# Bounds checked before a file is parsed (a sheet's own dimension record, a CSV's line count):
-# the largest real file is 103 counties × 31 indicators × a few decades in long form.
+# Bounds checked before a file is parsed (the archive's unpacked size, a sheet's dimension
+# record and its actual rows and cells, a CSV's line count): the largest real file is 103
+# counties × 31 indicators × a few decades in long form (about 250,000 cells, 15 MB unpacked).
 MAX_ROWS = 120_000
 MAX_COLUMNS = 300
-MAX_CELLS = 3_000_000
+MAX_CELLS = 1_000_000
+MAX_INFLATED = 100 * 2**20  # bytes an .xlsx may unpack to (a "zip bomb" is refused unread)
 
 
 def _too_big(where: str, rows: int, columns: int) -> None:
     if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         raise FileReadError(f"{where}有 {rows:,} 行 × {columns:,} 列，超过导入上限（{MAX_ROWS:,} 行、"
                             f"{MAX_COLUMNS} 列、{MAX_CELLS:,} 个单元格）；请按市州或年度拆分后分别导入")
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c[ >/]")
+_ROW = re.compile(rb"<(?:\w+:)?row[ >/]")
+
+
+def _count(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
+    """The rows and cells a worksheet really holds (its elements, counted while streaming
+    the XML, never parsed): a sheet without a dimension record, or with a false one, is
+    bounded all the same."""
+    rows = cells = 0
+    tail = b""
+    with archive.open(name) as stream:
+        while chunk := stream.read(2**20):
+            block = tail + chunk
+            cells += len(_CELL.findall(block))
+            rows += len(_ROW.findall(block))
+            tail = block[-8:]  # a tag cut by the chunk boundary is counted with the next one
+            cells -= len(_CELL.findall(tail))
+            rows -= len(_ROW.findall(tail))
+        cells += len(_CELL.findall(tail))
+        rows += len(_ROW.findall(tail))
+    return rows, cells
 
 
 def _dimensions(archive: zipfile.ZipFile, name: str) -> tuple[int, int] | None:
@@ -150,15 +175,26 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+            if inflated > MAX_INFLATED:  # before anything is unpacked
+                raise FileReadError(
+                    f"文件解压后有 {inflated / 2**20:,.0f} MB，超过导入上限 {MAX_INFLATED // 2**20} MB"
+                    "（正常的填报表解压后只有几 MB）；请删去多余的工作表、图片和格式后另存，或按市州、年度拆分")
             names = archive.namelist()
             sheets_xml = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-            sizes = [_dimensions(archive, n) for n in sheets_xml]
+            for n in sheets_xml:  # before any cell is read into memory
+                size = _dimensions(archive, n)
+                if size is not None:
+                    _too_big("工作表", *size)
+                rows, cells = _count(archive, n)
+                if rows > MAX_ROWS or cells > MAX_CELLS:
+                    raise FileReadError(f"工作表有 {rows:,} 行、{cells:,} 个单元格，超过导入上限（{MAX_ROWS:,} 行、"
+                                        f"{MAX_CELLS:,} 个单元格）；请按市州或年度拆分后分别导入")
             has_formulas = any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(n)) for n in sheets_xml)
+    except FileReadError:
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
         raise _unreadable(exc) from None
-    for size in sizes:  # before any cell is read into memory
-        if size is not None:
-            _too_big("工作表", *size)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         formulas_book = (openpyxl.load_workbook(io.BytesIO(data), data_only=False)

@@ -113,8 +113,8 @@ def test_inspection_finding_escalated_to_an_interview_and_both_closed(site, page
     page.get_by_text("该约谈已整改销号，记录只读").wait_for(timeout=30_000)
     assert_healthy(page)
 
-    live = interviews.interviews(engine, adcode="421321", year=2025)
-    found = inspections.findings(engine, adcode="421321")
+    live = interviews.interviews(engine, adcode="421321", year=2025, actor=admin())
+    found = inspections.findings(engine, adcode="421321", actor=admin())
     assert live["status"].tolist() == ["已整改/销号"]
     assert found["status"].tolist() == ["已整改/销号"]
     assert found["interview_id"].tolist() == live["id"].tolist()  # linked both ways
@@ -135,7 +135,7 @@ def test_inspection_finding_escalated_to_an_interview_and_both_closed(site, page
     rows = ctx.assessment.year(2025)
     flagged = rows.index[rows["assessed"] & rows["flagged"]].tolist()
     for code in flagged:
-        documents.add_records(ctx, engine, code)
+        documents.add_records(ctx, engine, code, actor=admin())
     from docx import Document
 
     text = "\n".join(p.text for p in Document(io.BytesIO(documents.flagged_docx(
@@ -161,7 +161,7 @@ def test_a_report_is_uploaded_through_the_page(site, page, tmp_path):
     click_until(page, "报送", "随县的年度报告已报送")
     assert_healthy(page)
     assert_chinese(page)
-    board = reports.board(engine, load_regions(), 2025)
+    board = reports.board(engine, load_regions(), 2025, actor=admin())
     assert board.at["421321", "状态"] == "已报送"
     assert reports.file(engine, int(board.at["421321", "id"]), actor=admin())[2] == path.read_bytes()
 
@@ -172,7 +172,7 @@ def test_support_records_are_imported_from_a_sheet(site, page, tmp_path):
 
     from revitalization import support
 
-    before = len(support.relations(engine))
+    before = len(support.relations(engine, actor=admin()))
     book = Workbook()
     for row in (["2025年省直定点帮扶和省内区域协作情况统计表"],
                 ["序号", "县（市、区）", "帮扶方式", "帮扶单位", "起止年度", "帮扶项目", "帮扶资金（万元）"],
@@ -187,6 +187,6 @@ def test_support_records_are_imported_from_a_sheet(site, page, tmp_path):
     click_until(page, "确认导入 2 条记录", "已导入 2 条帮扶协作记录")
     assert_healthy(page)
     assert_chinese(page)
-    added = support.relations(engine, "421321")
+    added = support.relations(engine, "421321", actor=admin())
     assert {"省档案馆", "武汉市洪山区"} <= set(added["supporter"])
-    assert len(support.relations(engine)) == before + 2
+    assert len(support.relations(engine, actor=admin())) == before + 2

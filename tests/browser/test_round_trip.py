@@ -9,7 +9,7 @@ import os
 from datetime import date, timedelta
 
 import pytest
-from conftest import ONE_CHROMIUM
+from conftest import ONE_CHROMIUM, admin
 
 from revitalization import rounds, store
 from revitalization.access import Actor
@@ -147,5 +147,5 @@ def test_one_county_full_round_trip(deployed, browser, tmp_path):
     written = after[(after["adcode"] == "421321") & (after["year"] == 2026)]
     assert len(written) == len(load_config().indicators)
     assert written.set_index("indicator").at["sanitary_toilets", "value"] == 95.9
-    board = rounds.board(engine, 2026, load_regions(), load_config(), after)
+    board = rounds.board(engine, 2026, load_regions(), load_config(), after, actor=admin())
     assert board.at["421321", "状态"] == "省级已确认"

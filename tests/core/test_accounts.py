@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import admin
 from sqlmodel import Session
 
 from revitalization.access import PermissionDenied
@@ -46,7 +47,7 @@ def test_bootstrap_then_only_admins_create_accounts(seeded):
     with pytest.raises(LoginError, match="至少 10 位"):
         create_account(seeded, username="y", display="y", role="province_viewer", password="short1",
                        actor=boss)
-    assert "password_hash" not in audit_rows(seeded)["after"].str.cat()
+    assert "password_hash" not in audit_rows(seeded, actor=admin())["after"].str.cat()
 
 
 def test_wrong_password_is_refused_and_throttled(seeded):
@@ -63,7 +64,7 @@ def test_wrong_password_is_refused_and_throttled(seeded):
     assert str(locked.value) == str(unknown.value) == REFUSED  # nothing tells them apart
     later = t0 + timedelta(minutes=LOCK_MINUTES + 1)
     assert authenticate(seeded, "admin", PASSWORD, at=later).role == "province_admin"
-    assert (audit_rows(seeded)["action"] == "login_failed").sum() == MAX_FAILURES
+    assert (audit_rows(seeded, actor=admin())["action"] == "login_failed").sum() == MAX_FAILURES
 
 
 def test_parallel_guesses_share_one_count_and_check_at_most_the_limit(seeded, monkeypatch):

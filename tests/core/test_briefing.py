@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import admin
 
 from revitalization import briefing
 from revitalization.access import Actor, PermissionDenied
@@ -18,7 +19,7 @@ def test_defaults_then_saved_values_are_remembered(db_engine):
     saved = briefing.save(db_engine, ADMIN, briefing.BriefingHead(issue=" 第 3 期 ", unit="湖北省乡村振兴局"))
     assert saved.issue == "第 3 期"  # stripped
     assert briefing.load(db_engine) == saved
-    row = audit_rows(db_engine, "briefing").iloc[-1]
+    row = audit_rows(db_engine, "briefing", actor=admin()).iloc[-1]
     assert row["user"] == ADMIN.signature and "第 3 期" in row["after"]
 
 
@@ -32,4 +33,4 @@ def test_bad_values_and_other_roles_change_nothing(db_engine):
     with pytest.raises(PermissionDenied, match="无权设置简报版头和版记"):
         briefing.save(db_engine, VIEWER, briefing.BriefingHead(issue="第 9 期"))
     assert briefing.load(db_engine) == briefing.BriefingHead()
-    assert audit_rows(db_engine, "briefing").empty
+    assert audit_rows(db_engine, "briefing", actor=admin()).empty

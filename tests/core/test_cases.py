@@ -76,9 +76,9 @@ def test_any_kind_moves_step_by_step_with_tasks_to_its_close(engine):
     cases.save(engine, KIND, 1, version=v + 1, actor=admin(), edit=lambda r: None, status="已销号")
     with pytest.raises(cases.CaseError, match="督查发现已销号，不能再修改"):
         cases.save(engine, KIND, 1, version=v + 2, actor=admin(), edit=set_note("y"))
-    overdue = cases.tasks(engine, KIND, 1, today=date(2026, 4, 1))
+    overdue = cases.tasks(engine, KIND, 1, today=date(2026, 4, 1), actor=admin())
     assert overdue["done"].tolist() == [True] and not overdue["overdue"].any()
-    log = audit_rows(engine)
+    log = audit_rows(engine, actor=admin())
     assert log["entity"].tolist() == ["demo_case", "demo_task", "demo_task", "demo_case"]
     assert log["action"].tolist() == ["status", "create", "complete", "status"]
 
@@ -86,7 +86,7 @@ def test_any_kind_moves_step_by_step_with_tasks_to_its_close(engine):
 def test_soft_delete_restore_scope_and_overdue_for_any_kind(engine):
     cases.add_task(engine, KIND, 1, description="补齐台账", owner="县农业农村局",
                    deadline="2026-01-31", actor=admin())
-    assert cases.tasks(engine, KIND, [1], today=date(2026, 2, 1))["overdue"].tolist() == [True]
+    assert cases.tasks(engine, KIND, [1], today=date(2026, 2, 1), actor=admin())["overdue"].tolist() == [True]
     cases.set_deleted(engine, KIND, 1, deleted=True, actor=admin(), version=2)
     with pytest.raises(cases.CaseError, match="督查发现：找不到编号 1"):
         cases.add_task(engine, KIND, 1, description="x", owner="y", deadline="2026-05-01",

@@ -42,7 +42,7 @@ def test_edits_are_checked_saved_audited_and_move_the_city_result(seeded, config
     mine = after_obs[(after_obs["adcode"] == "420800") & (after_obs["year"] == 2025)]
     assert mine.set_index("indicator")["value"].to_dict()["city_fund_share"] == 13.5
     assert "land_revenue_share" not in set(mine["indicator"])
-    log = audit_rows(seeded, "city_observation")
+    log = audit_rows(seeded, "city_observation", actor=admin())
     assert log["action"].tolist() == ["update", "delete"]
     assert "决算更正" in log.iloc[0]["after"]
     after = assess_cities(assessment, after_obs, regions, config).year(2025)
@@ -79,7 +79,7 @@ def test_a_stale_edit_and_a_missing_reason_are_refused(seeded, config, regions):
                   actor=admin("赵六"), reason="先保存")
     with pytest.raises(citydata.CityDataError, match="已被他人修改"):
         citydata.save(seeded, config, 2025, pending, actor=admin("王五"), reason="后保存")
-    assert len(audit_rows(seeded, "city_observation")) == 1
+    assert len(audit_rows(seeded, "city_observation", actor=admin())) == 1
 
 
 def test_only_the_province_enters_city_values(seeded, config, regions):

@@ -24,7 +24,7 @@ def test_a_record_is_created_changed_with_its_version_and_audited(seeded, config
     rows = dept.records(seeded, 2025)
     assert rows[["department", "duty", "status", "version", "updated_by"]].values.tolist() == [
         ["finance", "priority", "落实不力", 2, "赵六"]]
-    log = audit_rows(seeded, "department_duty")
+    log = audit_rows(seeded, "department_duty", actor=admin())
     assert log["action"].tolist() == ["create", "update"]
     assert json.loads(log.iloc[1]["before"])["status"] == "基本落实"
     assert json.loads(log.iloc[1]["after"])["status"] == "落实不力"
@@ -55,7 +55,7 @@ def test_two_simultaneous_saves_of_one_version_keep_exactly_one(seeded, config):
                     [f"依据{k}" for k in range(4)], dept.ConcurrentDutyEdit)
     assert sorted(map(str, outcomes)) == ["2", "refused", "refused", "refused"]
     assert dept.records(seeded, 2025)["version"].tolist() == [2]
-    assert len(audit_rows(seeded, "department_duty")) == 2
+    assert len(audit_rows(seeded, "department_duty", actor=admin())) == 2
 
 
 @pytest.mark.parametrize(("fields", "message"), [
@@ -71,7 +71,7 @@ def test_bad_records_name_the_field(seeded, config, fields, message):
             "evidence": "", "version": 0, **fields}
     with pytest.raises(dept.DutyError, match=message):
         dept.record_duty(seeded, config, actor=admin(), **args)
-    assert dept.records(seeded, 2025).empty and audit_rows(seeded, "department_duty").empty
+    assert dept.records(seeded, 2025).empty and audit_rows(seeded, "department_duty", actor=admin()).empty
 
 
 @pytest.mark.parametrize("actor", [Actor("v", "查看", "province_viewer"),

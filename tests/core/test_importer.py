@@ -32,7 +32,7 @@ def wide_row(**cells) -> dict:
 def check(seeded_observations, config, regions, observations, data: bytes, name: str = "f.csv"):
     existing = store.read_observations(seeded_observations)
     before = snapshot(seeded_observations)
-    report = validate(name, data, regions=regions, config=config, existing=existing)
+    report = validate(name, data, regions=regions, config=config, existing=existing, actor=admin())
     assert snapshot(seeded_observations) == before  # validation never writes
     return report
 
@@ -95,14 +95,14 @@ def test_gbk_csv_imports_and_rolls_back(seeded_observations, config, regions, ob
     row = after[(after["adcode"] == "421321") & (after["year"] == 2025)]
     assert set(row["indicator"]) == {"sanitary_toilets", "labour_productivity"}
     # Re-importing the same file changes nothing.
-    again = validate("随县.csv", data, regions=regions, config=config, existing=after)
+    again = validate("随县.csv", data, regions=regions, config=config, existing=after, actor=admin())
     assert (diff(again, after)["status"] == "不变").all()
     assert commit(seeded_observations, again, after, file_name="随县.csv", actor=admin("县级填报员")) is None
     assert rollback(seeded_observations, batch, actor=admin("省级管理员")) == 2
     restored = store.read_observations(seeded_observations)
     pd.testing.assert_frame_equal(restored.drop(columns="source"),
                                   existing.drop(columns="source"))
-    assert batches(seeded_observations).iloc[0]["rolled_back_at"] != ""
+    assert batches(seeded_observations, actor=admin()).iloc[0]["rolled_back_at"] != ""
     assert snapshot(seeded_observations) != before  # the batch and its rollback are kept on record
 
 
@@ -119,7 +119,7 @@ def test_changed_values_preview_and_rollback_restores_old(seeded_observations, c
         commit(seeded_observations, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024})
     batch = commit(seeded_observations, report, existing, file_name="x.csv", actor=admin("u"), published_years={2024},
                    reason="随县更正")
-    assert batches(seeded_observations).iloc[0]["published_years"] == "2024"
+    assert batches(seeded_observations, actor=admin()).iloc[0]["published_years"] == "2024"
     rollback(seeded_observations, batch, actor=admin("u"))
     now = store.read_observations(seeded_observations).set_index(["adcode", "year", "indicator"])["value"]
     assert now[("421321", 2024, "sanitary_toilets")] == pytest.approx(old)
@@ -166,8 +166,8 @@ def test_manual_edit_needs_a_reason_is_checked_and_undoable(seeded_observations,
     batch = edit_value(seeded_observations, value="97", reason="县里复核后更正", **args)
     now = store.read_observations(seeded_observations).set_index(["adcode", "year", "indicator"])["value"]
     assert now[("421321", 2024, "sanitary_toilets")] == 97.0
-    assert audit_rows(seeded_observations, "import_batch")["action"].tolist() == ["import"]
-    assert batches(seeded_observations).iloc[0]["reason"] == "县里复核后更正"
+    assert audit_rows(seeded_observations, "import_batch", actor=admin())["action"].tolist() == ["import"]
+    assert batches(seeded_observations, actor=admin()).iloc[0]["reason"] == "县里复核后更正"
     rollback(seeded_observations, batch, actor=admin("u"))
 
 
@@ -215,9 +215,10 @@ from revitalization.regions import load_regions
 
 engine = store.make_engine(sys.argv[1])
 existing = store.read_observations(engine)
+ADMIN = Actor("u", "u", "province_admin")
 rows = [{"区划代码": a, "年度": "2025", "农村卫生厕所普及率（%）": "91.5"} for a in ("421321", "420102", "421381")]
 report = importer.validate("f.csv", pd.DataFrame(rows).to_csv(index=False).encode(), regions=load_regions(),
-                           config=load_config(), existing=existing)
+                           config=load_config(), existing=existing, actor=ADMIN)
 real = importer.audit
 
 def stall(*args, **kwargs):  # inside the transaction: the batch and its values written
@@ -226,7 +227,7 @@ def stall(*args, **kwargs):  # inside the transaction: the batch and its values 
     time.sleep(60)
 
 importer.audit = stall
-importer.commit(engine, report, existing, file_name="f.csv", actor=Actor("u", "u", "province_admin"))
+importer.commit(engine, report, existing, file_name="f.csv", actor=ADMIN)
 """
 
 
@@ -236,4 +237,4 @@ def test_a_server_killed_in_the_middle_of_an_import_leaves_no_half_batch(seeded_
     before = snapshot(seeded_observations)
     with killed_while_writing(KILLED_IMPORT, seeded_observations, tmp_path) as engine:
         assert snapshot(engine) == before
-        assert batches(engine).empty
+        assert batches(engine, actor=admin()).empty

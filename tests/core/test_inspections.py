@@ -30,16 +30,16 @@ def test_a_finding_is_tracked_to_closure_and_escalated_into_a_linked_interview(f
                          deadline="2025-12-31", actor=admin())
     v = insp.save_finding(engine, fid, version=2, actor=admin(), status="整改中")
     interview = insp.escalate(engine, fid, version=v, actor=admin())
-    live = interviews.interviews(engine, adcode="421321")
+    live = interviews.interviews(engine, adcode="421321", actor=admin())
     assert live["id"].tolist() == [interview] and live["status"].tolist() == ["待约谈"]
-    assert insp.findings(engine, interview_id=interview)["id"].tolist() == [fid]  # both ways
+    assert insp.findings(engine, interview_id=interview, actor=admin())["id"].tolist() == [fid]  # both ways
     with pytest.raises(insp.InspectionError, match="已升级为约谈"):
         insp.escalate(engine, fid, version=v + 1, actor=admin())
     insp.complete_task(engine, task, actor=admin())
     insp.save_finding(engine, fid, version=v + 2, actor=admin(), status="已整改/销号")
-    row = insp.findings(engine).iloc[0]
+    row = insp.findings(engine, actor=admin()).iloc[0]
     assert (row["status"], row["interview_id"]) == ("已整改/销号", interview)
-    assert audit_rows(engine, "inspection_finding")["action"].tolist() == \
+    assert audit_rows(engine, "inspection_finding", actor=admin())["action"].tolist() == \
         ["create", "status", "escalate", "status"]
 
 
@@ -50,7 +50,7 @@ def test_a_second_finding_escalates_into_the_same_interview(finding, config):
                                 description="村级台账不全", actor=admin())
     first = insp.escalate(engine, fid, version=1, actor=admin())
     assert insp.escalate(engine, other, version=1, actor=admin()) == first
-    assert sorted(insp.findings(engine, interview_id=first)["id"]) == sorted([fid, other])
+    assert sorted(insp.findings(engine, interview_id=first, actor=admin())["id"]) == sorted([fid, other])
 
 
 def test_concurrent_saves_of_a_finding_keep_exactly_one(finding):

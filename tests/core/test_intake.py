@@ -4,6 +4,7 @@ the messages it must produce, and nothing written by a check."""
 from __future__ import annotations
 
 import pytest
+from conftest import admin
 
 from revitalization.importer import validate
 from revitalization.intake import values
@@ -24,7 +25,7 @@ def test_the_corpus_is_large_and_varied():
 @pytest.mark.parametrize("case", CORPUS, ids=[c.name for c in CORPUS])
 def test_each_file_gets_its_messages(case, config, regions, observations):
     report = validate(case.file_name, case.data, regions=regions, config=config,
-                      existing=observations, **case.kwargs)
+                      existing=observations, **case.kwargs, actor=admin())
     shown = report.table().to_string()
     assert report.ok == case.ok, shown
     for level, row, column, words in case.expect:
@@ -47,7 +48,7 @@ def test_checking_the_corpus_writes_nothing(seeded_observations, config, regions
     existing = store.read_observations(seeded_observations)
     for case in CORPUS:
         validate(case.file_name, case.data, regions=regions, config=config, existing=existing,
-                 **case.kwargs)
+                 **case.kwargs, actor=admin())
     assert snapshot(seeded_observations) == before
 
 
@@ -114,3 +115,72 @@ def test_oversized_files_are_refused_before_they_are_parsed():
         files.read("宽.xlsx", buffer.getvalue())
     with pytest.raises(files.FileReadError, match="超过导入上限"):
         files.read("长表.csv", ("区划代码,年度\n" + "421321,2025\n" * 125_000).encode())
+
+
+def _zip_sheet(sheet_xml: bytes) -> bytes:
+    """A minimal .xlsx whose one worksheet is ``sheet_xml`` (deflated), written by hand the way
+    an attacker would: no dimension record unless the XML has one."""
+    import io
+    import zipfile
+
+    content_types = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                     b'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                     b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                     b'relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+                     b'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+                     b'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                     b'officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    rels = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+    workbook = (b'<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                b'2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                b'<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>')
+    book_rels = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                 b'2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                 b'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+                 b'</Relationships>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in (("[Content_Types].xml", content_types), ("_rels/.rels", rels),
+                           ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", book_rels),
+                           ("xl/worksheets/sheet1.xml", sheet_xml)):
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+def test_a_sheet_without_a_dimension_record_is_bounded_by_its_real_cells():
+    """The attack of issue 29 (4): a 126 KB workbook of 2 million cells and no <dimension>
+    took the server 40 s and 700 MB. Its cells are counted while streaming, and it is refused
+    before openpyxl reads a cell."""
+    import pytest
+
+    from revitalization.intake import files
+
+    rows = (b"<row>" + b"<c><v>1</v></c>" * 10 + b"</row>") * 200_000  # "r" is optional
+    xml = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           b'2006/main"><sheetData>' + rows + b"</sheetData></worksheet>")
+    data = _zip_sheet(xml)
+    assert len(data) < 2 * 2**20  # small on the wire
+    with pytest.raises(files.FileReadError, match="工作表有 200,000 行、2,000,000 个单元格，超过导入上限"):
+        files.read("填报.xlsx", data)
+    # a false dimension record does not let it through either
+    lying = xml.replace(b"<sheetData>", b'<dimension ref="A1:B2"/><sheetData>')
+    with pytest.raises(files.FileReadError, match="2,000,000 个单元格"):
+        files.read("填报.xlsx", _zip_sheet(lying))
+
+
+def test_a_workbook_that_inflates_past_the_limit_is_refused_unread():
+    """The attack of issue 29 (4): a 1 MB file that unpacks to 1 GB. Refused on the archive's
+    own sizes, before anything is unpacked."""
+    import pytest
+
+    from revitalization.intake import files
+
+    padding = b"<!--" + b" " * (files.MAX_INFLATED + 2**20) + b"-->"
+    xml = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+           b'2006/main">' + padding + b"<sheetData/></worksheet>")
+    data = _zip_sheet(xml)
+    assert len(data) < 2 * 2**20
+    with pytest.raises(files.FileReadError, match=r"文件解压后有 101 MB，超过导入上限 100 MB"):
+        files.read("填报.xlsx", data)

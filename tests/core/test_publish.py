@@ -125,7 +125,7 @@ def test_findings_must_be_acknowledged_and_are_audited(seeded, assessment, confi
         publish(seeded, assessment, 2025, actor=admin("张三"), config=config)
     assert publications(seeded).empty  # nothing written
     publish(seeded, assessment, 2025, actor=admin("张三"), config=config, acknowledged=True)
-    row = audit_rows(seeded).query("entity == 'publication'").iloc[0]
+    row = audit_rows(seeded, actor=admin()).query("entity == 'publication'").iloc[0]
     assert "一致性检查已确认" in row["after"]
 
 

@@ -43,11 +43,11 @@ def test_a_unit_submits_is_returned_and_resubmits_and_every_file_is_kept(opened,
     first = docx_bytes()
     v = reports.submit(opened, regions, 2025, "421321", file_name="随县报告.docx", data=first,
                        actor=CLERK, version=0)
-    board = reports.board(opened, regions, 2025)
+    board = reports.board(opened, regions, 2025, actor=admin())
     assert (board.at["421321", "状态"], board.at["421321", "时限"]) == (reports.SUBMITTED, reports.ON_TIME)
     rid = int(board.at["421321", "id"])
     v = reports.return_report(opened, rid, reason="补充防返贫监测情况", version=v, actor=admin())
-    board = reports.board(opened, regions, 2025)
+    board = reports.board(opened, regions, 2025, actor=admin())
     assert (board.at["421321", "状态"], board.at["421321", "退回原因"]) == (reports.RETURNED, "补充防返贫监测情况")
     with pytest.raises(reports.ConcurrentReportEdit, match="您看到的是第 1 版，当前为第 2 版"):
         reports.return_report(opened, rid, reason="再退", version=v - 1, actor=admin())
@@ -61,7 +61,7 @@ def test_a_unit_submits_is_returned_and_resubmits_and_every_file_is_kept(opened,
         [3, "随县报告（补充）.pdf", reports.PDF], [1, "随县报告.docx", reports.DOCX]]
     returned = int(kept.loc[kept["version"] == 1, "id"].iloc[0])
     assert reports.earlier_file(opened, returned, actor=admin())[2] == first  # what was returned
-    log = audit_rows(opened, "annual_report")
+    log = audit_rows(opened, "annual_report", actor=admin())
     assert log["action"].tolist() == ["create", "return", "resubmit"]
     assert all("content" not in json.loads(a) for a in log["after"])  # no file bytes in the log
     assert [json.loads(a)["status"] for a in log["after"]] == ["已报送", "退回补充", "已报送"]
@@ -72,12 +72,12 @@ def test_a_resubmission_over_a_return_it_has_not_seen_is_refused(opened, regions
     upload is refused (the unit must first see why it was returned), nothing overwritten."""
     v = reports.submit(opened, regions, 2025, "421321", file_name="a.pdf", data=PDF, actor=CLERK,
                        version=0)
-    rid = int(reports.board(opened, regions, 2025).at["421321", "id"])
+    rid = int(reports.board(opened, regions, 2025, actor=admin()).at["421321", "id"])
     reports.return_report(opened, rid, reason="补充", version=v, actor=admin())
     with pytest.raises(reports.ConcurrentReportEdit, match="已由他人报送或已被退回"):
         reports.submit(opened, regions, 2025, "421321", file_name="b.pdf", data=PDF, actor=CLERK,
                        version=v)
-    board = reports.board(opened, regions, 2025)
+    board = reports.board(opened, regions, 2025, actor=admin())
     assert (board.at["421321", "状态"], board.at["421321", "文件"]) == (reports.RETURNED, "a.pdf")
     with pytest.raises(reports.ConcurrentReportEdit):  # a first upload when one exists
         reports.submit(opened, regions, 2025, "421321", file_name="c.pdf", data=PDF, actor=CITY,
@@ -89,10 +89,10 @@ def test_the_board_marks_what_is_owed_late_and_what_came_late(opened, regions):
                    version=0)
     v = reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF,
                        actor=CLERK, version=0)
-    rid = int(reports.board(opened, regions, 2025).at["421321", "id"])
+    rid = int(reports.board(opened, regions, 2025, actor=admin()).at["421321", "id"])
     reports.return_report(opened, rid, reason="补充", version=v, actor=admin())
-    before = reports.board(opened, regions, 2025, today=SOON)
-    after = reports.board(opened, regions, 2025, today=SOON + timedelta(days=1))
+    before = reports.board(opened, regions, 2025, today=SOON, actor=admin())
+    after = reports.board(opened, regions, 2025, today=SOON + timedelta(days=1), actor=admin())
     assert len(before) == int(regions["assessed"].sum()) + 13  # 82 counties and 13 cities
     assert before.at["420800", "kind"] == "市州" and before.at["429004", "kind"] == "县（市、区）"
     assert (before.drop(index=["420800", "421321"])["状态"] == reports.UNSUBMITTED).all()
@@ -102,10 +102,10 @@ def test_the_board_marks_what_is_owed_late_and_what_came_late(opened, regions):
     assert after.at["420800", "时限"] == reports.ON_TIME and after.at["429004", "时限"] == ""
     # the deadline moved back before the day they came: sent late
     reports.set_deadline(opened, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
-    moved = reports.board(opened, regions, 2025)
+    moved = reports.board(opened, regions, 2025, actor=admin())
     assert moved.attrs["deadline"] == "2026-03-31"
     assert moved.at["420800", "时限"] == reports.LATE and moved.at["421321", "时限"] == reports.LATE
-    assert audit_rows(opened, "report_round")["action"].tolist() == ["create", "update"]
+    assert audit_rows(opened, "report_round", actor=admin())["action"].tolist() == ["create", "update"]
 
 
 def test_times_are_beijing_time():
@@ -123,9 +123,9 @@ def test_the_deadline_day_ends_at_midnight_in_beijing_on_a_server_kept_on_utc(
         monkeypatch.setattr(wording, "_now", lambda: moment)
 
     at(15, 59)  # 23:59 in Beijing: still the deadline day
-    assert reports.board(opened, regions, 2025).at["420800", "状态"] == reports.UNSUBMITTED
+    assert reports.board(opened, regions, 2025, actor=admin()).at["420800", "状态"] == reports.UNSUBMITTED
     at(16, 0)  # 00:00 the next day in Beijing; on the server's UTC clock still the deadline day
-    assert reports.board(opened, regions, 2025).at["420800", "状态"] == reports.OVERDUE
+    assert reports.board(opened, regions, 2025, actor=admin()).at["420800", "状态"] == reports.OVERDUE
     with pytest.raises(reports.ReportError, match="已经过去"):  # a deadline of "today" (UTC)
         reports.set_deadline(opened, 2025, SOON, actor=admin())
 
@@ -139,15 +139,15 @@ def test_simultaneous_first_submissions_keep_one_record(opened, regions):
                                                data=files[who], actor=who, version=0), [CLERK, CITY],
                     reports.ConcurrentReportEdit)
     assert sorted(map(str, outcomes)) == ["1", "refused"]
-    assert audit_rows(opened, "annual_report")["action"].tolist() == ["create"]
-    board = reports.board(opened, regions, 2025)
+    assert audit_rows(opened, "annual_report", actor=admin())["action"].tolist() == ["create"]
+    board = reports.board(opened, regions, 2025, actor=admin())
     assert reports.file(opened, int(board.at["421321", "id"]), actor=admin())[2] in files.values()
 
 
 def test_simultaneous_resubmissions_and_returns_keep_exactly_one(opened, regions):
     v = reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF, actor=CLERK,
                        version=0)
-    rid = int(reports.board(opened, regions, 2025).at["421321", "id"])
+    rid = int(reports.board(opened, regions, 2025, actor=admin()).at["421321", "id"])
     outcomes = race(lambda why: reports.return_report(opened, rid, reason=why, version=v,
                                                       actor=admin()),
                     ["补充甲", "补充乙", "补充丙"], reports.ReportError)
@@ -156,7 +156,7 @@ def test_simultaneous_resubmissions_and_returns_keep_exactly_one(opened, regions
                                                data=PDF, actor=who, version=2), [CLERK, CITY],
                     reports.ConcurrentReportEdit)
     assert sorted(map(str, outcomes)) == ["3", "refused"]
-    assert audit_rows(opened, "annual_report")["action"].tolist() == ["create", "return", "resubmit"]
+    assert audit_rows(opened, "annual_report", actor=admin())["action"].tolist() == ["create", "return", "resubmit"]
     assert len(reports.files(opened, rid, actor=admin())) == 2
 
 
@@ -170,7 +170,7 @@ def test_bad_files_are_refused_and_nothing_is_written(opened, regions, name, dat
     with pytest.raises(reports.ReportError, match=message):
         reports.submit(opened, regions, 2025, "421321", file_name=name, data=data, actor=CLERK,
                        version=0)
-    assert audit_rows(opened, "annual_report").empty
+    assert audit_rows(opened, "annual_report", actor=admin()).empty
 
 
 def test_scope_and_order(seeded, regions):
@@ -189,12 +189,12 @@ def test_scope_and_order(seeded, regions):
         send("420800", CITY)
     send("421300", CITY)
     send("421321", CLERK)
-    rid = int(reports.board(seeded, regions, 2025).at["421300", "id"])
+    rid = int(reports.board(seeded, regions, 2025, actor=admin()).at["421300", "id"])
     with pytest.raises(PermissionDenied):
         reports.return_report(seeded, rid, reason="x", version=1, actor=CITY)
     with pytest.raises(PermissionDenied, match="无权查看该单位（随州市）的年度报告"):  # a clerk: not its city's
         reports.file(seeded, rid, actor=CLERK)
-    county = int(reports.board(seeded, regions, 2025).at["421321", "id"])
+    county = int(reports.board(seeded, regions, 2025, actor=admin()).at["421321", "id"])
     with pytest.raises(PermissionDenied, match="无权查看该单位（随县）的年度报告"):
         reports.file(seeded, county, actor=Actor("jm", "荆门市", "city", "420800"))
     assert reports.file(seeded, county, actor=Actor("v", "查看", "province_viewer"))[2] == PDF
@@ -210,7 +210,7 @@ def test_scope_and_order(seeded, regions):
 def report(opened, regions):
     reports.submit(opened, regions, 2025, "421321", file_name="随县报告.docx", data=docx_bytes(),
                    actor=CLERK, version=0)
-    return opened, int(reports.board(opened, regions, 2025).at["421321", "id"])
+    return opened, int(reports.board(opened, regions, 2025, actor=admin()).at["421321", "id"])
 
 
 def test_a_followup_is_raised_on_a_report_and_tracked_to_closure(report):
@@ -228,14 +228,14 @@ def test_a_followup_is_raised_on_a_report_and_tracked_to_closure(report):
     with pytest.raises(reports.ConcurrentFollowupEdit, match="第 3 版，当前为第 4 版"):
         reports.save_followup(engine, fid, version=v, actor=admin(), status="已办结")
     reports.save_followup(engine, fid, version=v + 1, actor=admin(), status="已办结")
-    row = reports.followups(engine, year=2025).iloc[0]
+    row = reports.followups(engine, year=2025, actor=admin()).iloc[0]
     assert (row["adcode"], row["report_id"], row["status"]) == ("421321", rid, "已办结")
     with pytest.raises(reports.ReportError, match="已办结，不能再修改"):
         reports.save_followup(engine, fid, version=v + 2, actor=admin(), matter="改")
-    todo = reports.followup_tasks(engine, fid, today=date(2026, 5, 1))
+    todo = reports.followup_tasks(engine, fid, today=date(2026, 5, 1), actor=admin())
     assert todo["done"].tolist() == [True] and not todo["overdue"].any()
-    assert audit_rows(engine, "report_followup")["action"].tolist() == ["create", "status", "status"]
-    assert audit_rows(engine, "followup_task")["action"].tolist() == ["create", "complete"]
+    assert audit_rows(engine, "report_followup", actor=admin())["action"].tolist() == ["create", "status", "status"]
+    assert audit_rows(engine, "followup_task", actor=admin())["action"].tolist() == ["create", "complete"]
 
 
 def test_followup_scope_fields_and_soft_delete(report, regions):
@@ -254,7 +254,7 @@ def test_followup_scope_fields_and_soft_delete(report, regions):
     # a 市州's own report is followed up by the province, not by the 市州 itself
     reports.submit(engine, regions, 2025, "421300", file_name="随州.pdf", data=PDF, actor=CITY,
                    version=0)
-    own = int(reports.board(engine, regions, 2025).at["421300", "id"])
+    own = int(reports.board(engine, regions, 2025, actor=admin()).at["421300", "id"])
     with pytest.raises(PermissionDenied):
         reports.raise_followup(engine, own, matter="x", actor=CITY)
     with pytest.raises(PermissionDenied, match="无权跟进年度报告反映的问题（随州市）"):
@@ -263,16 +263,16 @@ def test_followup_scope_fields_and_soft_delete(report, regions):
     reports.submit(engine, regions, 2025, "429004", file_name="仙桃.pdf", data=PDF, actor=xiantao,
                    version=0)
     with pytest.raises(PermissionDenied):
-        reports.raise_followup(engine, int(reports.board(engine, regions, 2025).at["429004", "id"]),
+        reports.raise_followup(engine, int(reports.board(engine, regions, 2025, actor=admin()).at["429004", "id"]),
                                matter="x", actor=xiantao)
     fid = reports.raise_followup(engine, own, matter="市本级投入情况未报", actor=admin())
     with pytest.raises(reports.ConcurrentFollowupEdit):
         reports.delete_followup(engine, fid, deleted=True, actor=admin(), version=0)
     reports.delete_followup(engine, fid, deleted=True, actor=admin(), version=1)
-    assert reports.followups(engine, adcode="421300").empty
-    assert reports.followups(engine, adcode="421300", include_deleted=True)["deleted"].tolist() == [True]
+    assert reports.followups(engine, adcode="421300", actor=admin()).empty
+    assert reports.followups(engine, adcode="421300", include_deleted=True, actor=admin())["deleted"].tolist() == [True]
     reports.delete_followup(engine, fid, deleted=False, actor=admin())
-    assert reports.followups(engine, adcode="421300")["version"].tolist() == [3]
+    assert reports.followups(engine, adcode="421300", actor=admin())["version"].tolist() == [3]
 
 
 def test_concurrent_saves_of_a_followup_keep_exactly_one(report):
@@ -282,7 +282,7 @@ def test_concurrent_saves_of_a_followup_keep_exactly_one(report):
                                                        matter=text), ["甲", "乙"],
                     reports.ConcurrentFollowupEdit)
     assert sorted(map(str, outcomes)) == ["2", "refused"]
-    row = reports.followups(engine).iloc[0]
+    row = reports.followups(engine, actor=admin()).iloc[0]
     assert row["version"] == 2 and row["matter"] in ("甲", "乙")
 
 
@@ -292,12 +292,12 @@ def test_concurrent_saves_of_a_followup_keep_exactly_one(report):
 def test_a_round_needs_a_deadline_to_come(seeded, deadline, message):
     with pytest.raises(reports.ReportError, match=message):
         reports.open_round(seeded, 2025, deadline, actor=admin(), today=date(2026, 1, 5))
-    assert audit_rows(seeded, "report_round").empty
+    assert audit_rows(seeded, "report_round", actor=admin()).empty
 
 
 def test_the_board_of_one_unit_is_its_row_of_the_whole(opened, regions):
     reports.submit(opened, regions, 2025, "421321", file_name="a.pdf", data=PDF, actor=CLERK, version=0)
-    whole = reports.board(opened, regions, 2025)
-    one = reports.board(opened, regions, 2025, units=["421321"])
+    whole = reports.board(opened, regions, 2025, actor=admin())
+    one = reports.board(opened, regions, 2025, units=["421321"], actor=admin())
     assert one.index.tolist() == ["421321"] and one.attrs == whole.attrs
     assert one.loc["421321"].equals(whole.loc["421321"])

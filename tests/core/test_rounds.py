@@ -39,15 +39,15 @@ def opened(seeded_observations):
 def test_a_county_round_trip_reaches_the_data_only_when_accepted(opened, config):
     engine, rid = opened
     before = store.read_observations(engine)
-    assert rounds.entry(engine, rid, SUIXIAN).state == "未填报"
+    assert rounds.entry(engine, rid, SUIXIAN, actor=admin()).state == "未填报"
     v = rounds.save_draft(engine, rid, SUIXIAN, full_form(config, sanitary_toilets="96.4%"),
                           config=config, version=1, actor=CLERK)
-    assert rounds.entry(engine, rid, SUIXIAN).values["sanitary_toilets"] == 96.4
+    assert rounds.entry(engine, rid, SUIXIAN, actor=admin()).values["sanitary_toilets"] == 96.4
     v = rounds.submit(engine, rid, SUIXIAN, config=config, version=v, actor=CLERK)
     v = rounds.return_for_changes(engine, rid, SUIXIAN, {"sanitary_toilets": "请核对改厕口径",
                                                          None: "附说明"},
                                   config=config, version=v, actor=CITY)
-    returned = rounds.entry(engine, rid, SUIXIAN)
+    returned = rounds.entry(engine, rid, SUIXIAN, actor=admin())
     assert returned.state == "草稿"
     assert [(c["indicator"], c["text"]) for c in returned.comments] == [
         ("sanitary_toilets", "请核对改厕口径"), (None, "附说明")]
@@ -55,16 +55,16 @@ def test_a_county_round_trip_reaches_the_data_only_when_accepted(opened, config)
                           config=config, version=v, actor=CLERK)
     v = rounds.submit(engine, rid, SUIXIAN, config=config, version=v, actor=CLERK)
     v = rounds.forward(engine, rid, SUIXIAN, version=v, actor=CITY)
-    assert all(c["resolved"] for c in rounds.entry(engine, rid, SUIXIAN).comments)
+    assert all(c["resolved"] for c in rounds.entry(engine, rid, SUIXIAN, actor=admin()).comments)
     assert len(store.read_observations(engine)) == len(before)  # nothing yet
     rounds.accept(engine, rid, SUIXIAN, version=v, actor=admin(), existing=before)
     after = store.read_observations(engine)
     written = after[(after["adcode"] == SUIXIAN) & (after["year"] == 2025)]
     assert len(written) == len(config.indicators)
     assert written.set_index("indicator").at["sanitary_toilets", "value"] == 95.9
-    final = rounds.entry(engine, rid, SUIXIAN)
+    final = rounds.entry(engine, rid, SUIXIAN, actor=admin())
     assert final.state == "省级已确认"
-    actions = audit_rows(engine, "submission")["action"].tolist()
+    actions = audit_rows(engine, "submission", actor=admin())["action"].tolist()
     assert actions == ["save", "submit", "return", "save", "submit", "forward", "accept"]
     # The accepted values are an import batch: they can be rolled back like any import.
     with store.Session(engine) as session:
@@ -92,7 +92,7 @@ def test_transitions_out_of_order_are_refused(opened, config, action, state):
     }[action]
     with pytest.raises(rounds.RoundError, match=f"当前状态为“{state}”"):
         call()
-    assert rounds.entry(engine, rid, SUIXIAN).version == v  # nothing changed
+    assert rounds.entry(engine, rid, SUIXIAN, actor=admin()).version == v  # nothing changed
 
 
 def test_incomplete_or_invalid_values_are_refused_with_the_indicator_named(opened, config):
@@ -143,7 +143,7 @@ def test_a_clerk_changes_nothing_once_the_round_is_closed(opened, config):
     rounds.set_round_open(engine, rid, True, actor=admin())
     assert rounds.save_draft(engine, rid, SUIXIAN, full_form(config), config=config, version=1,
                              actor=CLERK) == 2
-    assert audit_rows(engine, "data_round")["action"].tolist() == ["open", "close", "reopen_round"]
+    assert audit_rows(engine, "data_round", actor=admin())["action"].tolist() == ["open", "close", "reopen_round"]
 
 
 def test_concurrent_edits_one_wins_the_other_is_told(opened, config):
@@ -152,7 +152,7 @@ def test_concurrent_edits_one_wins_the_other_is_told(opened, config):
         engine, rid, SUIXIAN, full_form(config, sanitary_toilets=value), config=config, version=1,
         actor=CLERK), ["96.1", "96.2"], rounds.StaleError)
     assert sorted(map(str, results)) == ["2", "refused"]
-    assert rounds.entry(engine, rid, SUIXIAN).version == 2
+    assert rounds.entry(engine, rid, SUIXIAN, actor=admin()).version == 2
     with pytest.raises(rounds.StaleError, match="已被他人修改"):
         rounds.submit(engine, rid, SUIXIAN, config=config, version=1, actor=CLERK)
 
@@ -164,17 +164,17 @@ def test_the_board_shows_states_overdue_and_values_to_follow_up(opened, config, 
     tourism = float(last.set_index("indicator").at["tourism_visits", "value"])
     rounds.save_draft(engine, rid, SUIXIAN, full_form(config, tourism_visits=str(round(tourism * 4, 1))),
                       config=config, version=1, actor=CLERK)
-    late = rounds.board(engine, 2025, regions, config, observations, today=TODAY + timedelta(days=31))
+    late = rounds.board(engine, 2025, regions, config, observations, today=TODAY + timedelta(days=31), actor=admin())
     assert late.at[SUIXIAN, "状态"] == "草稿" and late.at[SUIXIAN, "逾期"]
     assert late.at[LAIFENG, "状态"] == "未填报" and late.at[LAIFENG, "逾期"]
     assert late.at[SUIXIAN, "已填指标"] == f"{len(config.indicators)}/{len(config.indicators)}"
     assert late.at[SUIXIAN, "待核实数值"] >= 1  # tourism four times last year's
-    follow = rounds.follow_ups(rounds.submissions(engine, rid), 2025, config, observations)
+    follow = rounds.follow_ups(rounds.submissions(engine, rid, actor=admin()), 2025, config, observations)
     assert "相差 4.0 倍" in follow.set_index("indicator").at["tourism_visits", "原因"]
-    on_time = rounds.board(engine, 2025, regions, config, observations, today=TODAY)
+    on_time = rounds.board(engine, 2025, regions, config, observations, today=TODAY, actor=admin())
     assert not on_time["逾期"].any()
     assert len(on_time) == int(regions["assessed"].sum())
-    done = rounds.completeness(rounds.submissions(engine, rid), config)
+    done = rounds.completeness(rounds.submissions(engine, rid, actor=admin()), config)
     assert (done["已开始填报县数"] == 1).all() and (done["完成率"] == 1.0).all()
 
 
@@ -184,9 +184,9 @@ def test_a_clerk_may_upload_only_its_own_county_and_year(opened, config, regions
     engine, rid = opened
     existing = store.read_observations(engine)
     own = "区划代码,年度,农村卫生厕所普及率（%）\n421321,2025,96.4%\n".encode()
-    report = validate("随县.csv", own, regions=regions, config=config, existing=existing)
+    report = validate("随县.csv", own, regions=regions, config=config, existing=existing, actor=admin())
     assert rounds.values_from_file(report, SUIXIAN, 2025, config) == {"sanitary_toilets": "96.4"}
     other = "区划代码,年度,农村卫生厕所普及率（%）\n421321,2025,96.4\n422827,2025,95\n".encode()
-    report = validate("两县.csv", other, regions=regions, config=config, existing=existing)
+    report = validate("两县.csv", other, regions=regions, config=config, existing=existing, actor=admin())
     with pytest.raises(rounds.RoundError, match="第 3 行是其他县或其他年度的数据"):
         rounds.values_from_file(report, SUIXIAN, 2025, config)

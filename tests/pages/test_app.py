@@ -61,7 +61,14 @@ def test_the_app_asks_for_a_log_in_when_configured(deployment):
     assert any("当前用户：管理员（省级管理员）" in c.value for c in at.sidebar.caption)
 
 
-def test_single_sign_on_maps_the_identity_to_an_account(deployment):
+def test_single_sign_on_maps_the_identity_to_an_account(deployment, tmp_path, monkeypatch):
+    from revitalization import settings
+
+    secrets = tmp_path / "secrets.toml"  # oidc needs Streamlit's [auth] table
+    secrets.write_text('login_mode = "oidc"\n[auth]\nredirect_uri = "https://kanban.example/oauth2callback"\n',
+                       encoding="utf-8")
+    monkeypatch.setattr(settings, "SECRETS", secrets)
+    settings._secrets.cache_clear()
     at = deployment("oidc", accounts=[("li@suizhou.gov.cn", "随州市农办", "city", "421300")])
     at.user = {"is_logged_in": False}
     at.run()

@@ -19,3 +19,19 @@ def test_audit_page_lists_every_write_read_only(app):
     assert row["说明"] == "随县 2025 年：新建工作备注，内容“审计测试备注”。"
     assert "审计测试备注" in row["变化"]
     assert not at.button  # nothing on the page can change or delete a row
+
+
+def test_a_city_user_has_no_audit_page_and_cannot_open_it_by_address(deployment):
+    """The attack of issue 29 (2): the audit log showed a 市州 user every unit's notes, support
+    records, report file names and failed log-ins. Its session has no such page (so no
+    address reaches it), and the core refuses the read (tests/core/test_read_scope.py)."""
+    import pytest
+
+    from .helpers import log_in
+
+    at = log_in(deployment(accounts=[("suizhou", "随州市农办", "city", "421300")]).run(), "suizhou")
+    assert not at.exception and at.title[0].value == "全省总览"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("app_pages/audit.py")
+    at = open_page(at, "data")  # and its data page lists no other county's import files
+    assert not any(m.value == "**导入记录**" for m in at.markdown)

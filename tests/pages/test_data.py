@@ -20,7 +20,7 @@ def test_data_page_imports_previews_and_rolls_back(app):
     obs = store.read_observations(engine)
     data = ("区划代码,年度,农村卫生厕所普及率（%）\n421321,2026,97.5\n").encode("gbk")
     report = importer.validate("随县.csv", data, regions=cached.regions(), config=cached.config(),
-                               existing=obs)
+                               existing=obs, actor=admin())
     importer.commit(engine, report, obs, file_name="随县.csv", actor=admin("测试"))
     cached.invalidate()
     at.run()
@@ -43,6 +43,9 @@ def test_a_county_clerk_reads_and_downloads_its_own_county_only(deployment):
     assert "下载全部观测值（长表 CSV）" not in buttons
     assert "下载本辖区观测值（长表 CSV）" in buttons and "下载本辖区数据（宽表 XLSX）" in buttons
     assert not any(label == "导入记录" for label in (m.value for m in at.markdown))
+    # an assessed county never writes its own assessment data here: no upload, no hand edit
+    assert not at.get("file_uploader") and not any(e.label == "手工修改单个数值" for e in at.expander)
+    assert any("经“年度填报”报送" in c.value for c in at.caption)
 
 
 def test_a_read_only_account_cannot_start_an_import(deployment):

@@ -53,7 +53,7 @@ def test_laggards_interview_workflow(app):
     from components import cached
     from revitalization.interviews import interviews, save_interview
 
-    record = interviews(cached.engine(), year=2025).iloc[0]
+    record = interviews(cached.engine(), year=2025, actor=admin()).iloc[0]
     save_interview(cached.engine(), int(record["id"]), version=int(record["version"]),
                    actor=admin("另一位用户"), interviewees="县长")
     next(t for t in at.text_area if t.label.startswith("约谈指出的问题")).set_value("问题")

@@ -104,10 +104,10 @@ def test_the_record_comes_from_the_database(seeded, assessment, config, regions)
     reports.open_round(engine, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
     reports.submit(engine, regions, 2025, "421321", file_name="随县.pdf",
                    data=b"%PDF-1.4\n%%EOF\n", actor=admin(), version=0)
-    report_id = int(reports.board(engine, regions, 2025).at["421321", "id"])
+    report_id = int(reports.board(engine, regions, 2025, actor=admin()).at["421321", "id"])
     reports.raise_followup(engine, report_id, matter="核实高标准农田数据", actor=admin())
     ctx = documents.Context(assessment, config, 2025, True, made=MADE)
-    documents.add_records(ctx, engine, "421321")
+    documents.add_records(ctx, engine, "421321", actor=admin())
     text = text_of(read(drafts.draft_docx(ctx, "421321")))
     section = text[text.index("五、整改落实情况"):text.index("六、下一步工作打算")]
     assert "2025年度结果引发的约谈：已约谈，2026-01-10由省级约谈县长。指出的问题：产业项目推进慢。" in section
@@ -154,10 +154,10 @@ def test_a_draft_for_an_earlier_year_leaves_out_later_records(seeded, assessment
     iid = interviews.open_interview(seeded, assessment, "421321", 2025, actor=admin())
     assert iid
     ctx = documents.Context(assessment, config, 2024, True, made=MADE)
-    documents.add_records(ctx, seeded, "421321")
+    documents.add_records(ctx, seeded, "421321", actor=admin())
     assert ctx.cases["421321"] == [] and ctx.findings["421321"] == []
     ctx = documents.Context(assessment, config, 2025, True, made=MADE)
-    documents.add_records(ctx, seeded, "421321")
+    documents.add_records(ctx, seeded, "421321", actor=admin())
     assert ctx.cases["421321"][0].startswith("2025年度结果引发的约谈：待约谈")
 
 
@@ -250,11 +250,11 @@ def test_a_city_draft_lists_its_own_and_its_counties_records(seeded, assessment,
     reports.open_round(engine, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
     reports.submit(engine, regions, 2025, "421300", file_name="随州.pdf",
                    data=b"%PDF-1.4\n%%EOF\n", actor=admin(), version=0)
-    report_id = int(reports.board(engine, regions, 2025).at["421300", "id"])
+    report_id = int(reports.board(engine, regions, 2025, actor=admin()).at["421300", "id"])
     reports.raise_followup(engine, report_id, matter="核实以市带县任务完成率", actor=admin())
     ctx = documents.Context(assessment, config, 2025, True, cities=cities, made=MADE)
     for unit in ["421300", *cities_mod.counties_table(assessment, config, "421300", 2025).index]:
-        documents.add_records(ctx, engine, unit)
+        documents.add_records(ctx, engine, unit, actor=admin())
     doc = read(drafts.city_draft_docx(ctx, "421300"))
     text = text_of(doc)
     section = _section(text, "四、整改落实情况", "五、下一步工作打算")
@@ -280,7 +280,7 @@ def test_a_city_of_one_county_lists_its_records_once(seeded, assessment, config,
     inspections.record_finding(seeded, config, round_id=rid, adcode="429004", category="资金使用",
                                description="衔接资金拨付滞后", actor=admin())
     ctx = documents.Context(assessment, config, 2025, True, cities=cities, made=MADE)
-    documents.add_records(ctx, seeded, "429004")
+    documents.add_records(ctx, seeded, "429004", actor=admin())
     text = text_of(read(drafts.city_draft_docx(ctx, "429004")))
     section = _section(text, "四、整改落实情况", "五、下一步工作打算")
     assert section.count("衔接资金拨付滞后") == 1 and "仙桃市\n" not in section
