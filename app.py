@@ -8,6 +8,7 @@ from components.layout import sidebar, touch_device
 from components.login import current_user, login_gate, login_on
 from components.maps import preload_geo_chart
 from components.pages import PAGES
+from components.server import harden
 from components.writes import clear_finished_forms
 from revitalization.access import home_page, page_allowed
 from revitalization.accounts import check_login
@@ -17,6 +18,7 @@ from revitalization.paths import ROOT
 from revitalization.regions import RegionError
 from revitalization.settings import SettingsError
 
+harden()  # no client may empty the server's caches
 CHINESE_CSS = f"<style>{(ROOT / 'static' / 'app.css').read_text(encoding='utf-8')}</style>"
 
 st.set_page_config(page_title="湖北省乡村振兴责任制考核看板", page_icon="static/favicon.png",

@@ -8,6 +8,7 @@ from components.login import current_user, protected
 from revitalization import briefing, profile, summary, tables
 from revitalization.access import allowed, refusal, visible_counties
 from revitalization.exports import documents, images, spreadsheets
+from revitalization.wording import md
 
 config = cached.config()
 assessment = cached.assessment()
@@ -35,8 +36,8 @@ if problem:
 engine = cached.engine()
 actor = current_user()
 head = briefing.load(engine)
-with st.expander(f"简报版头和版记：{head.name} · {head.issue or '期号未设置'} · {head.unit}",
-                 icon=":material/edit_note:"):
+issue = md(head.issue) if head.issue else "期号未设置"
+with st.expander(f"简报版头和版记：{md(head.name)} · {issue} · {md(head.unit)}", icon=":material/edit_note:"):
     st.caption("设置一次，之后每份 Word 简报都沿用；期号留空时，简报中保留“第　　期”由经办人填写。")
     if allowed(actor, "briefing"):
         with st.form("briefing_head"):
@@ -79,13 +80,13 @@ def provincial(kind: str) -> bytes:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 c1, c2, c3 = st.columns(3)
-c1.download_button("全省简报（Word）", data=protected(lambda: provincial("docx")), mime=DOCX,
+c1.download_button("全省简报（Word）", data=protected(lambda: provincial("docx"), heavy=True), mime=DOCX,
                    file_name=f"乡村振兴实绩考核简报_{year}年度.docx", on_click="ignore",
                    icon=":material/description:", key="pack_docx", width="stretch")
-c2.download_button("全省简报（PPT）", data=protected(lambda: provincial("pptx")), mime=PPTX,
+c2.download_button("全省简报（PPT）", data=protected(lambda: provincial("pptx"), heavy=True), mime=PPTX,
                    file_name=f"乡村振兴实绩考核简报_{year}年度.pptx", on_click="ignore",
                    icon=":material/slideshow:", key="pack_pptx", width="stretch")
-c3.download_button("全部图片（ZIP）", data=protected(lambda: provincial("zip")), mime="application/zip",
+c3.download_button("全部图片（ZIP）", data=protected(lambda: provincial("zip"), heavy=True), mime="application/zip",
                    file_name=f"乡村振兴实绩考核图片_{year}年度.zip", on_click="ignore",
                    icon=":material/folder_zip:", key="pack_zip", width="stretch")
 st.markdown("Word 简报内容：版头；总体情况与全省地图；考核排名表；通报表扬名单；约谈预警名单及原因"
@@ -107,7 +108,7 @@ with left:
         return documents.county_docx(ctx, adcode, cached.county_images(
             year, is_demo(), adcode, documents.DOC_PRESET))
 
-    st.download_button(f"{name}画像（Word）", data=protected(county_pack), mime=DOCX, on_click="ignore",
+    st.download_button(f"{name}画像（Word）", data=protected(county_pack, heavy=True), mime=DOCX, on_click="ignore",
                        file_name=f"{name}_县域画像_{year}年度.docx", key="pack_county",
                        icon=":material/description:")
 with right:
@@ -125,6 +126,7 @@ with right:
         return documents.flagged_docx(ctx, {code: cached.county_images(
             year, is_demo(), code, documents.DOC_PRESET) for code in flagged_codes})
 
-    st.download_button("约谈单位画像汇编（Word）", data=protected(flagged_pack), mime=DOCX, on_click="ignore",
+    st.download_button("约谈单位画像汇编（Word）", data=protected(flagged_pack, heavy=True), mime=DOCX,
+                       on_click="ignore",
                        file_name=f"约谈预警单位画像汇编_{year}年度.docx", key="pack_flagged",
                        icon=":material/description:", disabled=not flagged_codes)

@@ -115,7 +115,7 @@ with draft:
         make_draft = None
         st.caption(f"{names[unit]}没有 {year} 年度的考核结果，不生成草稿。")
     if make_draft is not None:
-        st.download_button("下载报告草稿（Word）", data=protected(make_draft), mime=DOCX,
+        st.download_button("下载报告草稿（Word）", data=protected(make_draft, heavy=True), mime=DOCX,
                            file_name=f"{names[unit]}_{year}年度乡村振兴工作报告_草稿.docx",
                            on_click="ignore", icon=":material/edit_document:", key="report_draft")
 

@@ -4,6 +4,7 @@ time-out. Every write is checked against and recorded for ``current_user()``."""
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from collections.abc import Callable
 
@@ -44,20 +45,51 @@ def _ended() -> None:
     _LIVE.pop(st.session_state.get(TOKEN_KEY, ""), None)
 
 
-def protected(make: Callable[[], bytes]) -> Callable[[], bytes]:
+# Documents that take seconds of CPU each (the 汇编, the provincial packs, drafts): one at a
+# time per person, and at most HEAVY_AT_ONCE per server; others wait their turn, up to
+# HEAVY_WAIT seconds. A read-only account clicking repeatedly cannot hold the server's cores.
+HEAVY_AT_ONCE = 1
+HEAVY_WAIT = 120.0
+_heavy = threading.BoundedSemaphore(HEAVY_AT_ONCE)
+_making: set[str] = set()
+_making_lock = threading.Lock()
+
+
+def _one_at_a_time(who: str, make: Callable[[], bytes]) -> bytes:
+    with _making_lock:
+        if who in _making:
+            raise PermissionError("您的上一份文件还在生成，请等它下载完成后再点击")
+        _making.add(who)
+    try:
+        if not _heavy.acquire(timeout=HEAVY_WAIT):
+            raise PermissionError("服务器正在为其他用户生成文件，请稍后再试")
+        try:
+            return make()
+        finally:
+            _heavy.release()
+    finally:
+        with _making_lock:
+            _making.discard(who)
+
+
+def protected(make: Callable[[], bytes], *, heavy: bool = False) -> Callable[[], bytes]:
     """``make`` for a download button, refused once its session has logged out or timed out
-    (a button drawn before then no longer delivers data)."""
-    if auth_mode() == "off":
-        return make
-    token, limit = _token(), session_minutes() * 60
+    (a button drawn before then no longer delivers data). ``heavy``: a document that costs
+    seconds of CPU, made one at a time per person and a bounded number at once."""
+    checked = make
+    if auth_mode() != "off":
+        token, limit = _token(), session_minutes() * 60
 
-    def guarded() -> bytes:
-        seen = _LIVE.get(token)
-        if seen is None or time.time() - seen > limit:
-            raise PermissionError("登录已失效：请重新登录后再下载")
-        return make()
+        def checked() -> bytes:
+            seen = _LIVE.get(token)
+            if seen is None or time.time() - seen > limit:
+                raise PermissionError("登录已失效：请重新登录后再下载")
+            return make()
 
-    return guarded
+    if not heavy:
+        return checked
+    who = current_user().username if auth_mode() != "off" else _token()
+    return lambda: _one_at_a_time(who, checked)
 
 
 def current_user() -> Actor:

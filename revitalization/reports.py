@@ -41,6 +41,8 @@ from revitalization.store import (
 from revitalization.wording import beijing
 
 MAX_BYTES = 20 * 2**20
+MAX_VERSIONS = 10  # files one unit may submit for one year's report
+MAX_TOTAL = 100 * 2**20  # bytes of all those files together
 UNSUBMITTED, SUBMITTED, RETURNED, OVERDUE = "未报送", "已报送", "退回补充", "逾期"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -137,8 +139,19 @@ def submit(engine: Engine, regions: pd.DataFrame, year: int, unit: str, *, file_
             raise ConcurrentReportEdit(
                 f"{units.at[unit, 'name']}的报告已有更新（您看到的是第 {version} 版，当前为第 {current} 版："
                 "已由他人报送或已被退回），这次未报送。请刷新页面查看后再报送。")
+        if record is not None:  # every file is kept: bounded per unit and year
+            count, total = session.execute(select(func.count(), func.coalesce(func.sum(
+                AnnualReportFile.size), 0)).where(AnnualReportFile.report_id == record.id)).one()
+            if count >= MAX_VERSIONS:
+                raise ReportError(f"{units.at[unit, 'name']} {year} 年度已报送 {count} 份文件，达到上限 "
+                                  f"{MAX_VERSIONS} 份，不能再报送；如确需更换，请联系省级管理员")
+            if total + len(data) > MAX_TOTAL:
+                raise ReportError(f"{units.at[unit, 'name']} {year} 年度已报送的文件共 {total / 2**20:.1f} MB，"
+                                  f"加上这份超过上限 {MAX_TOTAL // 2**20} MB，不能再报送；请压缩图片后再报送，"
+                                  "或联系省级管理员")
+        # the bytes are kept once, in the file row; the report row points at the latest
         values = {"status": SUBMITTED, "file_name": file_name, "content_type": kind,
-                  "size": len(data), "content": data, "submitted_by": actor.display,
+                  "size": len(data), "content": b"", "submitted_by": actor.display,
                   "submitted_at": stamp, "returned_reason": ""}
         if record is None:
             record = AnnualReport(year=int(year), unit=unit, **values)
@@ -294,11 +307,13 @@ def _may_read(session: Session, actor: Actor, record: AnnualReport) -> None:
 def file(engine: Engine, report_id: int, *, actor: Actor) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of the latest file of a report."""
     with Session(engine) as session:
-        record = session.get(AnnualReport, int(report_id))
+        record = session.get(AnnualReport, int(report_id), options=[defer(AnnualReport.content)])
         if record is None:
             raise ReportError(f"年度报告：找不到编号 {report_id}")
         _may_read(session, actor, record)
-        return record.file_name, record.content_type, record.content
+        latest = session.exec(select(AnnualReportFile).where(
+            AnnualReportFile.report_id == record.id).order_by(AnnualReportFile.version.desc())).first()
+        return record.file_name, record.content_type, latest.content
 
 
 def files(engine: Engine, report_id: int, *, actor: Actor) -> pd.DataFrame:

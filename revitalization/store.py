@@ -12,7 +12,7 @@ import os
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Index, LargeBinary, event, func, make_url, text
+from sqlalchemy import Index, LargeBinary, event, func, make_url, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
@@ -479,6 +479,23 @@ def create_db_and_tables(engine: Engine) -> None:
                 index.create(engine, checkfirst=True)
             except (IntegrityError, OperationalError) as exc:  # old duplicates: kept, said
                 logging.getLogger(__name__).warning("索引 %s 未建立（已有重复记录）：%s", index.name, exc)
+    _report_bytes_once(engine)
+
+
+def _report_bytes_once(engine: Engine) -> None:
+    """A report's bytes live in its file rows only (stores written before kept each latest file
+    twice): a report without a file row gets one, then the report rows' copies are emptied."""
+    with Session(engine) as session:
+        filed = select(AnnualReportFile.report_id)
+        for record in session.exec(select(AnnualReport).where(
+                AnnualReport.content != b"", AnnualReport.id.not_in(filed))).all():
+            session.add(AnnualReportFile(report_id=record.id, version=record.version,
+                                         file_name=record.file_name, content_type=record.content_type,
+                                         size=record.size, content=record.content,
+                                         submitted_by=record.submitted_by, submitted_at=record.submitted_at))
+        session.flush()
+        session.execute(update(AnnualReport).where(AnnualReport.content != b"").values(content=b""))
+        session.commit()
 
 
 def has_observations(engine: Engine) -> bool:

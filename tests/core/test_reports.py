@@ -301,3 +301,56 @@ def test_the_board_of_one_unit_is_its_row_of_the_whole(opened, regions):
     one = reports.board(opened, regions, 2025, units=["421321"], actor=admin())
     assert one.index.tolist() == ["421321"] and one.attrs == whole.attrs
     assert one.loc["421321"].equals(whole.loc["421321"])
+
+
+def test_each_file_is_stored_once_and_resubmission_is_bounded(opened, regions, monkeypatch):
+    """Issue 29 (9): each version was stored twice and versions were unlimited (3 × 18 MB →
+    +106 MB). The bytes now live in the file rows only; a unit's files per year are capped in
+    number and in total size, with a message naming the unit and the limit."""
+    from sqlalchemy import func, select
+    from sqlmodel import Session
+
+    from revitalization.store import AnnualReport, AnnualReportFile
+
+    v = 0
+    for n in range(3):
+        v = reports.submit(opened, regions, 2025, "421321", file_name=f"随县{n}.pdf", data=PDF + b"%" * n,
+                           actor=CLERK, version=v)
+    with Session(opened) as session:
+        stored_twice = session.execute(select(func.count()).where(AnnualReport.content != b"")).scalar()
+        sizes = session.execute(select(func.sum(func.length(AnnualReportFile.content)))).scalar()
+    assert stored_twice == 0 and sizes == 3 * len(PDF) + 0 + 1 + 2
+    rid = int(reports.board(opened, regions, 2025, actor=admin()).at["421321", "id"])
+    assert reports.file(opened, rid, actor=CLERK)[2] == PDF + b"%%"  # the latest, from its file row
+    monkeypatch.setattr(reports, "MAX_VERSIONS", 3)
+    with pytest.raises(reports.ReportError, match="随县 2025 年度已报送 3 份文件，达到上限 3 份，不能再报送"):
+        reports.submit(opened, regions, 2025, "421321", file_name="随县4.pdf", data=PDF, actor=CLERK, version=v)
+    monkeypatch.setattr(reports, "MAX_VERSIONS", 10)
+    monkeypatch.setattr(reports, "MAX_TOTAL", 4 * len(PDF))
+    with pytest.raises(reports.ReportError, match="加上这份超过上限"):
+        reports.submit(opened, regions, 2025, "421321", file_name="随县4.pdf", data=PDF + b"%" * 10,
+                       actor=CLERK, version=v)
+    assert len(reports.files(opened, rid, actor=admin())) == 3  # nothing was added
+
+
+def test_a_store_that_kept_report_bytes_twice_is_mended_on_start(opened, regions):
+    from sqlmodel import Session, select
+
+    from revitalization import store
+    from revitalization.store import AnnualReport, AnnualReportFile
+
+    reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF, actor=CLERK, version=0)
+    with Session(opened) as session:  # as an older version wrote it: bytes in the report row too,
+        record = session.exec(select(AnnualReport)).one()  # and a report with no file row at all
+        record.content = PDF
+        session.add(record)
+        session.add(AnnualReport(year=2025, unit="421300", file_name="随州.pdf", content_type=reports.PDF,
+                                 size=len(PDF), content=PDF, submitted_by="随州市", submitted_at="2026-01-02"))
+        session.commit()
+    store.create_db_and_tables(opened)
+    with Session(opened) as session:
+        assert {r.content for r in session.exec(select(AnnualReport))} == {b""}
+        files = session.exec(select(AnnualReportFile)).all()
+    assert sorted((f.file_name, f.content) for f in files) == [("随县.pdf", PDF), ("随州.pdf", PDF)]
+    rid = int(reports.board(opened, regions, 2025, actor=admin()).at["421300", "id"])
+    assert reports.file(opened, rid, actor=admin()) == ("随州.pdf", reports.PDF, PDF)

@@ -131,3 +131,34 @@ def test_a_city_user_sees_its_own_and_its_counties_reports(deployment, app_db):
     assert own.disabled and "无权跟进年度报告反映的问题" in own.help
     assert "下载报告草稿（Word）" in downloads(at)  # the 市州's own draft, from the 市州 tier
     assert any("按本年度市州层级考核结果生成" in c.value for c in at.caption)
+
+
+HOSTILE = "报告![信标](http://evil.example/b.png)[点此下载](http://evil.example/x) :material/lock: **粗体**.pdf"
+
+
+def test_user_text_on_widget_labels_is_never_markdown(app, app_db):
+    """Issue 29 (7): a report's file name became Markdown on the 历次报送 button (an image
+    beacon fired and fake link text showed). Every label that shows user text is escaped: the
+    earlier files' buttons (file name and sender) and the 简报版头 expander (name, issue, unit)."""
+    from components import cached
+    from revitalization import briefing
+
+    engine = cached.engine()
+    reports.open_round(engine, 2025, date.today() + dt.timedelta(days=60), actor=admin())
+    sender = admin("[张三](http://evil.example/p)")
+    for name in (HOSTILE, "第二版.pdf"):
+        version = int(reports.board(engine, load_regions(), 2025, actor=admin()).at["421321", "version"])
+        reports.submit(engine, load_regions(), 2025, "421321", file_name=name, data=PDF, actor=sender,
+                       version=version)
+    briefing.save(engine, admin(), briefing.BriefingHead(name="![x](http://e.cn/h)", issue="[1](http://e.cn)",
+                                                        unit="**省农办**"))
+    at = open_page(app, "reports")
+    at.query_params["unit"] = "421321"
+    at.run()
+    labels = [label for label in downloads(at) if label.startswith("第 1 版")]
+    assert len(labels) == 1 and "evil" in labels[0]  # the earlier file's button, with its name
+    labels += [e.proto.label for e in open_page(at, "export").expander if e.proto.label.startswith("简报版头")]
+    assert len(labels) == 2
+    for label in labels:
+        assert "](" not in label.replace("\\](", "") and "http://" not in label, label
+        assert ":material/lock:" not in label and "**" not in label.replace("\\*\\*", ""), label
