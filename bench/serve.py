@@ -25,9 +25,12 @@ def wait_healthy(url: str, proc: subprocess.Popen, *, seconds: float = 120) -> b
     """Whether the server at ``url`` (ending in /) answers Streamlit's health check within
     ``seconds``; False at once if its process ended."""
     end = time.monotonic() + seconds
+    import ssl
+
+    unverified = ssl._create_unverified_context()  # a test's self-signed certificate
     while time.monotonic() < end:
         try:
-            urllib.request.urlopen(url + "_stcore/health", timeout=1)
+            urllib.request.urlopen(url + "_stcore/health", timeout=1, context=unverified)
             return True
         except OSError:
             if proc.poll() is not None:
@@ -55,13 +58,24 @@ def serve(script: Path, cwd: Path, *, env: dict | None = None,
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def readme_site(root: Path, port: int, upstreams: list[str]) -> str:
-    """The README's nginx block with this machine's port, servers and paths."""
+def readme_site(root: Path, port: int, upstreams: list[str], *, tls: Path | None = None,
+                redirect_port: int | None = None) -> str:
+    """The README's nginx site with this machine's ports, servers and paths. With ``tls`` (a
+    folder holding ``dashboard.crt`` and ``dashboard.key``) the block runs exactly as written,
+    HTTPS on ``port`` and the redirect on ``redirect_port``; without, plain HTTP on ``port``
+    (the load benchmark)."""
     import streamlit
 
     block = re.search(r"```nginx\n(.*?)```", (root / "README.md").read_text(encoding="utf-8"),
                       re.S).group(1)
-    block = block.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};")
+    if tls is not None:
+        block = block.replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
+        block = block.replace("listen 80;", f"listen 127.0.0.1:{redirect_port};")
+        block = block.replace("/etc/nginx/ssl/", f"{tls}/")
+    else:  # plain HTTP: no certificate lines, no redirect server
+        block = re.sub(r"server \{\n    listen 80;.*?\n\}\n", "", block, flags=re.S)
+        block = block.replace("listen 443 ssl;", f"listen 127.0.0.1:{port};")
+        block = re.sub(r"\n    ssl_\w+ [^\n]*;", "", block)
     block = re.sub(r"(\s+server 127\.0\.0\.1:\d+;)+",
                    "".join(f"\n    server {u};" for u in upstreams), block, count=1)
     block = block.replace("/opt/revitalization/.venv/lib/python3.11/site-packages/streamlit/",
@@ -69,12 +83,25 @@ def readme_site(root: Path, port: int, upstreams: list[str]) -> str:
     return block.replace("/opt/revitalization/", str(root) + "/")
 
 
-def serve_nginx(root: Path, upstreams: list[str], folder: Path) -> tuple[str, subprocess.Popen]:
+def self_signed(folder: Path) -> Path:
+    """A throw-away certificate and key for ``localhost`` (openssl), as ``dashboard.crt/.key``."""
+    folder.mkdir(exist_ok=True)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-keyout", str(folder / "dashboard.key"),
+                    "-out", str(folder / "dashboard.crt")], check=True, capture_output=True)
+    return folder
+
+
+def serve_nginx(root: Path, upstreams: list[str], folder: Path, *,
+                tls: bool = False) -> tuple[str, subprocess.Popen]:
     """nginx with the README's site in front of ``upstreams`` (``http://host:port``), its
-    files in ``folder``; its URL and process once it answers the app's health check."""
-    port = free_port()
+    files in ``folder``; its URL and process once it answers the app's health check. With
+    ``tls`` the site exactly as written (HTTPS with a self-signed certificate, the port-80
+    redirect on another port, returned as the process's ``redirect`` attribute)."""
+    port, redirect = free_port(), free_port()
     site = readme_site(root, port, [u.removeprefix("http://").rstrip("/").replace(
-        "localhost", "127.0.0.1") for u in upstreams])
+        "localhost", "127.0.0.1") for u in upstreams],
+        tls=self_signed(folder / "tls") if tls else None, redirect_port=redirect)
     temp = folder / "nginx"
     temp.mkdir(exist_ok=True)
     conf = folder / "nginx.conf"
@@ -97,7 +124,8 @@ http {{
 """, encoding="utf-8")
     proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}/"
+    proc.redirect = f"http://127.0.0.1:{redirect}/"
     if wait_healthy(url, proc, seconds=10):
         return url, proc
     if proc.poll() is not None:

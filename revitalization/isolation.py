@@ -24,7 +24,7 @@ MEMORY_LIMIT = 2 * 2**30  # bytes of address space a child may map
 TIMEOUT = 180.0  # seconds for one job
 WAIT = 300.0  # seconds a job may wait for a free slot
 SLOTS = max(1, (os.cpu_count() or 2) - 1)
-PRELOAD = ["revitalization.importer", "revitalization.support_import"]
+PRELOAD = ["revitalization.importer", "revitalization.support_import", "revitalization.report_files"]
 
 _slots = threading.BoundedSemaphore(SLOTS)
 _context_lock = threading.Lock()

@@ -14,8 +14,6 @@ Who may: the province everything; a 市州 user its own 市州's report and its 
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import date
 
 import pandas as pd
@@ -25,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
-from revitalization import cases, wording
+from revitalization import cases, isolation, report_files, wording
 from revitalization.access import Actor, PermissionDenied, readable_codes, require, require_for
 from revitalization.audit import audit, now
 from revitalization.cases import CaseError, CaseKind, ConcurrentCaseEdit
@@ -44,8 +42,7 @@ MAX_BYTES = 20 * 2**20
 MAX_VERSIONS = 10  # files one unit may submit for one year's report
 MAX_TOTAL = 100 * 2**20  # bytes of all those files together
 UNSUBMITTED, SUBMITTED, RETURNED, OVERDUE = "未报送", "已报送", "退回补充", "逾期"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF = "application/pdf"
+DOCX, PDF = report_files.DOCX, report_files.PDF
 
 
 class ReportError(CaseError):
@@ -69,22 +66,19 @@ KIND = CaseKind(model=ReportFollowup, task_model=FollowupTask, task_fk="followup
 
 
 def content_type(name: str, data: bytes) -> str:
-    """The file's real type (DOCX or PDF) from its content; anything else is refused."""
+    """The file's real type (DOCX or PDF) from its content and structure, checked in the
+    sandbox (``report_files.inspect``); anything else, or active content, is refused."""
     if len(data) > MAX_BYTES:
         raise ReportError(f"文件过大：{len(data) / 2**20:.1f} MB，上限 {MAX_BYTES // 2**20} MB")
     if not data:
         raise ReportError("文件是空的")
-    if data[:5] == b"%PDF-":
-        return PDF
-    if data[:2] == b"PK":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                if "word/document.xml" in z.namelist():
-                    return DOCX
-        except zipfile.BadZipFile:
-            pass
-    raise ReportError(f"“{name}”不是 Word（.docx）或 PDF 文件（按文件内容判断，不看扩展名）；"
-                      "旧版 .doc 请另存为 .docx 或 PDF")
+    try:
+        kind, problem = isolation.run(report_files.inspect, name, data)
+    except isolation.IsolatedError as exc:
+        raise ReportError(str(exc)) from None
+    if problem:
+        raise ReportError(f"“{name}”未报送：{problem}")
+    return kind
 
 
 def owed(regions: pd.DataFrame) -> pd.DataFrame:
@@ -128,6 +122,7 @@ def submit(engine: Engine, regions: pd.DataFrame, year: int, unit: str, *, file_
         raise ReportError(f"报告单位：{unit} 不在应报送名单中")
     require(actor, "report", unit, units.at[unit, "city"], units.at[unit, "name"])
     kind = content_type(file_name, data)
+    file_name = report_files.safe_name(file_name, kind)
     stamp = now()
     with Session(engine) as session:
         if session.exec(select(ReportRound).where(ReportRound.year == int(year))).first() is None:

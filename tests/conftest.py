@@ -37,7 +37,23 @@ WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # Page tests see a page's exception itself (AppTest.exception), not the app's Chinese
 # "参考编号" message; tests of that message unset this.
 os.environ.setdefault("REVITALIZATION_RAISE_ERRORS", "1")
-ONE_CHROMIUM = pytest.mark.xdist_group("chromium")  # every test that drives a Chromium: one worker
+ONE_CHROMIUM = pytest.mark.xdist_group("chromium")
+
+
+def blank_pdf() -> bytes:
+    """A real one-page PDF (what an office's "export to PDF" gives, less the text)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF = blank_pdf()  # every test that drives a Chromium: one worker
 
 
 @pytest.fixture(autouse=True)

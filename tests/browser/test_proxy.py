@@ -1,5 +1,7 @@
-"""The README's nginx recipe, as written, in front of two server processes: the overview works
-through it (websocket included), and the static files come from nginx, not from Python."""
+"""The README's nginx site, exactly as written (HTTPS with a self-signed certificate, the port-80
+redirect), in front of two server processes: the overview works through it (websocket
+included), the static files come from nginx, not from Python, and every answer carries the
+security headers."""
 
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ def proxied(tmp_path, templates):
     db = templates.sqlite_copy("demo", tmp_path / "app.db")
     servers = [start_server(db), start_server(db)]
     try:
-        url, nginx = serve_nginx(ROOT, [url for url, _ in servers], tmp_path)
-        yield url.rstrip("/")
+        url, nginx = serve_nginx(ROOT, [url for url, _ in servers], tmp_path, tls=True)
+        yield url.rstrip("/"), nginx.redirect
         nginx.terminate()
         nginx.wait(timeout=10)
     finally:
@@ -32,16 +34,42 @@ def proxied(tmp_path, templates):
             stop_server(proc)
 
 
+SECURITY = {"strict-transport-security": "max-age=31536000", "x-content-type-options": "nosniff",
+            "x-frame-options": "SAMEORIGIN", "referrer-policy": "same-origin"}
+
+
 def test_the_readme_proxy_serves_the_app_and_its_static_files(proxied, browser):
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    import urllib.error
+    import urllib.request
+
+    proxied, redirect = proxied
+    with pytest.raises(urllib.error.HTTPError) as moved:  # port 80: to HTTPS, never served plain
+        urllib.request.build_opener(NoRedirect).open(redirect + "county?county=421321", timeout=10)
+    assert moved.value.code == 301
+    assert moved.value.headers["Location"].startswith("https://") and \
+        moved.value.headers["Location"].endswith("/county?county=421321")
+    context = browser.new_context(ignore_https_errors=True, viewport={"width": 1440, "height": 900})
+    page = context.new_page()
     answered = []
     page.on("response", lambda r: answered.append((r.url, r.headers)))
     page.goto(proxied + "/")
     wait_for_map(page)  # the page, its websocket and the map files all through nginx
-    page.close()
+    context.close()
+    # every answer, from Streamlit (the page, /media, health) or from nginx's own files
+    for url, headers in answered:
+        if not url.startswith(proxied):  # blob: URLs the page made itself
+            continue
+        for name, value in SECURITY.items():
+            assert headers.get(name) == value, (url, name, headers.get(name))
+        assert "frame-ancestors 'self'" in headers.get("content-security-policy", ""), url
     frontend = [h for u, h in answered if "/static/js/" in u and "/app/" not in u]
     app_files = [h for u, h in answered if "/app/static/" in u]
     assert frontend and app_files
     # nginx's own file answers: its Expires header on the bundle, none of Streamlit's headers
     assert all("expires" in h and "immutable" in h.get("cache-control", "") for h in frontend)
     assert all("access-control-allow-origin" not in h for h in app_files)
+
+
+class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
+        return None

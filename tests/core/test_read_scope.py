@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from conftest import admin
+from conftest import PDF, admin
 
 from revitalization import (
     accounts,
@@ -85,7 +85,7 @@ def records(seeded, regions) -> Records:
     reports.open_round(engine, 2025, "2026-03-31", actor=boss, today=date(2026, 1, 5))
     sent, raised, kept = {}, {}, {}
     for unit in (SUIXIAN, SUIZHOU, LAIFENG, ENSHI):
-        reports.submit(engine, regions, 2025, unit, file_name=f"{unit}.pdf", data=b"%PDF-1.4\n%%EOF\n",
+        reports.submit(engine, regions, 2025, unit, file_name=f"{unit}.pdf", data=PDF,
                        actor=boss, version=0)
         board = reports.board(engine, regions, 2025, actor=boss)
         sent[unit] = int(board.at[unit, "id"])

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import admin, race
+from conftest import PDF, admin, race
 
 from revitalization import reports, wording
 from revitalization.access import Actor, PermissionDenied
@@ -25,7 +25,6 @@ def docx_bytes(text: str = "随县 2025 年乡村振兴工作报告") -> bytes:
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CLERK = Actor("sx", "随县填报员", "county", "421321")
 CITY = Actor("sz", "随州市", "city", "421300")
 
@@ -354,3 +353,19 @@ def test_a_store_that_kept_report_bytes_twice_is_mended_on_start(opened, regions
     assert sorted((f.file_name, f.content) for f in files) == [("随县.pdf", PDF), ("随州.pdf", PDF)]
     rid = int(reports.board(opened, regions, 2025, actor=admin()).at["421300", "id"])
     assert reports.file(opened, rid, actor=admin()) == ("随州.pdf", reports.PDF, PDF)
+
+
+def test_a_hostile_file_is_refused_by_submit_and_nothing_is_stored(opened, regions):
+    """The structure check runs in the core (in the sandbox), whatever page or script calls it."""
+    from .test_report_files import REMOTE_TEMPLATE, docx, tampered
+
+    hostile = tampered(docx(), add={"word/_rels/settings.xml.rels": REMOTE_TEMPLATE})
+    with pytest.raises(reports.ReportError, match="“随县.docx”未报送：文件引用了外部内容"):
+        reports.submit(opened, regions, 2025, "421321", file_name="随县.docx", data=hostile,
+                       actor=CLERK, version=0)
+    assert reports.board(opened, regions, 2025, actor=admin()).at["421321", "状态"] == reports.UNSUBMITTED
+    assert audit_rows(opened, "annual_report", actor=admin()).empty
+    v = reports.submit(opened, regions, 2025, "421321", file_name="../随县\u202e报告.docx", data=docx(),
+                       actor=CLERK, version=0)
+    rid = int(reports.board(opened, regions, 2025, actor=admin()).at["421321", "id"])
+    assert v == 1 and reports.file(opened, rid, actor=CLERK)[0] == "随县报告.docx"  # stored under a safe name

@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 
-from conftest import admin
+from conftest import PDF, admin
 
 from revitalization import reports, store
 from revitalization.access import Actor
 from revitalization.regions import load_regions
 
 from .helpers import PASSWORD, log_in, open_county, open_page
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def click(at, label):

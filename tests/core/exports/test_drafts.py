@@ -8,7 +8,7 @@ import io
 from datetime import UTC, date, datetime
 
 import pytest
-from conftest import admin
+from conftest import PDF, admin
 
 from revitalization import cities as cities_mod
 from revitalization import explain, inspections, interviews, reports
@@ -103,7 +103,7 @@ def test_the_record_comes_from_the_database(seeded, assessment, config, regions)
                                description="衔接资金拨付滞后", actor=admin())
     reports.open_round(engine, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
     reports.submit(engine, regions, 2025, "421321", file_name="随县.pdf",
-                   data=b"%PDF-1.4\n%%EOF\n", actor=admin(), version=0)
+                   data=PDF, actor=admin(), version=0)
     report_id = int(reports.board(engine, regions, 2025, actor=admin()).at["421321", "id"])
     reports.raise_followup(engine, report_id, matter="核实高标准农田数据", actor=admin())
     ctx = documents.Context(assessment, config, 2025, True, made=MADE)
@@ -249,7 +249,7 @@ def test_a_city_draft_lists_its_own_and_its_counties_records(seeded, assessment,
                         deadline="2026-01-15", actor=admin())
     reports.open_round(engine, 2025, "2026-03-31", actor=admin(), today=date(2026, 1, 5))
     reports.submit(engine, regions, 2025, "421300", file_name="随州.pdf",
-                   data=b"%PDF-1.4\n%%EOF\n", actor=admin(), version=0)
+                   data=PDF, actor=admin(), version=0)
     report_id = int(reports.board(engine, regions, 2025, actor=admin()).at["421300", "id"])
     reports.raise_followup(engine, report_id, matter="核实以市带县任务完成率", actor=admin())
     ctx = documents.Context(assessment, config, 2025, True, cities=cities, made=MADE)
