@@ -5,11 +5,15 @@ import streamlit as st
 from components import cached
 from components.layout import header
 from components.login import current_user
-from revitalization.audit import audit_rows
+from revitalization import tables
+from revitalization.audit import access_rows, audit_rows
 from revitalization.tables import audit_table
 
 header("审计日志", "所有写入操作的记录：谁、何时、改了什么（修改前 / 修改后）。日志只增不改，页面上不能编辑或删除。")
 log = audit_rows(cached.engine(), actor=current_user())
+with st.expander("登录与下载记录（登录、退出、登录失败、下载的文件）", icon=":material/login:"):
+    st.dataframe(tables.access_table(access_rows(cached.engine(), actor=current_user())), hide_index=True,
+                 width="stretch")
 if log.empty:
     st.info("还没有任何写入记录。")
     st.stop()

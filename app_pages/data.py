@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import header
-from components.login import current_user, protected
+from components.login import current_user, download
 from components.state import show_flash
 from components.uploads import checked_upload
 from components.writes import submit_write, write_button
@@ -52,11 +52,9 @@ templates = st.container(horizontal=True, vertical_alignment="bottom")
 template_year = templates.selectbox("模板年度", list(range(obs["year"].max() + 1, obs["year"].min() - 1, -1)),
                              format_func=year_label, key="template_year", width=160)
 for kind, label, icon in (("wide", "宽表", "grid_on"), ("long", "长表", "list")):
-    templates.download_button(
-        f"下载{label}模板", on_click="ignore", mime=XLSX, icon=f":material/{icon}:",
-        data=protected(lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
-            importer.template(kind, config, regions, template_year), label)),
-        file_name=f"数据导入模板_{label}_{template_year}年.xlsx")
+    download(f"下载{label}模板", lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
+        importer.template(kind, config, regions, template_year), label), mime=XLSX,
+        icon=f":material/{icon}:", file_name=f"数据导入模板_{label}_{template_year}年.xlsx", where=templates)
 may_import = any(allowed(actor, "data", a, c)
                  for a, c in zip(regions["adcode"], regions["city_adcode"], strict=True))
 upload = st.file_uploader(f"选择文件（.xlsx / .csv / .txt，单个文件不超过 {importer.MAX_BYTES // 2**20} MB、"
@@ -212,11 +210,8 @@ if whole and config.city.indicators:  # the 市州 tier's own indicators: the pr
 st.subheader("区划名录")
 st.dataframe(tables.region_table(regions), hide_index=True, width="stretch")
 label = "全部" if whole else "本辖区"
-st.download_button(f"下载{label}数据（宽表 XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
-                   data=protected(lambda: spreadsheets.xlsx_bytes(importer.wide_export(obs, config, regions),
-                                                                   f"{label}数据")),
-                   file_name=f"乡村振兴指标数据_宽表{'' if whole else '_' + scope}.xlsx")
-st.download_button(f"下载{label}观测值（长表 CSV）", data=protected(lambda: spreadsheets.csv_bytes(obs)),
-                   on_click="ignore",
-                   file_name=f"乡村振兴观测值{'' if whole else '_' + scope}.csv", mime="text/csv",
-                   icon=":material/download:")
+download(f"下载{label}数据（宽表 XLSX）", lambda: spreadsheets.xlsx_bytes(
+    importer.wide_export(obs, config, regions), f"{label}数据"), mime=XLSX, icon=":material/table_view:",
+         file_name=f"乡村振兴指标数据_宽表{'' if whole else '_' + scope}.xlsx")
+download(f"下载{label}观测值（长表 CSV）", lambda: spreadsheets.csv_bytes(obs),
+         file_name=f"乡村振兴观测值{'' if whole else '_' + scope}.csv", mime="text/csv", icon=":material/download:")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import header, is_demo, selected_year
-from components.login import current_user, protected
+from components.login import current_user, download
 from revitalization import briefing, profile, summary, tables
 from revitalization.access import allowed, refusal, visible_counties
 from revitalization.exports import documents, images, spreadsheets
@@ -23,10 +23,8 @@ st.markdown(text)
 st.caption(footer)
 st.text_area("简报文字（可复制）", f"{text}\n\n{footer}", height=220)
 table = tables.ranking_table(assessment, config, year)
-st.download_button("下载考核结果表（CSV，Excel 可直接打开）", data=protected(lambda: spreadsheets.csv_bytes(table)),
-                   on_click="ignore",
-                   file_name=f"乡村振兴实绩考核结果_{year}年度.csv", mime="text/csv",
-                   icon=":material/download:")
+download("下载考核结果表（CSV，Excel 可直接打开）", lambda: spreadsheets.csv_bytes(table),
+         file_name=f"乡村振兴实绩考核结果_{year}年度.csv", mime="text/csv", icon=":material/download:")
 
 st.subheader("简报包")
 problem = images.renderer_status()
@@ -80,15 +78,13 @@ def provincial(kind: str) -> bytes:
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 c1, c2, c3 = st.columns(3)
-c1.download_button("全省简报（Word）", data=protected(lambda: provincial("docx"), heavy=True), mime=DOCX,
-                   file_name=f"乡村振兴实绩考核简报_{year}年度.docx", on_click="ignore",
-                   icon=":material/description:", key="pack_docx", width="stretch")
-c2.download_button("全省简报（PPT）", data=protected(lambda: provincial("pptx"), heavy=True), mime=PPTX,
-                   file_name=f"乡村振兴实绩考核简报_{year}年度.pptx", on_click="ignore",
-                   icon=":material/slideshow:", key="pack_pptx", width="stretch")
-c3.download_button("全部图片（ZIP）", data=protected(lambda: provincial("zip"), heavy=True), mime="application/zip",
-                   file_name=f"乡村振兴实绩考核图片_{year}年度.zip", on_click="ignore",
-                   icon=":material/folder_zip:", key="pack_zip", width="stretch")
+download("全省简报（Word）", lambda: provincial("docx"), mime=DOCX, file_name=f"乡村振兴实绩考核简报_{year}年度.docx",
+         icon=":material/description:", key="pack_docx", width="stretch", heavy=True, where=c1)
+download("全省简报（PPT）", lambda: provincial("pptx"), mime=PPTX, file_name=f"乡村振兴实绩考核简报_{year}年度.pptx",
+         icon=":material/slideshow:", key="pack_pptx", width="stretch", heavy=True, where=c2)
+download("全部图片（ZIP）", lambda: provincial("zip"), mime="application/zip",
+         file_name=f"乡村振兴实绩考核图片_{year}年度.zip", icon=":material/folder_zip:", key="pack_zip",
+         width="stretch", heavy=True, where=c3)
 st.markdown("Word 简报内容：版头；总体情况与全省地图；考核排名表；通报表扬名单；约谈预警名单及原因"
             "（含升级处理和稳健性）；年度对比；市州考核（市州排名、优秀和约谈预警市州、市州地图）；五大振兴小图；"
             "下一步工作要求（由经办人填写）；版记。")
@@ -108,9 +104,8 @@ with left:
         return documents.county_docx(ctx, adcode, cached.county_images(
             year, is_demo(), adcode, documents.DOC_PRESET))
 
-    st.download_button(f"{name}画像（Word）", data=protected(county_pack, heavy=True), mime=DOCX, on_click="ignore",
-                       file_name=f"{name}_县域画像_{year}年度.docx", key="pack_county",
-                       icon=":material/description:")
+    download(f"{name}画像（Word）", county_pack, mime=DOCX, file_name=f"{name}_县域画像_{year}年度.docx",
+             key="pack_county", icon=":material/description:", heavy=True)
 with right:
     rows = assessment.year(year)
     # the records of each unit go in: a 市州用户's compendium holds its own counties only
@@ -126,7 +121,5 @@ with right:
         return documents.flagged_docx(ctx, {code: cached.county_images(
             year, is_demo(), code, documents.DOC_PRESET) for code in flagged_codes})
 
-    st.download_button("约谈单位画像汇编（Word）", data=protected(flagged_pack, heavy=True), mime=DOCX,
-                       on_click="ignore",
-                       file_name=f"约谈预警单位画像汇编_{year}年度.docx", key="pack_flagged",
-                       icon=":material/description:", disabled=not flagged_codes)
+    download("约谈单位画像汇编（Word）", flagged_pack, mime=DOCX, file_name=f"约谈预警单位画像汇编_{year}年度.docx",
+             key="pack_flagged", icon=":material/description:", disabled=not flagged_codes, heavy=True)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import header, is_demo, selected_year
-from components.login import protected
+from components.login import download
 from components.pages import page_path
 from components.state import url_flag, url_widget
 from revitalization import cities, rulebook, summary, tables
@@ -39,13 +39,11 @@ if tier == "city":
                + " 排名、等次和约谈预警与县级相同的规则，在参加排名的市州之间比较；县间差距为辖区纳入考核县"
                "综合得分的最高与最低之差。")
     d1 = d2 = st.container(horizontal=True)  # buttons at their own width
-    d1.download_button("下载 Excel（XLSX）", on_click="ignore", mime=XLSX, icon=":material/table_view:",
-                       data=protected(lambda: spreadsheets.xlsx_bytes(city_table, f"{year}年度市州排名",
-                                                                      footer)),
-                       file_name=f"乡村振兴实绩考核市州排名_{year}年度.xlsx")
-    d2.download_button("下载 CSV", data=protected(lambda: spreadsheets.csv_bytes(city_table)),
-                       file_name=f"乡村振兴实绩考核市州排名_{year}年度.csv", mime="text/csv",
-                       on_click="ignore", icon=":material/download:")
+    download("下载 Excel（XLSX）", lambda: spreadsheets.xlsx_bytes(city_table, f"{year}年度市州排名", footer),
+             mime=XLSX, icon=":material/table_view:", file_name=f"乡村振兴实绩考核市州排名_{year}年度.xlsx", where=d1)
+    download("下载 CSV", lambda: spreadsheets.csv_bytes(city_table),
+             file_name=f"乡村振兴实绩考核市州排名_{year}年度.csv", mime="text/csv", icon=":material/download:",
+             where=d2)
     excellent = city_table[city_table["等次"] == "优秀"]["市州"].tolist()
     st.subheader("通报表扬名单（市州）")
     st.markdown(f"考核等次为优秀的市州（{len(excellent)} 个）：{md('、'.join(excellent) or '无')}。"
@@ -97,14 +95,10 @@ if picked.selection.rows:  # a row chosen: open that county's profile
 st.caption(f"共 {len(shown)} 个单位。点选一行打开该县的县域画像；名次变化为类内名次较上年的变化"
            "（↑ 上升 / ↓ 下降）；五大振兴得分条为 0–100 分。点击列名可排序。")
 d1 = d2 = st.container(horizontal=True)  # buttons at their own width
-d1.download_button("下载 Excel（XLSX）",
-                   data=protected(lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer)),
-                   file_name=f"乡村振兴实绩考核排名_{year}年度.xlsx", on_click="ignore",
-                   mime=XLSX,
-                   icon=":material/table_view:")
-d2.download_button("下载 CSV", data=protected(lambda: spreadsheets.csv_bytes(shown)),
-                   file_name=f"乡村振兴实绩考核排名_{year}年度.csv", mime="text/csv",
-                   on_click="ignore", icon=":material/download:")
+download("下载 Excel（XLSX）", lambda: spreadsheets.xlsx_bytes(shown, f"{year}年度排名", footer),
+         file_name=f"乡村振兴实绩考核排名_{year}年度.xlsx", mime=XLSX, icon=":material/table_view:", where=d1)
+download("下载 CSV", lambda: spreadsheets.csv_bytes(shown), file_name=f"乡村振兴实绩考核排名_{year}年度.csv",
+         mime="text/csv", icon=":material/download:", where=d2)
 
 st.subheader("通报表扬名单")
 praise = tables.praise_list(assessment, year)

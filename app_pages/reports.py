@@ -9,7 +9,7 @@ import streamlit as st
 from components import cached
 from components.cases import case_actions
 from components.layout import header, is_demo, selected_year
-from components.login import current_user, protected
+from components.login import current_user, download
 from components.state import VersionedEdit, show_flash, url_widget
 from components.writes import submit_write, write_button
 from revitalization import reports, tables
@@ -115,9 +115,8 @@ with draft:
         make_draft = None
         st.caption(f"{names[unit]}没有 {year} 年度的考核结果，不生成草稿。")
     if make_draft is not None:
-        st.download_button("下载报告草稿（Word）", data=protected(make_draft, heavy=True), mime=DOCX,
-                           file_name=f"{names[unit]}_{year}年度乡村振兴工作报告_草稿.docx",
-                           on_click="ignore", icon=":material/edit_document:", key="report_draft")
+        download("下载报告草稿（Word）", make_draft, mime=DOCX, icon=":material/edit_document:",
+                 file_name=f"{names[unit]}_{year}年度乡村振兴工作报告_草稿.docx", key="report_draft", heavy=True)
 
 with upload:
     edit = VersionedEdit("report", f"{year}_{unit}", int(row["version"]))
@@ -133,21 +132,18 @@ with upload:
     if report_id is not None:
         if row["退回原因"]:
             st.warning(f"**退回补充**：{md(row['退回原因'])}", icon=":material/assignment_return:")
-        st.download_button("下载已报送的报告", data=protected(
-            lambda: reports.file(engine, report_id, actor=actor)[2]),
-            file_name=reports.download_name(row["文件"], row["content_type"]), mime=row["content_type"],
-            on_click="ignore", icon=":material/download:", key="report_file")
+        download("下载已报送的报告", lambda: reports.file(engine, report_id, actor=actor)[2],
+                 file_name=reports.download_name(row["文件"], row["content_type"]), mime=row["content_type"],
+                 icon=":material/download:", key="report_file")
         kept = reports.files(engine, report_id, actor=actor)
         if len(kept) > 1:
             with st.expander(f"历次报送（{len(kept)} 份）", icon=":material/history:"):
                 for f in kept.iloc[1:].itertuples():
-                    st.download_button(
-                        f"第 {f.version} 版：{md(f.file_name)}（{md(f.submitted_by)}，北京时间 "
-                        f"{beijing(f.submitted_at):%Y-%m-%d %H:%M}）",
-                        data=protected(lambda i=int(f.id): reports.earlier_file(engine, i, actor=actor)[2]),
-                        file_name=reports.download_name(f.file_name, f.content_type),
-                        mime=f.content_type, on_click="ignore", icon=":material/download:",
-                        key=f"report_file_{f.id}")
+                    download(f"第 {f.version} 版：{md(f.file_name)}（{md(f.submitted_by)}，北京时间 "
+                             f"{beijing(f.submitted_at):%Y-%m-%d %H:%M}）",
+                             lambda i=int(f.id): reports.earlier_file(engine, i, actor=actor)[2],
+                             file_name=reports.download_name(f.file_name, f.content_type), mime=f.content_type,
+                             icon=":material/download:", key=f"report_file_{f.id}")
     if deadline and not may_report:  # a read-only account gets no upload box at all
         uploads = st.session_state.setdefault("report_uploads", 0)  # a new key empties it
         sent = st.file_uploader(f"上传报告（Word .docx 或 PDF，不超过 {reports.MAX_BYTES // 2**20} MB）",

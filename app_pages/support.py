@@ -5,7 +5,7 @@ import streamlit as st
 
 from components import cached
 from components.layout import chart, header, is_demo, selected_year
-from components.login import current_user, protected
+from components.login import current_user, download
 from components.state import show_flash, url_widget
 from components.uploads import checked_upload
 from components.writes import submit_write, write_button
@@ -88,10 +88,9 @@ with st.expander("从表格导入帮扶协作记录", icon=":material/upload_fil
                "开始年度和结束年度（或一列“起止年度”，如 2021—2025、2021年至今）、项目、资金（万元，"
                "也可写 500万元、0.12亿）。表头上方的标题行、合计行可以保留。先检查，全部无误后确认才写入；"
                "已有的记录（同一县、类型、帮扶单位和开始年度）跳过，同一文件导入两次不会重复。")
-    st.download_button("下载导入模板（Excel）", data=protected(lambda: spreadsheets.xlsx_bytes(
-        importer.template(), "帮扶协作")), file_name="帮扶协作记录导入模板.xlsx", on_click="ignore",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:", key="support_template")
+    download("下载导入模板（Excel）", lambda: spreadsheets.xlsx_bytes(importer.template(), "帮扶协作"),
+             file_name="帮扶协作记录导入模板.xlsx", icon=":material/download:", key="support_template",
+             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     may_import = refusal_in_scope(actor, "support")
     uploads = st.session_state.setdefault("support_uploads", 0)  # a new key empties the uploader
     sheet = None if may_import else st.file_uploader(  # a read-only account: no upload box

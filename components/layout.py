@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached
-from components.login import protected
+from components.login import download
 from components.maps import geo_chart
 from components.state import url_widget
 from revitalization.exports import images
@@ -130,12 +130,9 @@ def export_controls(make: Callable[[], go.Figure], name: str, key: str,
         scale = c3.selectbox("清晰度", images.SCALES, format_func=lambda s: f"{s} 倍",
                              key=f"{key}_scale", disabled=fmt != "png")
         footer = images.source_line(demo=is_demo(), fingerprint=cached.assessment().fingerprint)
-        st.download_button(
-            f"生成并下载 {images.FORMATS[fmt]}",
-            data=protected(lambda: images.render(make(), fmt=fmt, preset=preset, scale=scale,
-                                                 footer=footer)),
-            file_name=images.file_name(name, fmt), mime=images.MIME[fmt], on_click="ignore",
-            key=f"{key}_download", icon=":material/image:")
+        download(f"生成并下载 {images.FORMATS[fmt]}", lambda: images.render(
+            make(), fmt=fmt, preset=preset, scale=scale, footer=footer), file_name=images.file_name(name, fmt),
+            mime=images.MIME[fmt], key=f"{key}_download", icon=":material/image:")
         st.caption("图片含标题、数据来源、制图日期和方法指纹。PNG 和 PDF 已含中文字形（PDF 中的文字可复制）；"
                    "SVG 不嵌入字体，打开它的电脑需装有思源黑体（Noto Sans CJK）或微软雅黑。")
 

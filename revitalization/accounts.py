@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from revitalization.access import ROLES, Actor, require
-from revitalization.audit import audit, now
+from revitalization.audit import access, audit, now
 from revitalization.settings import SettingsError, secrets_table, setting
 from revitalization.store import Account, Region
 
@@ -153,7 +153,7 @@ def _decoy() -> str:
 
 
 def authenticate(engine: Engine, username: str, password: str, *,
-                 at: datetime | None = None) -> Actor:
+                 at: datetime | None = None, source: str = "") -> Actor:
     """The account's Actor, or LoginError with one message for every refusal (unknown name,
     wrong password, locked account), after the same work (one scrypt), so neither the words
     nor the time tell whether an account exists.
@@ -175,17 +175,19 @@ def authenticate(engine: Engine, username: str, password: str, *,
         verify_password(password, _decoy())
         if row is not None and not row.locked_until:  # the try past the limit locks
             _lock(engine, name, at)
+        access(engine, name[:100], "login_failed", ("账号已锁定" if row is not None else "无此账号")
+               + (f"，{source}" if source else ""))  # the same one write as a wrong password
         raise LoginError(REFUSED)
     if verify_password(password, row.password_hash):
         with engine.begin() as conn:
             conn.execute(update(Account).where(Account.username == name)
                          .values(failures=0, locked_until=""))
-        return Actor(name, row.display, row.role, row.scope)
+        actor = Actor(name, row.display, row.role, row.scope)
+        access(engine, actor.signature, "login", source)
+        return actor
     if row.failures >= MAX_FAILURES:
         _lock(engine, name, at)
-    with Session(engine) as session:
-        audit(session, name, "account", name, "login_failed", None, {"failures": row.failures})
-        session.commit()
+    access(engine, name, "login_failed", f"第 {row.failures} 次{'，' + source if source else ''}")
     raise LoginError(REFUSED)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from revitalization.access import Actor, require_province
-from revitalization.store import AuditLog
+from revitalization.store import AccessLog, AuditLog
 
 
 def now() -> str:
@@ -27,6 +27,21 @@ def audit(session: Session, user: str, entity: str, entity_id: object, action: s
                          action=action,
                          before=json.dumps(before, ensure_ascii=False, default=str) if before else "",
                          after=json.dumps(after, ensure_ascii=False, default=str) if after else ""))
+
+
+def access(engine: Engine, user: str, action: str, detail: str = "") -> None:
+    """Record a read (log-in, log-out, a failed log-in, a download) in its own transaction."""
+    with Session(engine) as session:
+        session.add(AccessLog(at=now(), user=user, action=action, detail=detail[:500]))
+        session.commit()
+
+
+def access_rows(engine: Engine, *, actor: Actor) -> pd.DataFrame:
+    """The access log, newest first: the province's only, like the audit trail."""
+    require_province(actor, "登录与下载记录")
+    with Session(engine) as session:
+        rows = [a.model_dump() for a in session.exec(select(AccessLog).order_by(AccessLog.id.desc()))]
+    return pd.DataFrame(rows, columns=list(AccessLog.model_fields))
 
 
 def audit_rows(engine: Engine, entity: str | None = None, *, actor: Actor) -> pd.DataFrame:

@@ -178,6 +178,18 @@ class AuditLog(SQLModel, table=True):
     after: str = ""
 
 
+class AccessLog(SQLModel, table=True):
+    """Who logged in or out, failed to, or took a file away (reads: kept apart from the audit
+    trail, so they never count as writes that make other servers drop their caches)."""
+
+    __tablename__ = "access_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: str = Field(index=True)  # ISO time, UTC
+    user: str = Field(max_length=200, index=True)
+    action: str = Field(max_length=32)  # login / login_failed / logout / download
+    detail: str = ""
+
+
 class CountyNote(SQLModel, table=True):
     """A staff note on a county-year (e.g. "2024 年洪灾影响生态得分"); deletion is soft."""
 

@@ -17,6 +17,7 @@ from revitalization.maps.measures import display_value, measure_values
 from revitalization.regions import city_short_name
 from revitalization.style import GRID
 from revitalization.wording import (
+    ACCESS_ACTIONS,
     AUDIT_ACTIONS,
     AUDIT_ENTITIES,
     arrow,
@@ -238,6 +239,13 @@ def audit_table(log: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Da
                                                        log["after"], strict=True)],
         "变化": [changed_fields(b, a) for b, a in zip(log["before"], log["after"], strict=True)],
     }).iloc[::-1]
+
+
+def access_table(log: pd.DataFrame) -> pd.DataFrame:
+    """The access log (``audit.access_rows``, newest first) for reading."""
+    return pd.DataFrame({"时间（北京时间）": log["at"].map(lambda t: shown_time(t, seconds=True)),
+                         "用户": log["user"], "操作": log["action"].map(lambda a: ACCESS_ACTIONS.get(a, a)),
+                         "说明": log["detail"]})
 
 
 def task_progress(todo: pd.DataFrame) -> tuple[str, str]:

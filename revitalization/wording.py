@@ -155,6 +155,7 @@ AUDIT_ENTITIES = {"observation": "指标数据", "import_batch": "导入批次",
                   "inspection_finding": "督查发现", "finding_task": "督查整改任务",
                   "report_round": "年度报告布置", "annual_report": "年度报告",
                   "report_followup": "报告跟进事项", "followup_task": "落实任务"}
+ACCESS_ACTIONS = {"login": "登录", "login_failed": "登录失败", "logout": "退出登录", "download": "下载"}
 AUDIT_ACTIONS = {"create": "新建", "update": "修改", "status": "状态推进", "delete": "删除",
                  "restore": "恢复", "complete": "完成", "reopen": "重新打开", "import": "新建",
                  "rollback": "撤销", "publish": "发布", "login_failed": "登录失败",

@@ -20,7 +20,7 @@ from revitalization.accounts import (
     main,
     verify_password,
 )
-from revitalization.audit import audit_rows
+from revitalization.audit import access_rows, audit_rows
 
 PASSWORD = "hubei2026-农办"
 
@@ -64,7 +64,11 @@ def test_wrong_password_is_refused_and_throttled(seeded):
     assert str(locked.value) == str(unknown.value) == REFUSED  # nothing tells them apart
     later = t0 + timedelta(minutes=LOCK_MINUTES + 1)
     assert authenticate(seeded, "admin", PASSWORD, at=later).role == "province_admin"
-    assert (audit_rows(seeded, actor=admin())["action"] == "login_failed").sum() == MAX_FAILURES
+    log = access_rows(seeded, actor=admin())  # reads are logged apart from the audit trail
+    assert log["action"].tolist()[::-1] == ["login_failed"] * (MAX_FAILURES + 2) + ["login"]
+    assert log["detail"].tolist()[1:3] == ["无此账号", "账号已锁定"]
+    assert log["user"].iloc[0] == "管理员（省级管理员，用户名 admin）"
+    assert "login_failed" not in set(audit_rows(seeded, actor=admin())["action"])  # no cache-clearing write
 
 
 def test_parallel_guesses_share_one_count_and_check_at_most_the_limit(seeded, monkeypatch):
