@@ -17,6 +17,8 @@ from revitalization.accounts import (
     actor_for_identity,
     auth_mode,
     authenticate,
+    change_password,
+    is_active,
     session_minutes,
 )
 from revitalization.audit import access
@@ -121,11 +123,15 @@ def login_gate() -> None:
         oidc_gate()
         return
     actor, seen = st.session_state.get(ACTOR_KEY), st.session_state.get(SEEN_KEY, 0.0)
+    if actor is not None and not is_active(cached.engine(), actor.username):  # disabled meanwhile
+        st.session_state.pop(ACTOR_KEY, None)
+        actor = None
     if actor is not None and time.time() - seen <= session_minutes() * 60:
         st.session_state[SEEN_KEY] = time.time()
         _alive()
         with st.sidebar:
             st.caption(f"当前用户：{md(str(actor))}")
+            password_form(actor)
             if st.button("退出登录", icon=":material/logout:", key="logout"):
                 st.session_state.pop(ACTOR_KEY, None)
                 _ended()
@@ -142,13 +148,31 @@ def login_gate() -> None:
         password = st.text_input("密码", type="password")
         if st.form_submit_button("登录", icon=":material/login:"):
             try:
-                actor = authenticate(cached.engine(), username, password)
+                ip = st.context.ip_address
+                actor = authenticate(cached.engine(), username, password, source=f"来自 {ip}" if ip else "")
             except LoginError as exc:
                 st.error(str(exc), icon=":material/block:")
             else:
                 st.session_state[ACTOR_KEY], st.session_state[SEEN_KEY] = actor, time.time()
                 st.rerun()
     st.stop()
+
+
+def password_form(actor: Actor) -> None:
+    """修改密码, in the sidebar of every page: the old password, the new one twice."""
+    with st.popover("修改密码", icon=":material/password:"), st.form("change_password", clear_on_submit=True):
+        old = st.text_input("原密码", type="password")
+        new = st.text_input("新密码（至少 10 位，含大小写字母、数字、符号中的三类）", type="password")
+        again = st.text_input("再次输入新密码", type="password")
+        if st.form_submit_button("保存新密码", icon=":material/save:"):
+            try:
+                if new != again:
+                    raise LoginError("两次输入的新密码不一致")
+                change_password(cached.engine(), actor, old, new)
+            except LoginError as exc:
+                st.error(str(exc), icon=":material/block:")
+            else:
+                st.success("密码已修改，下次登录使用新密码。", icon=":material/check:")
 
 
 def oidc_gate() -> None:

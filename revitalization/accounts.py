@@ -13,8 +13,10 @@ import getpass
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import sys
+import threading
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -28,7 +30,14 @@ from revitalization.audit import access, audit, now
 from revitalization.settings import SettingsError, secrets_table, setting
 from revitalization.store import Account, Region
 
-SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+SCRYPT = {"n": 2**17, "r": 8, "p": 1}  # OWASP's minimum for scrypt: 128 MiB and ~0.3 s a hash
+SCRYPT_MAXMEM = 256 * 2**20
+HASHING_AT_ONCE = 2  # scrypt runs at once per server (each holds 128 MiB): a flood of log-ins waits
+_hashing = threading.BoundedSemaphore(HASHING_AT_ONCE)
+# Words every guessing list starts with: a password containing one (any case, digits for
+# letters) is refused, however long.
+COMMON = ("password", "passwd", "qwerty", "asdf", "zxcv", "admin", "welcome", "letmein", "iloveyou",
+          "hubei", "wuhan", "abc123", "123456", "654321", "111111", "888888", "000000", "changeme")
 MIN_PASSWORD = 10
 MAX_FAILURES = 5  # then locked for LOCK_MINUTES; every further failure locks again
 LOCK_MINUTES = 15
@@ -82,27 +91,48 @@ def session_minutes() -> int:
         return 30
 
 
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    with _hashing:
+        return hashlib.scrypt(password.encode(), salt=salt, dklen=32, n=n, r=r, p=p,
+                              maxmem=SCRYPT_MAXMEM)
+
+
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
+    digest = _scrypt(password, salt, **SCRYPT)
     return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
 
 
 def verify_password(password: str, stored: str) -> bool:
     try:
         _, n, r, p, salt, digest = stored.split("$")
-        check = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), dklen=32,
-                               n=int(n), r=int(r), p=int(p))
+        check = _scrypt(password, bytes.fromhex(salt), int(n), int(r), int(p))
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(check.hex(), digest)
 
 
-def _check_password(password: str) -> None:
+def outdated(stored: str) -> bool:
+    """Whether a hash was made with weaker parameters than today's (rehashed at log-in)."""
+    return stored.split("$")[1:4] != [str(SCRYPT[k]) for k in ("n", "r", "p")]
+
+
+def _check_password(password: str, username: str = "") -> None:
+    """The password policy: at least MIN_PASSWORD characters of at least three kinds (lower
+    case, upper case, digits, symbols), no character four times in a row, and none of the
+    words guessing starts with, nor the user name."""
     if len(password) < MIN_PASSWORD:
         raise LoginError(f"密码：至少 {MIN_PASSWORD} 位")
-    if password.isdigit() or password.isalpha():
-        raise LoginError("密码：应同时包含字母和数字（或符号）")
+    kinds = sum((any(c.islower() for c in password), any(c.isupper() for c in password),
+                 any(c.isdigit() for c in password), any(not c.isalnum() for c in password)))
+    if kinds < 3:
+        raise LoginError("密码：应包含小写字母、大写字母、数字、符号中的至少三类")
+    if re.search(r"(.)\1{3}", password):
+        raise LoginError("密码：不能有同一字符连续 4 次")
+    plain = password.lower().translate(str.maketrans("013457@$", "oieastas"))
+    for word in (*COMMON, username.lower()):
+        if word and len(word) >= 4 and (word in password.lower() or word in plain):
+            raise LoginError(f"密码：不能包含常见词或用户名（{word}）")
 
 
 def create_account(engine: Engine, *, username: str, display: str, role: str, password: str,
@@ -115,7 +145,7 @@ def create_account(engine: Engine, *, username: str, display: str, role: str, pa
         raise LoginError("用户名：只能由字母、数字和 _ . - @ 组成（单点登录时填写邮箱）")
     if role not in ROLES:
         raise LoginError(f"角色：应为 {'、'.join(ROLES)} 之一")
-    _check_password(password)
+    _check_password(password, username)
     account_actor = Actor(username, display.strip() or username, role, scope)  # validates scope
     with Session(engine) as session:
         if actor is None:
@@ -179,9 +209,10 @@ def authenticate(engine: Engine, username: str, password: str, *,
                + (f"，{source}" if source else ""))  # the same one write as a wrong password
         raise LoginError(REFUSED)
     if verify_password(password, row.password_hash):
-        with engine.begin() as conn:
+        fresh = {"password_hash": hash_password(password)} if outdated(row.password_hash) else {}
+        with engine.begin() as conn:  # a hash of older, weaker parameters is renewed
             conn.execute(update(Account).where(Account.username == name)
-                         .values(failures=0, locked_until=""))
+                         .values(failures=0, locked_until="", **fresh))
         actor = Actor(name, row.display, row.role, row.scope)
         access(engine, actor.signature, "login", source)
         return actor
@@ -195,6 +226,56 @@ def _lock(engine: Engine, name: str, at: datetime) -> None:
     with engine.begin() as conn:
         conn.execute(update(Account).where(Account.username == name, Account.locked_until == "")
                      .values(locked_until=(at + timedelta(minutes=LOCK_MINUTES)).isoformat()))
+
+
+def _changed(engine: Engine, username: str, actor: Actor, action: str, **values) -> None:
+    with Session(engine) as session:
+        account = session.get(Account, username)
+        if account is None:
+            raise LoginError(f"账号 {username} 不存在")
+        before = account.model_dump(exclude={"password_hash"})
+        for key, value in values.items():
+            setattr(account, key, value)
+        session.add(account)
+        audit(session, actor.signature, "account", username, action, before,
+              account.model_dump(exclude={"password_hash"}))
+        session.commit()
+
+
+def change_password(engine: Engine, actor: Actor, old: str, new: str) -> None:
+    """A user changes their own password: the old one is checked first (same cost and
+    throttle as a log-in), the new one against the policy."""
+    authenticate(engine, actor.username, old)
+    _check_password(new, actor.username)
+    if new == old:
+        raise LoginError("密码：新密码不能与原密码相同")
+    _changed(engine, actor.username, actor, "password", password_hash=hash_password(new))
+
+
+def reset_password(engine: Engine, actor: Actor, username: str, new: str) -> None:
+    """The 省级管理员 sets a new password for an account (forgotten, or handed over); the lock
+    is lifted. Audited without the hash."""
+    require(actor, "account")
+    _check_password(new, username)
+    _changed(engine, username, actor, "password", password_hash=hash_password(new), failures=0,
+             locked_until="")
+
+
+def set_disabled(engine: Engine, actor: Actor, username: str, disabled: bool) -> None:
+    """The 省级管理员 disables an account (a person who left) or enables it again; a disabled
+    account cannot log in. An administrator cannot disable their own account."""
+    require(actor, "account")
+    if disabled and username == actor.username:
+        raise LoginError("不能停用自己正在使用的账号")
+    _changed(engine, username, actor, "disable" if disabled else "enable", disabled=disabled)
+
+
+def is_active(engine: Engine, username: str) -> bool:
+    """Whether the account may still act (exists and is not disabled): checked on every page,
+    so disabling an account ends its open sessions."""
+    with Session(engine) as session:
+        account = session.get(Account, username)
+        return account is not None and not account.disabled
 
 
 def actor_for_identity(engine: Engine, email: str | None) -> Actor:

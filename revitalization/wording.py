@@ -161,4 +161,5 @@ AUDIT_ACTIONS = {"create": "新建", "update": "修改", "status": "状态推进
                  "rollback": "撤销", "publish": "发布", "login_failed": "登录失败",
                  "open": "发起", "close": "截止", "reopen_round": "重新开放", "save": "保存草稿",
                  "submit": "提交", "return": "退回修改", "forward": "市州审核通过", "accept": "省级确认",
-                 "escalate": "升级为约谈", "resubmit": "重新报送"}
+                 "escalate": "升级为约谈", "resubmit": "重新报送",
+                 "password": "设置密码", "disable": "停用", "enable": "启用"}

@@ -22,7 +22,7 @@ from revitalization.accounts import (
 )
 from revitalization.audit import access_rows, audit_rows
 
-PASSWORD = "hubei2026-农办"
+PASSWORD = "Chungeng-2026农办"
 
 
 def test_password_hash_is_salted_scrypt():
@@ -146,3 +146,66 @@ def test_scope_must_be_in_the_registry_and_names_differ_beyond_case(seeded):
                           password=PASSWORD, actor=boss).scope == "421321"
     assert create_account(seeded, username="suizhou", display="随州", role="city", scope="421300",
                           password=PASSWORD, actor=boss).scope == "421300"
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("aaaaaaaaa1", "至少三类"), ("Password12", "常见词或用户名（password）"), ("P@ssw0rd-2026", "常见词"),
+    ("Hubei-2026x", "常见词或用户名（hubei）"), ("Xx-1111abcde", "同一字符连续 4 次"),
+    ("Zhangsan-26!", "常见词或用户名（zhangsan）"), ("Short-1a", "至少 10 位"),
+])
+def test_weak_passwords_are_refused(seeded, password, why):
+    """Issue 29 (11): aaaaaaaaa1 and Password12 were accepted."""
+    boss = create_account(seeded, username="admin", display="管理员", role="province_admin", password=PASSWORD)
+    with pytest.raises(LoginError, match=why):
+        create_account(seeded, username="zhangsan", display="张三", role="province_viewer", password=password,
+                       actor=boss)
+
+
+def test_hashes_use_owasp_scrypt_parameters_and_old_ones_are_renewed_at_log_in(seeded):
+    from sqlmodel import Session
+
+    from revitalization import accounts
+    from revitalization.store import Account
+
+    create_account(seeded, username="admin", display="管理员", role="province_admin", password=PASSWORD)
+    with Session(seeded) as session:
+        assert session.get(Account, "admin").password_hash.split("$")[1:4] == ["131072", "8", "1"]
+        old = session.get(Account, "admin")  # as an earlier version stored it: N = 2^14
+        salt = bytes(16)
+        digest = __import__("hashlib").scrypt(PASSWORD.encode(), salt=salt, dklen=32, n=2**14, r=8, p=1)
+        old.password_hash = f"scrypt$16384$8$1${salt.hex()}${digest.hex()}"
+        session.add(old)
+        session.commit()
+    assert authenticate(seeded, "admin", PASSWORD).role == "province_admin"  # the old hash still works
+    with Session(seeded) as session:
+        renewed = session.get(Account, "admin").password_hash
+    assert renewed.split("$")[1] == "131072" and not accounts.outdated(renewed)
+
+
+def test_passwords_are_changed_reset_and_accounts_disabled_in_the_app(seeded):
+    from revitalization.accounts import change_password, is_active, reset_password, set_disabled
+
+    boss = create_account(seeded, username="admin", display="管理员", role="province_admin", password=PASSWORD)
+    clerk = create_account(seeded, username="suixian", display="随县填报员", role="county", scope="421321",
+                           password=PASSWORD, actor=boss)
+    with pytest.raises(LoginError, match="用户名或密码错误"):
+        change_password(seeded, clerk, "Not-the-old-1", "Xiangcun-2026!")
+    with pytest.raises(LoginError, match="至少三类"):
+        change_password(seeded, clerk, PASSWORD, "xiangcun2026")
+    change_password(seeded, clerk, PASSWORD, "Xiangcun-2026!")
+    assert authenticate(seeded, "suixian", "Xiangcun-2026!").scope == "421321"
+    with pytest.raises(PermissionDenied, match="无权管理账号"):
+        reset_password(seeded, clerk, "admin", "Takeover-2026!")
+    reset_password(seeded, boss, "suixian", "Reset-by-office-7")
+    assert authenticate(seeded, "suixian", "Reset-by-office-7").username == "suixian"
+    with pytest.raises(LoginError, match="不能停用自己"):
+        set_disabled(seeded, boss, "admin", True)
+    set_disabled(seeded, boss, "suixian", True)
+    assert not is_active(seeded, "suixian")
+    with pytest.raises(LoginError, match="用户名或密码错误"):
+        authenticate(seeded, "suixian", "Reset-by-office-7")
+    set_disabled(seeded, boss, "suixian", False)
+    assert is_active(seeded, "suixian")
+    log = audit_rows(seeded, "account", actor=admin())
+    assert log["action"].tolist() == ["create", "create", "password", "password", "disable", "enable"]
+    assert "password_hash" not in log["after"].str.cat() + log["before"].str.cat()

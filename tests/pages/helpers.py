@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.pages import PAGES
 
-PASSWORD = "hubei2026-农办"
+PASSWORD = "Chungeng-2026农办"
 
 
 def open_page(at: AppTest, key: str) -> AppTest:
