@@ -13,6 +13,7 @@ database): it never overwrites data.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -28,9 +29,27 @@ class BackupError(RuntimeError):
     """A backup or restore that cannot be done; the message says why, in Chinese."""
 
 
-def _libpq(url: str) -> str:
-    """The SQLAlchemy URL as libpq understands it (no driver name)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(url: str) -> tuple[str, dict[str, str]]:
+    """The SQLAlchemy URL as libpq understands it (no driver name, no password) and the
+    environment for the client tool, with the password in PGPASSWORD: never on a command line,
+    where every user of the machine could read it (``ps``)."""
+    parsed = make_url(url)
+    env = dict(os.environ)
+    if parsed.password:
+        env["PGPASSWORD"] = parsed.password
+    address = parsed.set(drivername="postgresql")._replace(password=None)  # set() keeps a None password
+    return address.render_as_string(hide_password=False), env
+
+
+def _private(path: Path) -> None:
+    """Create ``path`` empty and readable by its owner only, before anything is written to it
+    (a backup holds every record and the password hashes)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(path, 0o600)  # whatever the umask
+
+
+def _progress(status: int, remaining: int, total: int) -> None:
+    """Called by SQLite between the pages of a backup (a hook for tests)."""
 
 
 def _tool(name: str) -> str:
@@ -51,12 +70,14 @@ def save(target: Path, url: str | None = None) -> Path:
         source = make_url(url).database
         if not source or not Path(source).exists():
             raise BackupError(f"数据库文件 {source} 不存在")
+        _private(target)
         with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-            src.backup(dst)
-        target.chmod(0o600)
+            src.backup(dst, pages=256, progress=_progress)
         return target
+    _private(target)  # pg_dump writes into the file as it is: never readable by others
+    address, env = _libpq(url)
     run = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                          "--file", str(target), _libpq(url)], capture_output=True, text=True)
+                          "--file", str(target), address], capture_output=True, text=True, env=env)
     if run.returncode:
         target.unlink(missing_ok=True)
         raise BackupError(f"pg_dump 失败：{run.stderr.strip()[-500:]}")
@@ -79,11 +100,15 @@ def restore(source: Path, url: str | None = None) -> None:
         raise BackupError(f"目标数据库不是空的（已有 {len(tables)} 张表）；恢复只写入新建的空数据库，"
                           "请先新建数据库并把 DATABASE_URL 指向它")
     if url.startswith("sqlite"):
-        with sqlite3.connect(source) as src, sqlite3.connect(make_url(url).database) as dst:
+        database = Path(make_url(url).database)
+        if not database.exists():
+            _private(database)
+        with sqlite3.connect(source) as src, sqlite3.connect(database) as dst:
             src.backup(dst)
         return
+    address, env = _libpq(url)
     run = subprocess.run([_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error",
-                          "--dbname", _libpq(url), str(source)], capture_output=True, text=True)
+                          "--dbname", address, str(source)], capture_output=True, text=True, env=env)
     if run.returncode:
         raise BackupError(f"pg_restore 失败：{run.stderr.strip()[-500:]}")
 

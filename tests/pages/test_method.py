@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import admin
 
 from .helpers import open_page
@@ -37,3 +38,27 @@ def test_method_page_explains_the_rules_and_the_effective_weights(app):
     industry = weights[weights["振兴类别"] == "产业振兴"]["有效权重"]
     culture = weights[weights["振兴类别"] == "文化振兴"]["有效权重"]
     assert industry.max() < culture.min()  # uneven, and now visible: 2.5 % against 5 %
+
+
+@pytest.mark.parametrize("edits", [
+    "{not json",
+    {"edited_rows": {"999": {"weight": 1}}, "added_rows": [], "deleted_rows": []},
+    {"edited_rows": {"x": {"nope": 1}}},
+], ids=["not JSON", "a row that does not exist", "a forged row key"])
+def test_forged_editor_state_is_a_chinese_message_with_a_reference(app, monkeypatch, edits):
+    """Issue 29 (13): malformed data_editor JSON sent to 指标体系 showed a traceback. It ends in
+    the reference-number message like every other error; and Streamlit itself is configured to
+    show no error details for anything that escapes the app's handler."""
+    import tomllib
+
+    from revitalization.paths import ROOT
+
+    monkeypatch.delenv("REVITALIZATION_RAISE_ERRORS")
+    at = open_page(app, "method")
+    at.session_state["edit_indicators"] = edits
+    at.run()
+    assert not at.exception
+    assert any(e.value.startswith("页面出现意外错误（参考编号 ") for e in at.error)
+    assert not any("Traceback" in e.value or "AttributeError" in e.value for e in at.error)
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
