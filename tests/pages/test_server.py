@@ -8,7 +8,7 @@ import threading
 import pytest
 import streamlit as st
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.runtime.app_session import AppSession
+from streamlit.runtime.app_session import AppSession, AppSessionState
 
 from components import login
 from components.server import harden
@@ -31,6 +31,7 @@ def test_a_forged_clear_cache_message_empties_nothing():
     AppSession.handle_backmsg(session, BackMsg(clear_cache=True))
     assert expensive() == 1 and len(runs) == 1  # still cached: not recomputed
     expensive.clear()
+    session._state = AppSessionState.SHUTDOWN_REQUESTED  # nothing for its finaliser to shut down
 
 
 def test_one_heavy_document_at_a_time_per_person_and_per_server(monkeypatch):
