@@ -76,7 +76,7 @@ def main() -> None:
         os.chdir(ROOT)
         # The store is created and seeded before the server accepts its first session.
         run(PY, "-m", "revitalization.store")
-        os.execv(str(PY), [str(PY), "-m", "streamlit", "run", "app.py",
+        os.execv(str(PY), [str(PY), "-m", "streamlit", "run", "server.py",
                            "--server.port", "8501", *sys.argv[2:]])
     elif command == "test":
         ensure_environment()

@@ -60,7 +60,7 @@ def start_server(db: Path) -> tuple[str, subprocess.Popen]:
     subprocess.run([sys.executable, "-m", "revitalization.store"], cwd=ROOT,
                    env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
     pin = ("taskset", "-c", "0") if shutil.which("taskset") and os.cpu_count() > 1 else ()
-    return serve(ROOT / "app.py", ROOT, env=env, prefix=pin)
+    return serve(ROOT / "server.py", ROOT, env=env, prefix=pin)
 
 
 def county_map(fwd, year: str | None) -> bool:

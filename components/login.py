@@ -1,51 +1,51 @@
-"""Log-in: who is acting, the log-in gate (local accounts or the office's OIDC), idle
-time-out. Every write is checked against and recorded for ``current_user()``."""
+"""Log-in: who is acting, the log-in gate (local accounts or the office's OIDC). With local
+accounts the user comes from the browser's session cookie on every run (``server.py`` sets
+it, ``revitalization.sessions`` checks it: idle and absolute expiry, log-out in every tab).
+Every write is checked against and recorded for ``current_user()``."""
 
 from __future__ import annotations
 
+import html
 import secrets
 import threading
-import time
 from collections.abc import Callable
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
 from components import cached
 from revitalization.access import DEMO_ACTOR, Actor
 from revitalization.accounts import (
+    REFUSED,
     LoginError,
     actor_for_identity,
     auth_mode,
-    authenticate,
     change_password,
     is_active,
     session_minutes,
 )
 from revitalization.audit import access
+from revitalization.sessions import ABSOLUTE_HOURS, COOKIE, close_session, session_actor
 from revitalization.wording import md
+
+LOGIN_ACTION = "session/login"  # server.py's route, relative: it works under a sub-path too
 
 
 def login_on() -> bool:
     return auth_mode() != "off"
 
 
-ACTOR_KEY, SEEN_KEY, TOKEN_KEY = "actor", "actor_seen", "session_token"
-# A download's data is made on the click, outside the session that drew its button (no
-# session state there): this process-wide table of live log-ins lets it check that the
-# session is still logged in and active. Log-out and time-out remove the entry.
-_LIVE: dict[str, float] = {}
+ACTOR_KEY, TOKEN_KEY = "actor", "session_token"
 
 
 def _token() -> str:
+    """A random name of this Streamlit session (who makes a heavy document, without log-in)."""
     return st.session_state.setdefault(TOKEN_KEY, secrets.token_urlsafe(16))
 
 
-def _alive() -> None:
-    _LIVE[_token()] = time.time()
-
-
-def _ended() -> None:
-    _LIVE.pop(st.session_state.get(TOKEN_KEY, ""), None)
+def browser_token() -> str:
+    """The log-in token the browser sent: the HttpOnly cookie ``server.py`` set at log-in."""
+    return st.context.cookies.get(COOKIE, "") or ""
 
 
 # Documents that take seconds of CPU each (the 汇编, the provincial packs, drafts): one at a
@@ -80,21 +80,21 @@ def protected(make: Callable[[], bytes], *, what: str, heavy: bool = False) -> C
     (a button drawn before then no longer delivers data), recorded in the access log as a
     download of ``what`` (the file name) by the user. ``heavy``: a document that costs seconds
     of CPU, made one at a time per person and a bounded number at once."""
-    actor, login = current_user(), auth_mode() != "off"
-    token, limit = _token(), session_minutes() * 60
+    actor, mode = current_user(), auth_mode()
+    login, token = mode != "off", browser_token() if mode == "local" else ""
 
-    def checked() -> bytes:
-        if login:
-            seen = _LIVE.get(token)
-            if seen is None or time.time() - seen > limit:
-                raise PermissionError("登录已失效：请重新登录后再下载")
+    def checked() -> bytes:  # on the click, outside the session that drew the button
+        live = (session_actor(cached.engine(), token, minutes=session_minutes()) is not None
+                if mode == "local" else is_active(cached.engine(), actor.username) if login else True)
+        if not live:
+            raise PermissionError("登录已失效：请重新登录后再下载")
         data = make()
         access(cached.engine(), actor.signature, "download", what)
         return data
 
     if not heavy:
         return checked
-    who = actor.username if login else token
+    who = actor.username if login else _token()
     return lambda: _one_at_a_time(who, checked)
 
 
@@ -122,40 +122,46 @@ def login_gate() -> None:
     if mode == "oidc":
         oidc_gate()
         return
-    actor, seen = st.session_state.get(ACTOR_KEY), st.session_state.get(SEEN_KEY, 0.0)
-    if actor is not None and not is_active(cached.engine(), actor.username):  # disabled meanwhile
-        st.session_state.pop(ACTOR_KEY, None)
-        actor = None
-    if actor is not None and time.time() - seen <= session_minutes() * 60:
-        st.session_state[SEEN_KEY] = time.time()
-        _alive()
+    engine, token = cached.engine(), browser_token()
+    actor = session_actor(engine, token, minutes=session_minutes())  # from the cookie, every run
+    if actor is not None:
+        st.session_state[ACTOR_KEY] = actor
         with st.sidebar:
             st.caption(f"当前用户：{md(str(actor))}")
             password_form(actor)
             if st.button("退出登录", icon=":material/logout:", key="logout"):
+                close_session(engine, token)  # every tab of this browser is logged out
+                access(engine, actor.signature, "logout")
                 st.session_state.pop(ACTOR_KEY, None)
-                _ended()
-                access(cached.engine(), actor.signature, "logout")
+                st.session_state["logged_out"] = True
                 st.rerun()
         return
-    _ended()
+    st.session_state.pop(ACTOR_KEY, None)
     st.title("湖北省乡村振兴责任制考核看板")
-    if actor is not None:
-        st.session_state.pop(ACTOR_KEY, None)
-        st.warning(f"已超过 {session_minutes()} 分钟未操作，请重新登录。", icon=":material/timer_off:")
-    with st.form("login"):
-        username = st.text_input("用户名")
-        password = st.text_input("密码", type="password")
-        if st.form_submit_button("登录", icon=":material/login:"):
-            try:
-                ip = st.context.ip_address
-                actor = authenticate(cached.engine(), username, password, source=f"来自 {ip}" if ip else "")
-            except LoginError as exc:
-                st.error(str(exc), icon=":material/block:")
-            else:
-                st.session_state[ACTOR_KEY], st.session_state[SEEN_KEY] = actor, time.time()
-                st.rerun()
+    if st.query_params.get("login") == "failed":
+        st.error(REFUSED, icon=":material/block:")
+    elif st.session_state.pop("logged_out", False):
+        st.info("已退出登录。", icon=":material/logout:")
+    elif token:
+        st.warning(f"登录已失效（超过 {session_minutes()} 分钟未操作、已在其他页面退出、登录超过 "
+                   f"{ABSOLUTE_HOURS} 小时或账号已变更），请重新登录。", icon=":material/timer_off:")
+    st.html(login_form(urlsplit(st.context.url or "/").path, st.query_params.to_dict()))
     st.stop()
+
+
+def login_form(path: str, query: dict[str, str]) -> str:
+    """The log-in form: a plain HTML form posted to ``server.py``, which sets the cookie and
+    comes back to the page asked for (``path`` and ``query``, less a failed attempt's marker)."""
+    rest = urlencode([(k, v) for k, v in query.items() if k != "login"])
+    target = html.escape((path or "/") + (f"?{rest}" if rest else ""), quote=True)
+    return f"""<form class="rv-login" method="post" action="{LOGIN_ACTION}">
+<label for="rv-username">用户名</label>
+<input id="rv-username" name="username" autocomplete="username" required autofocus>
+<label for="rv-password">密码</label>
+<input id="rv-password" name="password" type="password" autocomplete="current-password" required>
+<input type="hidden" name="next" value="{target}">
+<button type="submit">登录</button>
+</form>"""
 
 
 def password_form(actor: Actor) -> None:
@@ -191,8 +197,7 @@ def oidc_gate() -> None:
     if st.session_state.get(ACTOR_KEY) != actor:  # this session's log-in, recorded once
         access(cached.engine(), actor.signature, "login", "统一身份认证")
     st.session_state[ACTOR_KEY] = actor
-    _alive()
     with st.sidebar:
         st.caption(f"当前用户：{md(str(actor))}")
-        st.button("退出登录", on_click=lambda: (_ended(), access(cached.engine(), actor.signature, "logout"),
-                                              st.logout()), icon=":material/logout:", key="logout")
+        st.button("退出登录", on_click=lambda: (access(cached.engine(), actor.signature, "logout"), st.logout()),
+                  icon=":material/logout:", key="logout")

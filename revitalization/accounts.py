@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 
 from revitalization.access import ROLES, Actor, require
 from revitalization.audit import access, audit, now
+from revitalization.sessions import close_all
 from revitalization.settings import SettingsError, secrets_table, setting
 from revitalization.store import Account, Region
 
@@ -259,6 +260,7 @@ def reset_password(engine: Engine, actor: Actor, username: str, new: str) -> Non
     _check_password(new, username)
     _changed(engine, username, actor, "password", password_hash=hash_password(new), failures=0,
              locked_until="")
+    close_all(engine, username)  # whoever was logged in with the old password is logged out
 
 
 def set_disabled(engine: Engine, actor: Actor, username: str, disabled: bool) -> None:
@@ -268,6 +270,8 @@ def set_disabled(engine: Engine, actor: Actor, username: str, disabled: bool) ->
     if disabled and username == actor.username:
         raise LoginError("不能停用自己正在使用的账号")
     _changed(engine, username, actor, "disable" if disabled else "enable", disabled=disabled)
+    if disabled:
+        close_all(engine, username)
 
 
 def is_active(engine: Engine, username: str) -> bool:

@@ -190,6 +190,19 @@ class AccessLog(SQLModel, table=True):
     detail: str = ""
 
 
+class LoginSession(SQLModel, table=True):
+    """A log-in, bound to the browser's cookie: only the token's SHA-256 is kept
+    (``revitalization.sessions``)."""
+
+    __tablename__ = "login_session"
+    token_hash: str = Field(primary_key=True, max_length=64)
+    username: str = Field(max_length=64, index=True)
+    created_at: str  # ISO time, UTC
+    last_seen: str
+    ended_at: str = ""  # log-out, expiry, account disabled or password set anew
+    source: str = ""
+
+
 class CountyNote(SQLModel, table=True):
     """A staff note on a county-year (e.g. "2024 年洪灾影响生态得分"); deletion is soft."""
 

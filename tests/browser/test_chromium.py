@@ -38,7 +38,7 @@ def start_server(db_url: str, **env: str) -> tuple[str, subprocess.Popen]:
     """A Streamlit server of the app on ``db_url`` (extra environment ``env``), once healthy."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
          "--server.headless", "true"], cwd=ROOT, env={**os.environ, "DATABASE_URL": db_url, **env},
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://localhost:{port}"

@@ -22,7 +22,7 @@ from revitalization.access import Actor
 from revitalization.accounts import create_account, main
 from revitalization.paths import ROOT
 
-from .helpers import PASSWORD
+from .helpers import JAR, PASSWORD
 
 
 @pytest.fixture
@@ -52,7 +52,11 @@ def app(new_app) -> AppTest:
 
 @pytest.fixture
 def deployment(app_db, new_app, monkeypatch) -> Callable[..., AppTest]:
+    from components import login
+
     monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
+    JAR.clear()
+    monkeypatch.setattr(login, "browser_token", lambda: JAR.get("token", ""))
 
     def start(mode: str = "local", accounts: tuple = ()) -> AppTest:
         monkeypatch.setenv("REVITALIZATION_AUTH", mode)

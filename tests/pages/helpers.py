@@ -29,10 +29,27 @@ def open_county(app: AppTest, adcode: str, year: str = "2025") -> AppTest:
     return at
 
 
+# The browser's cookie jar of the page tests: AppTest cannot send cookies, so the ``deployment``
+# fixture makes the app read its session token from here.
+JAR: dict[str, str] = {}
+
+
 def log_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
-    at.text_input[0].set_value(username)
-    at.text_input[1].set_value(password)
-    return at.button[0].click().run()
+    """What the log-in form's POST does (``server.py``): check the password, open a session and
+    give the browser its token, or come back with ``login=failed``; then the page runs again."""
+    from revitalization import store
+    from revitalization.accounts import LoginError, authenticate
+    from revitalization.sessions import open_session
+
+    engine = store.make_engine()
+    try:
+        JAR["token"] = open_session(engine, authenticate(engine, username, password))
+        at.query_params.pop("login", None)
+    except LoginError:
+        at.query_params["login"] = "failed"
+    finally:
+        engine.dispose()
+    return at.run()
 
 
 def array(value) -> np.ndarray:

@@ -54,4 +54,5 @@ def test_a_disabled_account_loses_its_open_session_and_users_change_their_passwo
     assert authenticate(cached.engine(), "suixian", "Xiangcun-2026!").username == "suixian"
     set_disabled(cached.engine(), Actor("admin", "管理员", "province_admin"), "suixian", True)
     at.run()
-    assert [b.label for b in at.button] == ["登录"]  # the log-in form, nothing of the county
+    assert any("<form" in h.proto.body for h in at.get("html"))  # the log-in form again
+    assert not at.get("plotly_chart") and not any("随县填报员" in c.value for c in at.sidebar.caption)
