@@ -40,6 +40,15 @@ def local_target(value: str) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def client_address(request: Request) -> str:
+    """The browser's address: the proxy's X-Real-IP when the request comes from a proxy on this
+    machine (the README's nginx sets it), else the peer itself. Failed log-ins are counted per
+    account and address, so behind the proxy every user must not share 127.0.0.1."""
+    peer = request.client.host if request.client else ""
+    forwarded = request.headers.get("x-real-ip", "").strip()
+    return forwarded[:64] if forwarded and peer in ("127.0.0.1", "::1") else peer
+
+
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https" \
         or request.headers.get("origin", "").startswith("https://")
@@ -53,7 +62,7 @@ async def log_in(request: Request) -> Response:
         return PlainTextResponse("登录请求来自其他网站，已拒绝", status_code=403)
     form = await request.form()
     target = local_target(str(form.get("next", "/")))
-    source = f"来自 {request.client.host}" if request.client else ""
+    source = f"来自 {client_address(request)}"
     try:
         actor = await run_in_threadpool(authenticate, _engine(), str(form.get("username", "")),
                                         str(form.get("password", "")), source=source)

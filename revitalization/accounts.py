@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import and_, case, func, update
+from sqlalchemy import and_, case, delete, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -29,7 +29,7 @@ from revitalization.access import ROLES, Actor, require
 from revitalization.audit import access, audit, now
 from revitalization.sessions import close_all
 from revitalization.settings import SettingsError, secrets_table, setting
-from revitalization.store import Account, Region
+from revitalization.store import Account, LoginThrottle, Region
 
 SCRYPT = {"n": 2**17, "r": 8, "p": 1}  # OWASP's minimum for scrypt: 128 MiB and ~0.3 s a hash
 SCRYPT_MAXMEM = 256 * 2**20
@@ -173,8 +173,8 @@ def create_account(engine: Engine, *, username: str, display: str, role: str, pa
     return account_actor
 
 
-REFUSED = (f"用户名或密码错误（同一账号连续失败 {MAX_FAILURES} 次后将锁定 {LOCK_MINUTES} 分钟，"
-           "锁定期间无法登录）")
+REFUSED = (f"用户名或密码错误（同一账号从同一地址连续失败 {MAX_FAILURES} 次后，该地址将锁定 {LOCK_MINUTES} 分钟，"
+           "锁定期间无法从该地址登录）")
 
 
 @lru_cache(maxsize=1)
@@ -189,44 +189,95 @@ def authenticate(engine: Engine, username: str, password: str, *,
     wrong password, locked account), after the same work (one scrypt), so neither the words
     nor the time tell whether an account exists.
 
-    Each attempt first reserves a try in one atomic UPDATE (failures + 1, or a fresh count
-    once a lock has expired) before the password is checked: parallel guesses cannot share
-    a count, and at most MAX_FAILURES passwords are checked per lock period."""
+    Failures are counted per account **and source** (``source``: where the attempt comes from,
+    e.g. "来自 10.1.2.3"): guesses from one address lock that address out of the account for
+    LOCK_MINUTES, never its owner elsewhere. Each attempt first reserves a try in one atomic
+    UPDATE (failures + 1, or a fresh count once a lock has expired) before the password is
+    checked: parallel guesses cannot share a count, and at most MAX_FAILURES passwords are
+    checked per source and lock period."""
     at = at or datetime.now(UTC)
-    stamp, name = at.isoformat(), username.strip()
-    expired = and_(Account.locked_until != "", Account.locked_until <= stamp)
-    with engine.begin() as conn:
-        row = conn.execute(
-            update(Account).where(Account.username == name, Account.disabled == False)  # noqa: E712
-            .values(failures=case((expired, 1), else_=Account.failures + 1),
-                    locked_until=case((expired, ""), else_=Account.locked_until))
-            .returning(Account.failures, Account.locked_until, Account.password_hash,
-                       Account.display, Account.role, Account.scope)).first()
-    if row is None or row.locked_until or row.failures > MAX_FAILURES:
+    stamp, name, key = at.isoformat(), username.strip(), source[:80]
+    with Session(engine) as session:
+        account = session.exec(select(Account).where(Account.username == name,
+                                                     Account.disabled == False)).first()  # noqa: E712
+    row = None
+    if account is not None:
+        throttle = LoginThrottle.__table__
+        expired = and_(LoginThrottle.locked_until != "", LoginThrottle.locked_until <= stamp)
+        with engine.begin() as conn:
+            conn.execute(_insert_ignore(engine, throttle, username=name, source=key))
+            row = conn.execute(
+                update(LoginThrottle).where(LoginThrottle.username == name, LoginThrottle.source == key)
+                .values(failures=case((expired, 1), else_=LoginThrottle.failures + 1),
+                        locked_until=case((expired, ""), else_=LoginThrottle.locked_until))
+                .returning(LoginThrottle.failures, LoginThrottle.locked_until)).first()
+    if account is None or row.locked_until or row.failures > MAX_FAILURES:
         verify_password(password, _decoy())
-        if row is not None and not row.locked_until:  # the try past the limit locks
-            _lock(engine, name, at)
-        access(engine, name[:100], "login_failed", ("账号已锁定" if row is not None else "无此账号")
+        if account is not None and not row.locked_until:  # the try past the limit locks
+            _lock(engine, name, key, at)
+        access(engine, name[:100], "login_failed", ("已锁定" if account is not None else "无此账号")
                + (f"，{source}" if source else ""))  # the same one write as a wrong password
         raise LoginError(REFUSED)
-    if verify_password(password, row.password_hash):
-        fresh = {"password_hash": hash_password(password)} if outdated(row.password_hash) else {}
+    if verify_password(password, account.password_hash):
+        fresh = {"password_hash": hash_password(password)} if outdated(account.password_hash) else {}
         with engine.begin() as conn:  # a hash of older, weaker parameters is renewed
-            conn.execute(update(Account).where(Account.username == name)
-                         .values(failures=0, locked_until="", **fresh))
-        actor = Actor(name, row.display, row.role, row.scope)
+            conn.execute(update(LoginThrottle).where(LoginThrottle.username == name, LoginThrottle.source == key)
+                         .values(failures=0, locked_until=""))
+            if fresh:
+                conn.execute(update(Account).where(Account.username == name).values(**fresh))
+        actor = Actor(name, account.display, account.role, account.scope)
         access(engine, actor.signature, "login", source)
         return actor
     if row.failures >= MAX_FAILURES:
-        _lock(engine, name, at)
+        _lock(engine, name, key, at)
     access(engine, name, "login_failed", f"第 {row.failures} 次{'，' + source if source else ''}")
     raise LoginError(REFUSED)
 
 
-def _lock(engine: Engine, name: str, at: datetime) -> None:
+def _insert_ignore(engine: Engine, table, **values):
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).values(**values).on_conflict_do_nothing()
+
+
+def _lock(engine: Engine, name: str, source: str, at: datetime) -> None:
     with engine.begin() as conn:
-        conn.execute(update(Account).where(Account.username == name, Account.locked_until == "")
-                     .values(locked_until=(at + timedelta(minutes=LOCK_MINUTES)).isoformat()))
+        conn.execute(update(LoginThrottle).where(
+            LoginThrottle.username == name, LoginThrottle.source == source, LoginThrottle.locked_until == ""
+        ).values(locked_until=(at + timedelta(minutes=LOCK_MINUTES)).isoformat()))
+
+
+def actor_for_identity(engine: Engine, email: str | None) -> Actor:
+    """The account registered for an identity-provider user (username = e-mail address):
+    the provider proves who it is, the account here says what they may do."""
+    with Session(engine) as session:
+        account = session.get(Account, (email or "").strip())
+        if account is None or account.disabled:
+            raise LoginError(f"账号 {email or '（无邮箱）'} 未在本系统开通，请联系省级管理员")
+        return Actor(account.username, account.display, account.role, account.scope)
+
+
+def accounts(engine: Engine, *, actor: Actor) -> pd.DataFrame:
+    """Every account (no password hashes) with its failed log-ins: the most from one source
+    and the latest lock."""
+    require(actor, "account")
+    with Session(engine) as session:
+        rows = [a.model_dump(exclude={"password_hash"}) for a in session.exec(select(Account))]
+        throttled = session.exec(select(LoginThrottle)).all()
+    frame = pd.DataFrame(rows)
+    if frame.empty:
+        return frame
+    most = {r.username: 0 for r in throttled}
+    until = {r.username: "" for r in throttled}
+    for r in throttled:
+        most[r.username] = max(most[r.username], r.failures)
+        until[r.username] = max(until[r.username], r.locked_until)
+    frame["failures"] = frame["username"].map(most).fillna(0).astype(int)
+    frame["locked_until"] = frame["username"].map(until).fillna("")
+    return frame
 
 
 def _changed(engine: Engine, username: str, actor: Actor, action: str, **values) -> None:
@@ -258,8 +309,9 @@ def reset_password(engine: Engine, actor: Actor, username: str, new: str) -> Non
     is lifted. Audited without the hash."""
     require(actor, "account")
     _check_password(new, username)
-    _changed(engine, username, actor, "password", password_hash=hash_password(new), failures=0,
-             locked_until="")
+    _changed(engine, username, actor, "password", password_hash=hash_password(new))
+    with engine.begin() as conn:  # every source's lock lifted
+        conn.execute(delete(LoginThrottle).where(LoginThrottle.username == username))
     close_all(engine, username)  # whoever was logged in with the old password is logged out
 
 
@@ -280,23 +332,6 @@ def is_active(engine: Engine, username: str) -> bool:
     with Session(engine) as session:
         account = session.get(Account, username)
         return account is not None and not account.disabled
-
-
-def actor_for_identity(engine: Engine, email: str | None) -> Actor:
-    """The account registered for an identity-provider user (username = e-mail address):
-    the provider proves who it is, the account here says what they may do."""
-    with Session(engine) as session:
-        account = session.get(Account, (email or "").strip())
-        if account is None or account.disabled:
-            raise LoginError(f"账号 {email or '（无邮箱）'} 未在本系统开通，请联系省级管理员")
-        return Actor(account.username, account.display, account.role, account.scope)
-
-
-def accounts(engine: Engine, *, actor: Actor) -> pd.DataFrame:
-    require(actor, "account")
-    with Session(engine) as session:
-        rows = [a.model_dump(exclude={"password_hash"}) for a in session.exec(select(Account))]
-    return pd.DataFrame(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -190,6 +190,17 @@ class AccessLog(SQLModel, table=True):
     detail: str = ""
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Failed log-ins of one account from one source (address): the lock is per account and
+    source, so nobody elsewhere can lock an account out by guessing."""
+
+    __tablename__ = "login_throttle"
+    username: str = Field(primary_key=True, max_length=64)
+    source: str = Field(primary_key=True, max_length=80)
+    failures: int = 0
+    locked_until: str = ""  # ISO time; this source's log-ins to this account refused until then
+
+
 class LoginSession(SQLModel, table=True):
     """A log-in, bound to the browser's cookie: only the token's SHA-256 is kept
     (``revitalization.sessions``)."""

@@ -14,10 +14,12 @@ from revitalization.accounts import (
     MAX_FAILURES,
     REFUSED,
     LoginError,
+    accounts,
     authenticate,
     create_account,
     hash_password,
     main,
+    reset_password,
     verify_password,
 )
 from revitalization.audit import access_rows, audit_rows
@@ -66,7 +68,7 @@ def test_wrong_password_is_refused_and_throttled(seeded):
     assert authenticate(seeded, "admin", PASSWORD, at=later).role == "province_admin"
     log = access_rows(seeded, actor=admin())  # reads are logged apart from the audit trail
     assert log["action"].tolist()[::-1] == ["login_failed"] * (MAX_FAILURES + 2) + ["login"]
-    assert log["detail"].tolist()[1:3] == ["无此账号", "账号已锁定"]
+    assert log["detail"].tolist()[1:3] == ["无此账号", "已锁定"]
     assert log["user"].iloc[0] == "管理员（省级管理员，用户名 admin）"
     assert "login_failed" not in set(audit_rows(seeded, actor=admin())["action"])  # no cache-clearing write
 
@@ -77,7 +79,7 @@ def test_parallel_guesses_share_one_count_and_check_at_most_the_limit(seeded, mo
     from concurrent.futures import ThreadPoolExecutor
 
     from revitalization import accounts
-    from revitalization.store import Account
+    from revitalization.store import Account, LoginThrottle
 
     create_account(seeded, username="admin", display="管理员", role="province_admin",
                    password=PASSWORD)
@@ -99,8 +101,8 @@ def test_parallel_guesses_share_one_count_and_check_at_most_the_limit(seeded, mo
 
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(guess, range(20)))
-    account = Session(seeded).get(Account, "admin")
-    assert account.failures == 20 and account.locked_until
+    throttle = Session(seeded).get(LoginThrottle, ("admin", ""))  # this source's count
+    assert throttle.failures == 20 and throttle.locked_until
     assert len(checked) <= MAX_FAILURES
 
 
@@ -209,3 +211,21 @@ def test_passwords_are_changed_reset_and_accounts_disabled_in_the_app(seeded):
     log = audit_rows(seeded, "account", actor=admin())
     assert log["action"].tolist() == ["create", "create", "password", "password", "disable", "enable"]
     assert "password_hash" not in log["after"].str.cat() + log["before"].str.cat()
+
+
+def test_guessing_from_one_address_never_locks_the_owner_out_elsewhere(seeded):
+    """Issue 29 (11): anyone could lock the administrator with 5 guesses. The lock is per
+    account and source: the guesser's address is locked, the administrator's is not."""
+    create_account(seeded, username="admin", display="管理员", role="province_admin", password=PASSWORD)
+    t0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    for n in range(MAX_FAILURES + 2):
+        with pytest.raises(LoginError, match="用户名或密码错误"):
+            authenticate(seeded, "admin", f"guess-{n}", at=t0, source="来自 203.0.113.9")
+    with pytest.raises(LoginError):  # the guesser, even with the right password
+        authenticate(seeded, "admin", PASSWORD, at=t0, source="来自 203.0.113.9")
+    owner = authenticate(seeded, "admin", PASSWORD, at=t0, source="来自 10.20.30.40")
+    assert owner.role == "province_admin"  # the owner from the office is not locked out
+    listed = accounts(seeded, actor=owner).set_index("username")
+    assert listed.at["admin", "failures"] == MAX_FAILURES + 3 and listed.at["admin", "locked_until"]
+    reset_password(seeded, owner, "admin", "Another-2026-pw")  # a reset lifts every lock
+    assert authenticate(seeded, "admin", "Another-2026-pw", at=t0, source="来自 203.0.113.9").username == "admin"

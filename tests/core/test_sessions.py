@@ -88,3 +88,17 @@ def test_after_log_in_only_a_page_of_this_site(asked, target):
     from server import local_target
 
     assert local_target(asked) == target
+
+
+@pytest.mark.parametrize(("peer", "header", "address"), [
+    ("127.0.0.1", "203.0.113.9", "203.0.113.9"),  # the README's nginx on this machine
+    ("198.51.100.7", "203.0.113.9", "198.51.100.7"),  # a browser forging the header directly
+    ("127.0.0.1", "", "127.0.0.1"),
+])
+def test_the_address_failed_log_ins_are_counted_by(peer, header, address):
+    from types import SimpleNamespace
+
+    from server import client_address
+
+    request = SimpleNamespace(client=SimpleNamespace(host=peer), headers={"x-real-ip": header} if header else {})
+    assert client_address(request) == address
