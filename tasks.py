@@ -45,7 +45,7 @@ def ensure_environment() -> None:
         "--no-deps", "-e", ".")
     # Compile bytecode even where PYTHONDONTWRITEBYTECODE is set: imports then take ~1 s.
     run(PY, "-m", "compileall", "-q", "-j", "0", VENV / "lib", "revitalization",
-        "components", "app_pages", "app.py")
+        "components", "app_pages", "app.py", "server.py")
     STAMP.write_text(digest.hexdigest())
 
 

@@ -59,7 +59,7 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
 def readme_site(root: Path, port: int, upstreams: list[str], *, tls: Path | None = None,
-                redirect_port: int | None = None) -> str:
+                redirect_port: int | None = None, log_folder: Path | None = None) -> str:
     """The README's nginx site with this machine's ports, servers and paths. With ``tls`` (a
     folder holding ``dashboard.crt`` and ``dashboard.key``) the block runs exactly as written,
     HTTPS on ``port`` and the redirect on ``redirect_port``; without, plain HTTP on ``port``
@@ -78,6 +78,7 @@ def readme_site(root: Path, port: int, upstreams: list[str], *, tls: Path | None
         block = re.sub(r"\n    ssl_\w+ [^\n]*;", "", block)
     block = re.sub(r"(\s+server 127\.0\.0\.1:\d+;)+",
                    "".join(f"\n    server {u};" for u in upstreams), block, count=1)
+    block = block.replace("/var/log/nginx/", f"{log_folder or Path('/tmp')}/")
     block = block.replace("/opt/revitalization/.venv/lib/python3.11/site-packages/streamlit/",
                           str(Path(streamlit.__file__).parent) + "/")
     return block.replace("/opt/revitalization/", str(root) + "/")
@@ -101,7 +102,7 @@ def serve_nginx(root: Path, upstreams: list[str], folder: Path, *,
     port, redirect = free_port(), free_port()
     site = readme_site(root, port, [u.removeprefix("http://").rstrip("/").replace(
         "localhost", "127.0.0.1") for u in upstreams],
-        tls=self_signed(folder / "tls") if tls else None, redirect_port=redirect)
+        tls=self_signed(folder / "tls") if tls else None, redirect_port=redirect, log_folder=folder)
     temp = folder / "nginx"
     temp.mkdir(exist_ok=True)
     conf = folder / "nginx.conf"

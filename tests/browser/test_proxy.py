@@ -26,7 +26,7 @@ def proxied(tmp_path, templates):
     servers = [start_server(db), start_server(db)]
     try:
         url, nginx = serve_nginx(ROOT, [url for url, _ in servers], tmp_path, tls=True)
-        yield url.rstrip("/"), nginx.redirect
+        yield url.rstrip("/"), nginx.redirect, tmp_path / "revitalization.log"
         nginx.terminate()
         nginx.wait(timeout=10)
     finally:
@@ -42,7 +42,7 @@ def test_the_readme_proxy_serves_the_app_and_its_static_files(proxied, browser):
     import urllib.error
     import urllib.request
 
-    proxied, redirect = proxied
+    proxied, redirect, log = proxied
     with pytest.raises(urllib.error.HTTPError) as moved:  # port 80: to HTTPS, never served plain
         urllib.request.build_opener(NoRedirect).open(redirect + "county?county=421321", timeout=10)
     assert moved.value.code == 301
@@ -73,3 +73,24 @@ def test_the_readme_proxy_serves_the_app_and_its_static_files(proxied, browser):
 class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003 - urllib's signature
         return None
+
+
+def test_the_access_log_keeps_no_session_id(proxied):
+    """Issue 29 (5): the Streamlit session id is in every upload URL, so in the proxy's log.
+    The README's log format writes "-" in its place (the id is worthless without the log-in
+    cookie anyway)."""
+    import ssl
+    import urllib.error
+    import urllib.request
+
+    proxied, _, log = proxied
+    session_id = "3f1c2a9e-7b6d-4c8a-9e21-5d0b7a6c4e11"
+    request = urllib.request.Request(f"{proxied}/_stcore/upload_file/{session_id}/file-1", method="PUT",
+                                     data=b"x")
+    try:
+        urllib.request.urlopen(request, timeout=10, context=ssl._create_unverified_context())
+    except urllib.error.HTTPError:
+        pass  # refused by Streamlit (no such session): what matters is the log line
+    lines = log.read_text().splitlines()
+    assert any('"PUT /_stcore/upload_file/-/file-1"' in line for line in lines), lines[-3:]
+    assert not any(session_id in line for line in lines)
