@@ -9,7 +9,7 @@ from components.state import show_flash
 from components.uploads import checked_upload
 from components.writes import submit_write, write_button
 from revitalization import citydata, importer, tables
-from revitalization.access import PROVINCE_ROLES, allowed, refusal, refusal_in_scope, visible_counties
+from revitalization.access import allowed, refusal, refusal_in_scope, visible_counties
 from revitalization.cities import city_frame
 from revitalization.exports import spreadsheets
 from revitalization.wording import md, shown_time, year_label
@@ -138,7 +138,7 @@ if upload is not None:
                 refusal=refusal_in_scope(actor, "data"), after=next_upload, key="import_commit",
                 type="primary", icon=":material/upload:")
 
-history = importer.batches(cached.engine(), actor=actor) if actor.role in PROVINCE_ROLES else None
+history = importer.batches(cached.engine(), actor=actor) if actor.province else None
 if history is not None and not history.empty:
     st.markdown("**导入记录**")
     st.dataframe(tables.batch_table(history), hide_index=True, width="stretch")

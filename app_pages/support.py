@@ -21,11 +21,15 @@ actor = current_user()
 year = selected_year()
 header("社会动员", f"省直定点帮扶与省内区域协作 · {year} 年度（按起止年度统计当年在帮的记录）")
 
-records = support.relations(engine, actor=actor)  # within the account's scope
-cover = support.coverage(records, regions, year)
+codes = visible_counties(actor, regions)
+# the records read are the account's scope, so the counties counted and drawn are too: a 市州
+# user must not see every other county as one "without records"
+area = regions[regions["adcode"].isin(codes)]
+records = support.relations(engine, actor=actor)
+cover = support.coverage(records, area, year)
 left, right = st.columns([3, 2])
 with left:
-    chart(charts.support_map(cover, support.pairs(records, regions, year), regions, year,
+    chart(charts.support_map(cover, support.pairs(records, area, year), area, year,
                              demo=is_demo()), key="support_map")
 with right:
     missing = cover[cover["状态"] == support.NONE]
@@ -45,7 +49,6 @@ st.dataframe(shown, hide_index=True, width="stretch",
 # One county's records: add, change, delete (restorable) ----------------------------------
 st.subheader("单个县的帮扶协作记录")
 options = profile.search_options(regions)
-codes = visible_counties(actor, regions)
 adcode = url_widget("county", "support_county", codes, codes[0], lambda: st.selectbox(
     "县（市、区）", codes, key="support_county", format_func=options.get))
 city = regions.set_index("adcode").at[adcode, "city_adcode"]

@@ -29,6 +29,7 @@ from revitalization.store import City, Region
 
 ROLES = {"province_admin": "省级管理员", "province_viewer": "省级查看",
          "city": "市州用户", "county": "县级填报员"}
+PROVINCE_ROLES = ("province_admin", "province_viewer")
 ACTIONS = {
     "data": "修改指标数据",
     "interview": "修改约谈记录",
@@ -78,9 +79,14 @@ class Actor:
         the account (display names can repeat and change)."""
         return f"{self.display}（{ROLES[self.role]}，用户名 {self.username}）"
 
+    @property
+    def province(self) -> bool:
+        """A province account: reads everything (the administrator also writes)."""
+        return self.role in PROVINCE_ROLES
+
     def covers(self, adcode: str, city: str) -> bool:
         """Whether a county (with its city) is within this actor's scope."""
-        if self.role in ("province_admin", "province_viewer"):
+        if self.province:
             return True
         return self.scope == (city if self.role == "city" else adcode)
 
@@ -110,13 +116,10 @@ def require(actor: Actor, action: str, adcode: str | None = None, city: str | No
         raise PermissionDenied(f"{actor}无权{ACTIONS[action]}{target}")
 
 
-PROVINCE_ROLES = ("province_admin", "province_viewer")
-
-
 def readable_codes(session: Session, actor: Actor) -> set[str] | None:
     """The unit codes whose records ``actor`` may read: None for the province (everything);
     a 市州用户 its own 市州 and its counties; a 县级填报员 its county."""
-    if actor.role in PROVINCE_ROLES:
+    if actor.province:
         return None
     if actor.role == "county":
         return {actor.scope}
@@ -142,7 +145,7 @@ def require_read(session: Session, actor: Actor, adcode: str) -> None:
 def require_province(actor: Actor, what: str) -> None:
     """Raise PermissionDenied unless ``actor`` is a province account (what only the province
     reads: the audit trail, the import history, the accounts)."""
-    if actor.role not in PROVINCE_ROLES:
+    if not actor.province:
         raise PermissionDenied(f"{actor}无权查看{what}（仅限省级账号）")
 
 
@@ -191,7 +194,7 @@ def page_allowed(actor: Actor, page: str, *, login_on: bool = False) -> bool:
     if page in ADMIN_PAGES:
         return login_on and actor.role == "province_admin"
     if page in PROVINCE_PAGES:
-        return actor.role in PROVINCE_ROLES
+        return actor.province
     return actor.role != "county" or page in CLERK_PAGES
 
 

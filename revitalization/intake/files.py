@@ -70,25 +70,28 @@ def _too_big(where: str, rows: int, columns: int) -> None:
 
 _CELL = re.compile(rb"<(?:\w+:)?c[ >/]")
 _ROW = re.compile(rb"<(?:\w+:)?row[ >/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
-def _count(archive: zipfile.ZipFile, name: str) -> tuple[int, int]:
+def _count(archive: zipfile.ZipFile, name: str) -> tuple[int, int, bool]:
     """The rows and cells a worksheet really holds (its elements, counted while streaming
-    the XML, never parsed): a sheet without a dimension record, or with a false one, is
-    bounded all the same."""
+    the XML, never parsed), and whether it has a formula: a sheet without a dimension record,
+    or with a false one, is bounded all the same; one pass over the unpacked sheet."""
     rows = cells = 0
+    formula = False
     tail = b""
     with archive.open(name) as stream:
         while chunk := stream.read(2**20):
             block = tail + chunk
             cells += len(_CELL.findall(block))
             rows += len(_ROW.findall(block))
+            formula = formula or _FORMULA.search(block) is not None
             tail = block[-8:]  # a tag cut by the chunk boundary is counted with the next one
             cells -= len(_CELL.findall(tail))
             rows -= len(_ROW.findall(tail))
         cells += len(_CELL.findall(tail))
         rows += len(_ROW.findall(tail))
-    return rows, cells
+    return rows, cells, formula
 
 
 def _dimensions(archive: zipfile.ZipFile, name: str) -> tuple[int, int] | None:
@@ -182,15 +185,16 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                     "（正常的填报表解压后只有几 MB）；请删去多余的工作表、图片和格式后另存，或按市州、年度拆分")
             names = archive.namelist()
             sheets_xml = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+            has_formulas = False
             for n in sheets_xml:  # before any cell is read into memory
                 size = _dimensions(archive, n)
                 if size is not None:
                     _too_big("工作表", *size)
-                rows, cells = _count(archive, n)
+                rows, cells, formula = _count(archive, n)
                 if rows > MAX_ROWS or cells > MAX_CELLS:
                     raise FileReadError(f"工作表有 {rows:,} 行、{cells:,} 个单元格，超过导入上限（{MAX_ROWS:,} 行、"
                                         f"{MAX_CELLS:,} 个单元格）；请按市州或年度拆分后分别导入")
-            has_formulas = any(re.search(rb"<(?:\w+:)?f[ >/]", archive.read(n)) for n in sheets_xml)
+                has_formulas = has_formulas or formula
     except FileReadError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:

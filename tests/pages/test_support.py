@@ -28,3 +28,25 @@ def test_a_record_is_added_and_shown_on_the_county_profile(app):
     profile = open_county(app, "420222")
     text = " ".join(m.value for m in profile.markdown)
     assert "省水利厅" in text
+
+
+def test_a_city_user_sees_its_own_counties_not_the_others_as_gaps(deployment):
+    """Support records are read within the account's scope; the counties counted, listed and
+    drawn are the same scope. Before, a 随州市 user saw every county of the other 市州 listed
+    as 没有帮扶协作记录 (their records were, rightly, not read)."""
+    from revitalization.regions import load_regions
+
+    from .helpers import log_in
+
+    regions = load_regions()
+    suizhou = set(regions.loc[regions["city_adcode"] == "421300", "adcode"])
+    at = log_in(deployment(accounts=[("suizhou", "随州市农办", "city", "421300")]).run(), "suizhou")
+    at = open_page(at, "support")
+    cover = at.dataframe[0].value
+    assert set(cover["市州"]) == {"随州市"} and len(cover) == len(suizhou & set(regions.loc[
+        regions["assessed"], "adcode"]))
+    gaps = next(m for m in at.metric if m.label == "没有帮扶协作记录的县")
+    assert int(gaps.value.split()[0]) <= len(cover)
+    fig = next(f for f in figures(at) if "定点帮扶与区域协作" in f["layout"]["title"]["text"])
+    drawn = {a for trace in fig["data"] for a in (trace.get("locations") or [])}
+    assert drawn and drawn <= suizhou
