@@ -91,6 +91,13 @@ def test_the_access_log_keeps_no_session_id(proxied):
         urllib.request.urlopen(request, timeout=10, context=ssl._create_unverified_context())
     except urllib.error.HTTPError:
         pass  # refused by Streamlit (no such session): what matters is the log line
-    lines = log.read_text().splitlines()
+    import time
+
+    deadline = time.monotonic() + 10  # nginx writes the line once the answer has gone out
+    while True:
+        lines = log.read_text().splitlines()
+        if any("PUT " in line for line in lines) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     assert any('"PUT /_stcore/upload_file/-/file-1"' in line for line in lines), lines[-3:]
     assert not any(session_id in line for line in lines)
