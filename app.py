@@ -4,7 +4,7 @@ import streamlit as st
 
 from components import cached
 from components.errors import show_unexpected
-from components.layout import sidebar, touch_device
+from components.layout import sidebar, touch_device, waiting
 from components.login import current_user, login_gate, login_on
 from components.maps import preload_geo_chart
 from components.pages import PAGES
@@ -17,6 +17,7 @@ from revitalization.maps.layers import map_layer_url
 from revitalization.paths import ROOT
 from revitalization.regions import RegionError
 from revitalization.settings import SettingsError
+from revitalization.store import StoreError
 
 harden()  # no client may empty the server's caches
 CHINESE_CSS = f"<style>{(ROOT / 'static' / 'app.css').read_text(encoding='utf-8')}</style>"
@@ -34,12 +35,17 @@ try:  # every error ends in a Chinese message with a reference number, never a t
     except (ConfigError, RegionError, SettingsError) as exc:
         st.error(f"**配置文件有误，看板无法启动。** 请修改后重启服务。\n\n{exc}", icon=":material/error:")
         st.stop()
+    except StoreError as exc:  # not set up, or an older schema: the operator's command named
+        st.error(f"**数据库尚未就绪，看板暂不能使用。** 请服务器管理员处理后刷新本页。\n\n{exc}",
+                 icon=":material/database:")
+        st.stop()
     cached.follow_writes()  # several servers on one database: another's write shows here too
     login_gate()  # stops here until log-in, when log-in is on
     actor = current_user()
     sections: dict[str, list] = {}
     specs = {}  # id(st.Page) -> its spec
     home = home_page(actor)
+    has_results = bool(cached.assessment().years)  # an office's new database has none yet
     pages = {}
     for spec in PAGES:
         if page_allowed(actor, spec.key, login_on=login_on()):
@@ -66,6 +72,10 @@ try:  # every error ends in a Chinese message with a reference number, never a t
             preload_geo_chart(map_layer_url("county"))
     sidebar()
     clear_finished_forms()
-    navigation.run()
+    shown = specs.get(id(navigation))
+    if shown and shown.needs_results and not has_results:
+        waiting(shown.title, shown.description)  # an office's new database: what to do first
+    else:
+        navigation.run()
 except Exception as exc:  # noqa: BLE001 - the last line of defence (st.stop/rerun are not Exceptions)
     show_unexpected(exc)

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""The README's two commands: ``python3 tasks.py run`` and ``python3 tasks.py test``.
+"""The README's two commands, ``python3 tasks.py run`` and ``python3 tasks.py test``, and the
+deployment guide's ``python3 tasks.py install``.
 
 Standard library only, so it works on a fresh machine with just Python 3.11+ and git.
 It creates ``.venv``, installs the locked dependencies (bytecode compiled, so start-up is
-fast), then starts the app on the demo data or runs the whole test suite.
+fast), then starts the app on the demo data (on this machine only: 127.0.0.1), runs the whole
+test suite, or (install) stops there for a server set up by ``docs/deploy.md``.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ def ensure_environment() -> None:
 
 
 def ensure_browser() -> None:
-    """Chromium and CJK fonts for the browser tests (Debian packages, installed as root)."""
+    """Chromium and CJK fonts: the server renders exported images and documents with them, and
+    the browser tests drive them (Debian packages, installed as root)."""
     if shutil.which("chromium") and shutil.which("pdftotext") and _has_cjk_font():
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
@@ -58,7 +61,7 @@ def ensure_browser() -> None:
         run("apt-get", "update", "-q", env=env)
         run("apt-get", "install", "-y", "-q", *SYSTEM_PACKAGES, env=env)
     else:
-        print("提示：未找到 Chromium 或中文字体，浏览器测试将跳过。请安装 Debian 包："
+        print("提示：未找到 Chromium 或中文字体：导出图片和文档不可用，浏览器测试将跳过。请以 root 安装 Debian 包："
               + " ".join(SYSTEM_PACKAGES), flush=True)
 
 
@@ -74,17 +77,24 @@ def main() -> None:
     if command == "run":
         ensure_environment()
         os.chdir(ROOT)
-        # The store is created and seeded before the server accepts its first session.
-        run(PY, "-m", "revitalization.store")
+        # The demo store is set up before the server accepts its first session.
+        run(PY, "-m", "revitalization.store", "demo")
+        extra = sys.argv[2:]
+        if not any(a.startswith("--server.address") for a in extra):
+            # the quick start runs without log-in: for this machine only, unless asked otherwise
+            extra = ["--server.address", "127.0.0.1", *extra]
         os.execv(str(PY), [str(PY), "-m", "streamlit", "run", "server.py",
-                           "--server.port", "8501", *sys.argv[2:]])
+                           "--server.port", "8501", *extra])
+    elif command == "install":
+        ensure_environment()
+        ensure_browser()
     elif command == "test":
         ensure_environment()
         ensure_browser()
         os.chdir(ROOT)
         os.execv(str(PY), [str(PY), "-m", "pytest", *sys.argv[2:]])
     else:
-        sys.exit("用法 (usage): python3 tasks.py run | test [参数...]")
+        sys.exit("用法 (usage): python3 tasks.py run | test | install [参数...]")
 
 
 if __name__ == "__main__":

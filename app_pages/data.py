@@ -12,7 +12,7 @@ from revitalization import citydata, importer, tables
 from revitalization.access import allowed, refusal, refusal_in_scope, visible_counties
 from revitalization.cities import city_frame
 from revitalization.exports import spreadsheets
-from revitalization.wording import md, shown_time, year_label
+from revitalization.wording import md, shown_time, today, year_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_LISTED = 40  # more than this: the first ones listed, all in a table
@@ -30,10 +30,12 @@ meta = cached.meta()
 scope = ("全省" if whole else "、".join(regions["name"]) if len(regions) <= 3
          else f"本市州 {len(regions)} 个县（市、区）")
 header("数据管理", f"数据集概况、导入与修改、区划名录（范围：{scope}）")
+# the years on offer: those stored, or (a new database) the last assessment year before this one
+first, last = (int(obs["year"].min()), int(obs["year"].max())) if len(obs) else (today().year - 1,) * 2
 
 with st.container(horizontal=True, gap="large"):  # cards wrap on a narrow screen, never cut
     st.metric("观测值", f"{len(obs):,} 条", width="content")
-    st.metric("考核年度", f"{obs['year'].min()}–{obs['year'].max()} 年", width="content")
+    st.metric("考核年度", f"{first}–{last} 年" if len(obs) else "尚无数据", width="content")
     st.metric("指标", f"{len(config.indicators)} 项", help=f"其中门槛指标 {len(config.gates)} 项",
               width="content")
     st.metric("县级单位", f"{len(regions)} 个", help=f"纳入考核 {int(regions['assessed'].sum())} 个",
@@ -42,15 +44,19 @@ if meta.get("demo") == "true":
     st.info(f"当前为示例数据：由固定随机种子 {meta.get('demo_seed', '')} 生成，"
             f"入库时间 {shown_time(meta.get('seeded_at'))}（北京时间）。")
 st.subheader("各年度数据完整性")
-st.dataframe(tables.coverage_table(obs, regions, config), width="content")
+if len(obs):
+    st.dataframe(tables.coverage_table(obs, regions, config), width="content")
+else:
+    st.caption("尚无数据：导入后按考核年度列出观测值条数和缺失。")
 
 # Import ---------------------------------------------------------------------------------
 st.subheader("导入数据")
 st.caption("支持 .xlsx 和 .csv / .txt（UTF-8、GBK、UTF-16 编码自动识别），宽表（每行一个县、每列一个指标）或长表"
            "（县、年度、指标、数值）。上传后先检查并预览，确认无误才写入；每次导入都可撤销。")
 templates = st.container(horizontal=True, vertical_alignment="bottom")
-template_year = templates.selectbox("模板年度", list(range(obs["year"].max() + 1, obs["year"].min() - 1, -1)),
-                             format_func=year_label, key="template_year", width=160)
+template_year = templates.selectbox("模板年度", list(range(last + 1, first - 1, -1)),
+                                    index=0 if len(obs) else 1,  # a new database: last year's data first
+                                    format_func=year_label, key="template_year", width=160)
 for kind, label, icon in (("wide", "宽表", "grid_on"), ("long", "长表", "list")):
     download(f"下载{label}模板", lambda kind=kind, label=label: spreadsheets.xlsx_bytes(
         importer.template(kind, config, regions, template_year), label), mime=XLSX,
@@ -83,7 +89,7 @@ if upload is not None:
         st.session_state["import_file"] = upload.file_id
         st.session_state.pop("import_sheet", None)
     s1, s2 = st.columns(2)
-    years = [None, *range(obs["year"].max() + 1, obs["year"].min() - 2, -1)]
+    years = [None, *range(last + 1, first - 2, -1)]
     chosen_year = s2.selectbox("考核年度（文件中没有“年度”列时使用）", years, key="import_year",
                                format_func=lambda y: "按文件（年度列、标题或文件名）" if y is None
                                else year_label(y))
@@ -151,7 +157,7 @@ if history is not None and not history.empty:
                          done=lambda n: f"已撤销批次 {pick}，恢复了 {n} 个数值。",
                          refusal=refusal(actor, "rollback"), key="rollback_button", icon=":material/undo:")
 
-if may_import:  # the province's: an assessed county never edits its own values
+if may_import and len(obs):  # the province's: an assessed county never edits its own values
     with st.expander("手工修改单个数值", icon=":material/edit:"):
         st.caption("须填写修改原因；修改按导入批次记录，可在导入记录中撤销。")
         with st.form("edit_value"):
@@ -179,7 +185,7 @@ if whole and config.city.indicators:  # the 市州 tier's own indicators: the pr
         city_obs = cached.city_observations()[0]
         cities = city_frame(everything, config)
         names = dict(zip(cities["adcode"], cities["name"], strict=True))
-        known = sorted(set(obs["year"]) | set(city_obs["year"]), reverse=True)
+        known = sorted(set(obs["year"]) | set(city_obs["year"]) | {last}, reverse=True)
         city_year = st.selectbox("考核年度", known, format_func=year_label, key="city_data_year")
         if city_year in cached.published():
             st.warning(f"{city_year} 年结果已发布：这里的修改会保存并记录，但市州的已发布结果保持不变，"

@@ -30,8 +30,9 @@ history = rounds.rounds(engine)
 if allowed(actor, "round"):
     with st.expander("发起年度填报", icon=":material/add_task:", expanded=history.empty):
         taken = set(history["year"])
-        assessed_years = cached.assessment().years
-        choices = [y for y in (assessed_years[-1] + 1, assessed_years[-1] + 2) if y not in taken]
+        # the two years after the last assessed one (a new database: the last year and this one)
+        last = (cached.assessment().years or [today().year - 2])[-1]
+        choices = [y for y in (last + 1, last + 2) if y not in taken]
         with st.form("open_round"):
             o1, o2 = st.columns(2)
             new_year = o1.selectbox("考核年度", choices, format_func=year_label)

@@ -286,10 +286,10 @@ def main() -> None:
                 worst = max(r.get("load", float("inf")) for r in runs)
                 print(f"{n:>8} | {worst:.2f} s{' 出错 ' + ','.join(bad) if bad else ''} | "
                       f"{worst / alone_browser:.1f}×")
-            if Path(NGINX).exists():  # the README's deployment: nginx sends the static files
+            if Path(NGINX).exists():  # the deployment guide's: nginx sends the static files
                 proxy, nginx = serve_nginx(ROOT, [url], tmp)
                 try:
-                    for target, label in ((url, "直连 Streamlit"), (proxy, "经 nginx（README 配置）")):
+                    for target, label in ((url, "直连 Streamlit"), (proxy, "经 nginx（部署指南配置）")):
                         asyncio.run(browser_wave(target, 1))
                         spent = []
                         for _ in range(3):

@@ -1,5 +1,5 @@
 """The Streamlit server the browser benchmarks measure, started on a free port and returned once
-healthy (``bench_overview``, ``bench_load``), and nginx with the README's site in front of it
+healthy (``bench_overview``, ``bench_load``), and nginx with the deployment guide's site in front of it
 (``bench_load``; ``tests/browser/test_proxy.py`` checks the same recipe)."""
 
 from __future__ import annotations
@@ -58,15 +58,15 @@ def serve(script: Path, cwd: Path, *, env: dict | None = None,
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def readme_site(root: Path, port: int, upstreams: list[str], *, tls: Path | None = None,
+def guide_site(root: Path, port: int, upstreams: list[str], *, tls: Path | None = None,
                 redirect_port: int | None = None, log_folder: Path | None = None) -> str:
-    """The README's nginx site with this machine's ports, servers and paths. With ``tls`` (a
+    """The deployment guide's nginx site (docs/deploy.md) with this machine's ports, servers and paths. With ``tls`` (a
     folder holding ``dashboard.crt`` and ``dashboard.key``) the block runs exactly as written,
     HTTPS on ``port`` and the redirect on ``redirect_port``; without, plain HTTP on ``port``
     (the load benchmark)."""
     import streamlit
 
-    block = re.search(r"```nginx\n(.*?)```", (root / "README.md").read_text(encoding="utf-8"),
+    block = re.search(r"```nginx\n(.*?)```", (root / "docs" / "deploy.md").read_text(encoding="utf-8"),
                       re.S).group(1)
     if tls is not None:
         block = block.replace("listen 443 ssl;", f"listen 127.0.0.1:{port} ssl;")
@@ -95,12 +95,12 @@ def self_signed(folder: Path) -> Path:
 
 def serve_nginx(root: Path, upstreams: list[str], folder: Path, *,
                 tls: bool = False) -> tuple[str, subprocess.Popen]:
-    """nginx with the README's site in front of ``upstreams`` (``http://host:port``), its
+    """nginx with the deployment guide's site in front of ``upstreams`` (``http://host:port``), its
     files in ``folder``; its URL and process once it answers the app's health check. With
     ``tls`` the site exactly as written (HTTPS with a self-signed certificate, the port-80
     redirect on another port, returned as the process's ``redirect`` attribute)."""
     port, redirect = free_port(), free_port()
-    site = readme_site(root, port, [u.removeprefix("http://").rstrip("/").replace(
+    site = guide_site(root, port, [u.removeprefix("http://").rstrip("/").replace(
         "localhost", "127.0.0.1") for u in upstreams],
         tls=self_signed(folder / "tls") if tls else None, redirect_port=redirect, log_folder=folder)
     temp = folder / "nginx"

@@ -56,9 +56,13 @@ def regions() -> pd.DataFrame:
 
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
-    """The database engine; creates and seeds the store on first run."""
+    """The database engine, on a database set up for this program (``store.open_store``)."""
     eng = store.make_engine()
-    store.init_db(eng, base_config(), regions())
+    try:
+        store.open_store(eng, base_config(), regions())
+    except BaseException:
+        eng.dispose()
+        raise
     return eng
 
 

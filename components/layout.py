@@ -11,9 +11,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached
-from components.login import download
+from components.login import current_user, download
 from components.maps import geo_chart
+from components.pages import page_path
 from components.state import url_widget
+from revitalization.access import allowed
 from revitalization.exports import images
 from revitalization.maps.choropleth import TOPOJSON_URL
 from revitalization.wording import md, year_label
@@ -43,6 +45,9 @@ def sidebar() -> None:
     """The assessment-year picker, kept in the URL (``?year=``) so views can be shared: in
     the sidebar, or at the top of the page on a tablet or phone (the menu starts collapsed)."""
     years = cached.assessment().years
+    if not years:  # an office's new database: no year to pick yet
+        st.sidebar.caption("尚无考核数据")
+        return
     place = st.columns([1, 3])[0] if touch_device() else st.sidebar
     with place:
         year = url_widget("year", YEAR_KEY, years, years[-1], lambda: st.selectbox(
@@ -53,6 +58,22 @@ def sidebar() -> None:
             st.caption("当前数据为**示例数据**（按固定随机种子生成，仅供演示，不代表真实考核结果）。")
         st.caption(f"方法指纹 `{cached.assessment().fingerprint}`")
     st.session_state[SELECTED_YEAR] = int(year)
+
+
+def waiting(title: str, description: str) -> None:
+    """What a results page will show, and the first step (the administrator imports data or
+    opens a data round; everyone else waits for it)."""
+    st.title(title)
+    st.info(f"**尚无考核数据。** 有考核年度的数据后，本页显示：{description}。", icon=":material/info:")
+    actor = current_user()
+    if allowed(actor, "data"):
+        st.markdown("第一步：导入一个或多个考核年度的指标数据（可下载模板），或发起年度填报由各县在线填写、"
+                    "市州审核、省级确认。")
+        with st.container(horizontal=True):
+            st.page_link(page_path("data"), label="数据管理：导入数据", icon=":material/database:")
+            st.page_link(page_path("round"), label="年度填报：发起填报", icon=":material/assignment:")
+    else:
+        st.markdown("省级管理员导入数据或确认年度填报后，这里显示考核结果。")
 
 
 def selected_year() -> int:
@@ -80,7 +101,7 @@ def header(title: str, caption: str = "") -> None:
         line.append(caption)
     if line:
         st.markdown(" ".join(line))
-    frozen = cached.assessment().published.get(selected_year())
+    frozen = cached.assessment().published.get(st.session_state.get(SELECTED_YEAR))  # none before any data
     if frozen:
         st.caption(f":material/lock: {md(frozen)}。此后的数据更正不改变已发布结果，"
                    "重新计算的差异见「数据管理」。")

@@ -20,6 +20,7 @@ class PageSpec:
     section: str
     description: str
     maps: bool = False  # draws maps: app.py starts loading the map bundle first thing
+    needs_results: bool = True  # shows assessment results: before the first year is in, says what to do
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -46,17 +47,17 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("export", "简报导出", "download", "app_pages/export.py", "工具",
              "简报要点文字与考核结果表下载"),
     PageSpec("round", "年度填报", "assignment", "app_pages/round.py", "工具",
-             "年度数据填报：县级填报、市州审核、省级确认，进度看板", maps=True),
+             "年度数据填报：县级填报、市州审核、省级确认，进度看板", maps=True, needs_results=False),
     PageSpec("data", "数据管理", "database", "app_pages/data.py", "工具",
-             "数据集概况、导入与手工修改、区划名录"),
+             "数据集概况、导入与手工修改、区划名录", needs_results=False),
     PageSpec("publish", "结果发布", "lock", "app_pages/publish.py", "工具",
              "发布（冻结）年度考核结果，更正后重新发布"),
     PageSpec("method", "指标体系", "tune", "app_pages/method.py", "工具",
              "权重、阈值和门槛值：修改、预览对排名的影响、保存为新版本"),
     PageSpec("accounts", "账号管理", "manage_accounts", "app_pages/accounts.py", "工具",
-             "创建账号并指定角色和范围（启用登录时，仅省级管理员）"),
+             "创建账号并指定角色和范围（启用登录时，仅省级管理员）", needs_results=False),
     PageSpec("audit", "审计日志", "history", "app_pages/audit.py", "工具",
-             "所有写入操作的记录：谁、何时、改了什么，只读"),
+             "所有写入操作的记录：谁、何时、改了什么，只读", needs_results=False),
 )
 
 

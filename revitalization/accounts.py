@@ -334,28 +334,66 @@ def is_active(engine: Engine, username: str) -> bool:
         return account is not None and not account.disabled
 
 
+OPERATOR = Actor("command-line", "服务器运维（命令行）", "province_admin")  # recovery, audited as such
+
+
+def recover_admin(engine: Engine, username: str, password: str) -> None:
+    """The way back when the only administrator is locked out, disabled or has forgotten the
+    password (run on the server, by whoever runs it): a 省级管理员 account gets a new password,
+    is enabled again and every lock is lifted; audited as the command line."""
+    with Session(engine) as session:
+        account = session.get(Account, username)
+        admins = session.exec(select(Account.username).where(Account.role == "province_admin")).all()
+    if account is None or account.role != "province_admin":
+        raise LoginError(f"{username} 不是省级管理员账号" + (f"；省级管理员账号有：{'、'.join(admins)}" if admins
+                                                     else "；还没有省级管理员账号，请用 create-admin 创建"))
+    reset_password(engine, OPERATOR, username, password)
+    if account.disabled:
+        set_disabled(engine, OPERATOR, username, False)
+
+
+def _new_password() -> str:
+    """From REVITALIZATION_ADMIN_PASSWORD (scripts), else typed twice at the terminal."""
+    if os.environ.get("REVITALIZATION_ADMIN_PASSWORD"):
+        return os.environ["REVITALIZATION_ADMIN_PASSWORD"]
+    first = getpass.getpass("密码：")
+    if first != getpass.getpass("再次输入密码："):
+        raise LoginError("两次输入的密码不一致，未作修改")
+    return first
+
+
 def main(argv: list[str] | None = None) -> int:
+    """``python -m revitalization.accounts create-admin | recover-admin --username …``."""
     from revitalization import store
     from revitalization.config import load_config
     from revitalization.regions import load_regions
 
-    parser = argparse.ArgumentParser(description="创建第一个省级管理员账号")
+    parser = argparse.ArgumentParser(prog="python -m revitalization.accounts",
+                                     description="省级管理员账号（在服务器上运行，数据库为 DATABASE_URL 所指）")
     sub = parser.add_subparsers(dest="command", required=True)
-    create = sub.add_parser("create-admin")
+    create = sub.add_parser("create-admin", help="创建第一个省级管理员账号（数据库中还没有任何账号时）")
     create.add_argument("--username", required=True)
     create.add_argument("--display", default="")
+    recover = sub.add_parser("recover-admin", help="省级管理员被锁定、停用或忘记密码时：设新密码、启用并解锁")
+    recover.add_argument("--username", required=True)
     args = parser.parse_args(argv)
-    password = os.environ.get("REVITALIZATION_ADMIN_PASSWORD") or getpass.getpass("密码：")
     engine = store.make_engine()
-    store.create_db_and_tables(engine)
-    store.sync_reference(engine, load_regions(), load_config())
     try:
-        created = create_account(engine, username=args.username, display=args.display,
-                                 role="province_admin", password=password)
-    except LoginError as exc:
-        print(f"未创建：{exc}", file=sys.stderr)
+        store.open_store(engine, load_config(), load_regions())
+        print(f"数据库：{store.shown_url(str(engine.url))}")
+        password = _new_password()
+        if args.command == "create-admin":
+            created = create_account(engine, username=args.username, display=args.display,
+                                     role="province_admin", password=password)
+            print(f"已创建：{created}")
+        else:
+            recover_admin(engine, args.username, password)
+            print(f"已重设 {args.username} 的密码，账号已启用并解除锁定；已登录的会话全部结束")
+    except (LoginError, store.StoreError) as exc:
+        print(f"未完成：{exc}", file=sys.stderr)
         return 2
-    print(f"已创建：{created}")
+    finally:
+        engine.dispose()
     return 0
 
 

@@ -59,3 +59,16 @@ def setting(name: str, default: str = "") -> str:
     if isinstance(found, dict):
         raise SettingsError(f"secrets.toml 中的 {key} 应为一个值，而不是 [{key}] 表")
     return str(found) if found not in (None, "") else default
+
+
+def secrets_warning() -> str:
+    """A warning when secrets.toml (database password, OIDC client secret) can be read by other
+    users of the machine; empty when it is private or absent."""
+    try:
+        mode = SECRETS.stat().st_mode
+    except FileNotFoundError:
+        return ""
+    if mode & 0o077:
+        return (f"{SECRETS} 的权限为 {mode & 0o777:o}，本机其他用户可以读取其中的口令和密钥："
+                f"请运行 chmod 600 {SECRETS}")
+    return ""

@@ -1,20 +1,20 @@
-"""The data store: SQLModel tables, the engine from a URL, and first-run seeding.
+"""The data store: SQLModel tables, the engine from a URL, and setting a database up.
 
-Default: a SQLite file ``data/revitalization.db`` (WAL mode), created and seeded with the
-demo dataset on first run. Set ``DATABASE_URL`` (e.g. ``postgresql+psycopg://…``) to use
-PostgreSQL instead; everything else works the same.
+Default: a SQLite file ``data/revitalization.db`` (WAL mode). Set ``DATABASE_URL`` (e.g.
+``postgresql+psycopg://…``) to use PostgreSQL instead; everything else works the same.
+A database is set up by one command before any server starts (``main``): ``init`` for an
+office (the region registry and indicator system, no data), ``demo`` for the quick start.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 from datetime import UTC, datetime
 
 import pandas as pd
 from sqlalchemy import Index, LargeBinary, event, func, make_url, text, update
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Field, Session, SQLModel, UniqueConstraint, create_engine, select
 
 from revitalization.config import IndicatorSystem
@@ -506,22 +506,10 @@ def make_engine(url: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def create_db_and_tables(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
-    # indexes added to tables that already existed (create_all makes only missing tables)
-    for table in (SupportRelation.__table__,):
-        for index in table.indexes:
-            try:
-                index.create(engine, checkfirst=True)
-            except (IntegrityError, OperationalError) as exc:  # old duplicates: kept, said
-                logging.getLogger(__name__).warning("索引 %s 未建立（已有重复记录）：%s", index.name, exc)
-    _report_bytes_once(engine)
-
-
-def _report_bytes_once(engine: Engine) -> None:
+def report_bytes_once(conn: Connection) -> None:
     """A report's bytes live in its file rows only (stores written before kept each latest file
     twice): a report without a file row gets one, then the report rows' copies are emptied."""
-    with Session(engine) as session:
+    with Session(bind=conn) as session:
         filed = select(AnnualReportFile.report_id)
         for record in session.exec(select(AnnualReport).where(
                 AnnualReport.content != b"", AnnualReport.id.not_in(filed))).all():
@@ -575,24 +563,96 @@ def set_meta(engine: Engine, **values: str) -> None:
         session.commit()
 
 
-def init_db(engine: Engine, config: IndicatorSystem, regions: pd.DataFrame) -> None:
-    """Create tables, sync the reference tables and, when empty, seed the demo dataset."""
-    from revitalization import demo  # local: the generator is only needed once
+class StoreError(RuntimeError):
+    """The database cannot be used as it is (not initialised, an older schema, demo data asked
+    for in an office's database); the message says why and what to run, in Chinese."""
 
-    create_db_and_tables(engine)
-    sync_reference(engine, regions, config)
-    if has_observations(engine):
-        if read_meta(engine).get("demo") == "true":  # a demo seeded before these existed
+
+def shown_url(url: str) -> str:
+    """The database's address as an operator may see it: never the password."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def setup(engine: Engine, config: IndicatorSystem, regions: pd.DataFrame) -> None:
+    """Create or upgrade the schema and sync the region registry and indicator mirror from their
+    files, once at a time (``schema.exclusive``); no observation is written. A database set up
+    here and never given the demo is an office's (``meta.demo = "false"``)."""
+    from revitalization import schema
+
+    with schema.exclusive(engine):
+        schema.upgrade(engine)
+        sync_reference(engine, regions, config)
+        if "demo" not in read_meta(engine):
+            set_meta(engine, demo="false", initialized_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def load_demo(engine: Engine, config: IndicatorSystem, regions: pd.DataFrame) -> None:
+    """``setup``, then the demo dataset into an empty database (the quick start). An office's
+    database (set up without the demo) is refused, whatever it holds."""
+    from revitalization import demo, schema  # local: the generator is only needed here
+
+    with schema.exclusive(engine):
+        schema.upgrade(engine)
+        sync_reference(engine, regions, config)
+        meta = read_meta(engine)
+        if meta.get("demo") == "false":
+            raise StoreError("这是正式数据库（用 init 建立），不载入示例数据。示例数据请用另一个数据库"
+                             "（不设置 DATABASE_URL 时为 data/revitalization.db）")
+        if has_observations(engine):  # the demo, seeded before: top up what later releases added
             if read_city_observations(engine).empty:
-                insert_city_observations(engine, demo.generate_cities(regions, config),
-                                         source=DEMO_SOURCE)
+                insert_city_observations(engine, demo.generate_cities(regions, config), source=DEMO_SOURCE)
             _seed_support(engine, demo.generate_support(regions, config))
-        return
-    insert_observations(engine, demo.generate(regions, config), source=DEMO_SOURCE)
-    insert_city_observations(engine, demo.generate_cities(regions, config), source=DEMO_SOURCE)
-    _seed_support(engine, demo.generate_support(regions, config))
-    set_meta(engine, demo="true", demo_seed=str(demo.SEED),
-             seeded_at=datetime.now(UTC).isoformat(timespec="seconds"))
+            return
+        insert_observations(engine, demo.generate(regions, config), source=DEMO_SOURCE)
+        insert_city_observations(engine, demo.generate_cities(regions, config), source=DEMO_SOURCE)
+        _seed_support(engine, demo.generate_support(regions, config))
+        set_meta(engine, demo="true", demo_seed=str(demo.SEED),
+                 seeded_at=datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def open_store(engine: Engine, config: IndicatorSystem, regions: pd.DataFrame) -> None:
+    """What a server does with its database at start: refuse one that is not set up or not at
+    this program's schema (saying which command to run), and bring the region registry and
+    indicator mirror up to their files when these were edited (under the lock)."""
+    from revitalization import schema
+
+    where = shown_url(str(engine.url))
+    revision = schema.current(engine)
+    if revision is None:
+        if schema.has_tables(engine):
+            raise StoreError(f"数据库 {where} 由旧版本程序建立，需要升级：请停止所有服务进程、备份数据库，"
+                             f"再运行 {INIT_COMMAND} 升级后重新启动")
+        raise StoreError(f"数据库 {where} 尚未初始化：正式使用请运行 {INIT_COMMAND}（只建立区划名录和指标体系，"
+                         f"不含任何数据），试用请运行 {DEMO_COMMAND}（载入示例数据）")
+    if revision != schema.head():
+        raise StoreError(f"数据库 {where} 的结构版本为 {revision}，本程序需要 {schema.head()}：请停止所有服务进程、"
+                         f"备份数据库，再运行 {INIT_COMMAND} 升级后重新启动")
+    if reference_differs(engine, regions, config):
+        with schema.exclusive(engine):
+            sync_reference(engine, regions, config)
+
+
+INIT_COMMAND = "python -m revitalization.store init"
+DEMO_COMMAND = "python -m revitalization.store demo"
+
+
+def reference_differs(engine: Engine, regions: pd.DataFrame, config: IndicatorSystem) -> bool:
+    """Whether the region and indicator tables differ from ``regions.csv`` / ``indicators.yaml``."""
+    with Session(engine) as session:
+        stored = {r.adcode: r.model_dump() for r in session.exec(select(Region))}
+        indicators = {i.code: i.model_dump() for i in session.exec(select(IndicatorRow))}
+        cities = {c.adcode: c.model_dump() for c in session.exec(select(City))}
+    wanted = {r["adcode"]: {c: r[c] for c in Region.model_fields} for r in regions.to_dict("records")}
+    if any(stored.get(code) != row for code, row in wanted.items()):
+        return True
+    if any(indicators.get(i.code) != {"code": i.code, "name": i.name, "group_code": i.group,
+                                      "unit": i.unit, "direction": i.direction}
+           for i in (*config.indicators, *config.city.indicators)):
+        return True
+    unique = regions.drop_duplicates("city_adcode")
+    return any(cities.get(a) != {"adcode": a, "name": n, "short_name": s}
+               for a, n, s in zip(unique["city_adcode"], unique["city_name"], unique["city_short_name"],
+                                  strict=True))
 
 
 def _seed_support(engine: Engine, records: pd.DataFrame) -> None:
@@ -649,23 +709,96 @@ def read_meta(engine: Engine) -> dict[str, str]:
         return {m.key: m.value for m in session.exec(select(Meta))}
 
 
-def prepare() -> None:
-    """Create and, on first run, seed the store named by ``DATABASE_URL`` (or the default
-    SQLite file): ``tasks.py run`` calls this before the server starts, so the first visitor
-    does not wait for the demo data to be generated."""
+def status(engine: Engine) -> list[str]:
+    """What an operator needs to know about the database, one line each (``status``)."""
+    from revitalization import schema
+
+    lines = [f"数据库：{shown_url(str(engine.url))}"]
+    if not schema.has_tables(engine):
+        return [*lines, "状态：空数据库，尚未初始化"]
+    revision = schema.current(engine)
+    lines.append(f"结构版本：{revision or '旧版本（未记录）'}" + ("" if revision == schema.head()
+                                                            else f"，本程序需要 {schema.head()}"))
+    meta = read_meta(engine)
+    lines.append("数据：" + {"true": "示例数据（仅供演示）", "false": "正式数据"}.get(meta.get("demo", ""), "未知"))
+    with Session(engine) as session:
+        years = session.exec(select(func.min(Observation.year), func.max(Observation.year),
+                                    func.count())).one()
+        admins = session.exec(select(func.count()).select_from(Account).where(
+            Account.role == "province_admin", Account.disabled == False)).one()  # noqa: E712
+    lines.append(f"观测值：{years[2]:,} 条" + (f"（{years[0]}–{years[1]} 年）" if years[2] else "（尚未导入）"))
+    lines.append(f"可用的省级管理员账号：{admins} 个")
+    return lines
+
+
+def next_steps(engine: Engine) -> list[str]:
+    """What an office's database still needs before its first log-in (after ``init``)."""
     from revitalization.accounts import check_login
-    from revitalization.config import load_config
-    from revitalization.regions import load_regions
     from revitalization.settings import SettingsError
 
-    engine = make_engine()
-    init_db(engine, load_config(), load_regions())
-    try:  # the same check the app makes on every page: refuse before the server starts
-        check_login(demo_database=read_meta(engine).get("demo") == "true")
+    steps = []
+    try:
+        check_login(demo_database=False)
+    except SettingsError:
+        steps.append("启用登录：环境变量 REVITALIZATION_AUTH=local，或 secrets.toml 中 login_mode = \"local\"")
+    with Session(engine) as session:
+        if session.exec(select(Account.username).where(Account.role == "province_admin")).first() is None:
+            steps.append("创建第一个省级管理员：python -m revitalization.accounts create-admin --username admin")
+    if not has_observations(engine):
+        steps.append("启动看板后以省级管理员登录，在“数据管理”导入考核数据，或在“年度填报”发起填报")
+    return steps
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m revitalization.store init | demo | check | status``."""
+    import argparse
+    import sys
+
+    from revitalization import schema
+    from revitalization.accounts import check_login
+    from revitalization.config import ConfigError, load_config
+    from revitalization.regions import RegionError, load_regions
+    from revitalization.settings import SettingsError, secrets_warning
+
+    parser = argparse.ArgumentParser(prog="python -m revitalization.store",
+                                     description="建立、升级和检查 DATABASE_URL 指向的数据库")
+    parser.add_argument("command", choices=["init", "demo", "check", "status"],
+                        help="init 建立或升级数据库（正式使用，不含数据；可重复执行）；demo 建立并载入示例数据；"
+                             "check 检查数据库和登录设置能否启动看板；status 显示数据库概况")
+    args = parser.parse_args(argv)
+    try:
+        engine = make_engine()
     except SettingsError as exc:
-        raise SystemExit(f"看板未启动：{exc}") from None
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    try:
+        if warning := secrets_warning():
+            print(f"警告：{warning}", file=sys.stderr)
+        if args.command == "status":
+            print("\n".join(status(engine)))
+            return 0
+        config, regions = load_config(), load_regions()
+        if args.command == "init":
+            setup(engine, config, regions)
+            print(f"已初始化：{shown_url(str(engine.url))}（结构版本 {schema.current(engine)}）")
+            for step in next_steps(engine):
+                print(f"下一步：{step}")
+            return 0
+        if args.command == "demo":
+            load_demo(engine, config, regions)
+            print(f"示例数据已就绪：{shown_url(str(engine.url))}")
+        open_store(engine, config, regions)
+        # the check the app makes on every page: refuse before the server starts
+        check_login(demo_database=read_meta(engine).get("demo") == "true")
+    except (StoreError, SettingsError, ConfigError, RegionError) as exc:
+        print(f"看板不能启动：{exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        print(f"无法连接数据库 {shown_url(str(engine.url))}：{str(exc.orig).strip()[:300]}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
+    return 0
 
 
 if __name__ == "__main__":
@@ -674,4 +807,4 @@ if __name__ == "__main__":
     # Run as ``python -m revitalization.store``: modules imported from here (the log-in check)
     # must see these very tables, not a second copy of this module.
     sys.modules.setdefault("revitalization.store", sys.modules["__main__"])
-    prepare()
+    sys.exit(main())

@@ -9,9 +9,9 @@ still starts from its own, isolated database:
   gets ``CREATE DATABASE … TEMPLATE …``, dropped afterwards. Names carry the pytest-xdist
   worker id, so parallel workers never share a database.
 
-Template kinds: ``empty`` (tables only), ``reference`` (plus the region registry and the
+Template kinds: ``blank`` (nothing), ``empty`` (tables only), ``reference`` (plus the region registry and the
 indicator mirror), ``observations`` (plus the demo observations up to 2024) and ``demo``
-(exactly what the app seeds on first run, ``store.init_db``).
+(what the quick start's ``python -m revitalization.store demo`` makes, ``store.load_demo``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from revitalization import demo, store
+from revitalization import demo, schema, store
 from revitalization.access import Actor
 from revitalization.config import load_config
 from revitalization.engine import assess
@@ -172,14 +172,14 @@ class Templates:
     def __init__(self, folder: Path, config, regions, observations) -> None:
         self.folder = folder
         self.builders: dict[str, Callable[[Engine], None]] = {
-            "empty": store.create_db_and_tables,
-            "reference": lambda e: (store.create_db_and_tables(e),
-                                    store.sync_reference(e, regions, config)),
+            "blank": lambda e: None,
+            "empty": schema.upgrade,
+            "reference": lambda e: store.setup(e, config, regions),
             "observations": lambda e: (
-                store.create_db_and_tables(e), store.sync_reference(e, regions, config),
+                store.setup(e, config, regions),
                 store.insert_observations(e, observations[observations["year"] <= 2024],
                                           source=store.DEMO_SOURCE)),
-            "demo": lambda e: store.init_db(e, config, regions),
+            "demo": lambda e: store.load_demo(e, config, regions),
         }
         self.files: dict[str, Path] = {}
         self.pg_url = os.environ.get("TEST_DATABASE_URL")
@@ -287,6 +287,12 @@ def _database(kind: str, backend: str, templates: Templates, tmp_path: Path) -> 
 def db_engine(backend, templates, tmp_path):
     """A fresh database with the tables but no rows: SQLite, and PostgreSQL when configured."""
     yield from _database("empty", backend, templates, tmp_path)
+
+
+@pytest.fixture
+def blank_engine(backend, templates, tmp_path):
+    """A new, empty database (no tables: what an operator creates before ``init``)."""
+    yield from _database("blank", backend, templates, tmp_path)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The README's nginx site, exactly as written (HTTPS with a self-signed certificate, the port-80
-redirect), in front of two server processes: the overview works through it (websocket
+"""The deployment guide's nginx site (docs/deploy.md), exactly as written (HTTPS with a
+self-signed certificate, the port-80 redirect), in front of two server processes: the overview works through it (websocket
 included), the static files come from nginx, not from Python, and every answer carries the
 security headers."""
 
@@ -77,7 +77,7 @@ class NoRedirect(__import__("urllib.request").request.HTTPRedirectHandler):
 
 def test_the_access_log_keeps_no_session_id(proxied):
     """Issue 29 (5): the Streamlit session id is in every upload URL, so in the proxy's log.
-    The README's log format writes "-" in its place (the id is worthless without the log-in
+    The guide's log format writes "-" in its place (the id is worthless without the log-in
     cookie anyway)."""
     import ssl
     import urllib.error

@@ -125,11 +125,71 @@ def test_a_refusal_costs_the_same_for_an_unknown_name(seeded, monkeypatch):
 
 
 def test_admin_bootstrap_command(tmp_path, monkeypatch, capsys):
+    from revitalization import store
+
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
+    # never into a database nobody set up (it used to make a new SQLite file and say 已创建)
+    assert main(["create-admin", "--username", "admin"]) == 2
+    assert "未完成：数据库 sqlite:///" in capsys.readouterr().err
+    assert store.main(["init"]) == 0
     assert main(["create-admin", "--username", "admin", "--display", "省委农办管理员"]) == 0
-    assert "已创建：省委农办管理员（省级管理员）" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"数据库：sqlite:///{tmp_path / 'cli.db'}" in out and "已创建：省委农办管理员（省级管理员）" in out
     assert main(["create-admin", "--username", "admin2"]) == 2  # only while no account exists
+
+
+def test_a_password_typed_twice_must_match(tmp_path, monkeypatch, capsys):
+    import getpass
+
+    from revitalization import store
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.delenv("REVITALIZATION_ADMIN_PASSWORD", raising=False)
+    assert store.main(["init"]) == 0
+    typed = iter([PASSWORD, PASSWORD + "x"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    assert main(["create-admin", "--username", "admin"]) == 2
+    assert "两次输入的密码不一致" in capsys.readouterr().err
+    engine = store.make_engine()
+    assert store.status(engine)[-1] == "可用的省级管理员账号：0 个"
+    engine.dispose()
+
+
+def test_the_only_administrator_is_recovered_from_the_command_line(tmp_path, monkeypatch, capsys):
+    """Locked out from an address, disabled, and the password forgotten: recover-admin sets a new
+    password, enables the account and lifts every lock; audited as the command line."""
+    from revitalization import store
+    from revitalization.store import Account
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", PASSWORD)
+    assert store.main(["init"]) == 0
+    assert main(["create-admin", "--username", "admin"]) == 0
+    engine = store.make_engine()
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(LoginError):
+            authenticate(engine, "admin", "Wrong-guess-2026", source="10.0.0.8")
+    with Session(engine) as session:
+        account = session.get(Account, "admin")
+        account.disabled = True
+        session.add(account)
+        session.commit()
+    with pytest.raises(LoginError):
+        authenticate(engine, "admin", PASSWORD, source="10.0.0.8")
+    new = "Zhao-hui-2026!!"
+    monkeypatch.setenv("REVITALIZATION_ADMIN_PASSWORD", new)
+    assert main(["recover-admin", "--username", "nobody"]) == 2
+    assert "nobody 不是省级管理员账号；省级管理员账号有：admin" in capsys.readouterr().err
+    assert main(["recover-admin", "--username", "admin"]) == 0
+    assert "已重设 admin 的密码，账号已启用并解除锁定" in capsys.readouterr().out
+    assert authenticate(engine, "admin", new, source="10.0.0.8").role == "province_admin"
+    with pytest.raises(LoginError):
+        authenticate(engine, "admin", PASSWORD)
+    rows = audit_rows(engine, "account", actor=admin()).tail(2)
+    assert rows["action"].tolist() == ["password", "enable"]
+    assert set(rows["user"]) == {"服务器运维（命令行）（省级管理员，用户名 command-line）"}
+    engine.dispose()
 
 
 def test_scope_must_be_in_the_registry_and_names_differ_beyond_case(seeded):

@@ -332,10 +332,11 @@ def test_each_file_is_stored_once_and_resubmission_is_bounded(opened, regions, m
     assert len(reports.files(opened, rid, actor=admin())) == 3  # nothing was added
 
 
-def test_a_store_that_kept_report_bytes_twice_is_mended_on_start(opened, regions):
+def test_a_store_that_kept_report_bytes_twice_is_mended_when_adopted(opened, regions):
+    from sqlalchemy import text
     from sqlmodel import Session, select
 
-    from revitalization import store
+    from revitalization import schema
     from revitalization.store import AnnualReport, AnnualReportFile
 
     reports.submit(opened, regions, 2025, "421321", file_name="随县.pdf", data=PDF, actor=CLERK, version=0)
@@ -346,7 +347,9 @@ def test_a_store_that_kept_report_bytes_twice_is_mended_on_start(opened, regions
         session.add(AnnualReport(year=2025, unit="421300", file_name="随州.pdf", content_type=reports.PDF,
                                  size=len(PDF), content=PDF, submitted_by="随州市", submitted_at="2026-01-02"))
         session.commit()
-    store.create_db_and_tables(opened)
+    with opened.begin() as connection:  # a store made before migrations
+        connection.execute(text("DROP TABLE alembic_version"))
+    schema.upgrade(opened)
     with Session(opened) as session:
         assert {r.content for r in session.exec(select(AnnualReport))} == {b""}
         files = session.exec(select(AnnualReportFile)).all()

@@ -91,7 +91,7 @@ def test_after_log_in_only_a_page_of_this_site(asked, target):
 
 
 @pytest.mark.parametrize(("peer", "header", "address"), [
-    ("127.0.0.1", "203.0.113.9", "203.0.113.9"),  # the README's nginx on this machine
+    ("127.0.0.1", "203.0.113.9", "203.0.113.9"),  # the deployment guide's nginx on this machine
     ("198.51.100.7", "203.0.113.9", "198.51.100.7"),  # a browser forging the header directly
     ("127.0.0.1", "", "127.0.0.1"),
 ])

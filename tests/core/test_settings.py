@@ -93,11 +93,12 @@ def test_without_log_in_only_the_demo_database_is_served(secrets_file, monkeypat
 
 
 def test_the_start_command_refuses_a_bad_log_in_setting(tmp_path):
-    """``python -m revitalization.store`` (run by ``tasks.py run`` and the systemd unit before
-    the server) exits non-zero with the reason, so the server never starts."""
+    """``python -m revitalization.store demo`` (run by ``tasks.py run``) and ``check`` (the systemd
+    unit's, before the server) exit non-zero with the reason, so the server never starts."""
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
            "REVITALIZATION_AUTH": '"local"', "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "revitalization.store"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode != 0
-    assert "看板未启动" in done.stderr and "“\"local\"”无效" in done.stderr
+    for command in ("demo", "check"):
+        done = subprocess.run([sys.executable, "-m", "revitalization.store", command], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 2
+        assert "看板不能启动" in done.stderr and "“\"local\"”无效" in done.stderr
