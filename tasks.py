@@ -72,6 +72,14 @@ def _has_cjk_font() -> bool:
     return bool(out.strip())
 
 
+def quick_start(extra: list[str]) -> list[str]:
+    """The quick start's Streamlit command: the demo runs without log-in, so it listens on this
+    machine only (127.0.0.1) unless ``--server.address`` is given."""
+    if not any(a.startswith("--server.address") for a in extra):
+        extra = ["--server.address", "127.0.0.1", *extra]
+    return ["-m", "streamlit", "run", "server.py", "--server.port", "8501", *extra]
+
+
 def main() -> None:
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "run":
@@ -79,12 +87,7 @@ def main() -> None:
         os.chdir(ROOT)
         # The demo store is set up before the server accepts its first session.
         run(PY, "-m", "revitalization.store", "demo")
-        extra = sys.argv[2:]
-        if not any(a.startswith("--server.address") for a in extra):
-            # the quick start runs without log-in: for this machine only, unless asked otherwise
-            extra = ["--server.address", "127.0.0.1", *extra]
-        os.execv(str(PY), [str(PY), "-m", "streamlit", "run", "server.py",
-                           "--server.port", "8501", *extra])
+        os.execv(str(PY), [str(PY), *quick_start(sys.argv[2:])])
     elif command == "install":
         ensure_environment()
         ensure_browser()

@@ -11,11 +11,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import cached
-from components.login import current_user, download
+from components.login import current_user, download, login_on
 from components.maps import geo_chart
 from components.pages import page_path
 from components.state import url_widget
-from revitalization.access import allowed
+from revitalization.access import allowed, page_allowed
 from revitalization.exports import images
 from revitalization.maps.choropleth import TOPOJSON_URL
 from revitalization.wording import md, year_label
@@ -68,10 +68,12 @@ def waiting(title: str, description: str) -> None:
     actor = current_user()
     if allowed(actor, "data"):
         st.markdown("第一步：导入一个或多个考核年度的指标数据（可下载模板），或发起年度填报由各县在线填写、"
-                    "市州审核、省级确认。")
+                    "市州审核、省级确认（各县和市州的账号先在“账号管理”中建立）。")
         with st.container(horizontal=True):
             st.page_link(page_path("data"), label="数据管理：导入数据", icon=":material/database:")
             st.page_link(page_path("round"), label="年度填报：发起填报", icon=":material/assignment:")
+            if page_allowed(actor, "accounts", login_on=login_on()):  # a page in the menu
+                st.page_link(page_path("accounts"), label="账号管理：建立账号", icon=":material/manage_accounts:")
     else:
         st.markdown("省级管理员导入数据或确认年度填报后，这里显示考核结果。")
 

@@ -1,7 +1,7 @@
 """The deployment guide's nginx site (docs/deploy.md), exactly as written (HTTPS with a
-self-signed certificate, the port-80 redirect), in front of two server processes: the overview works through it (websocket
-included), the static files come from nginx, not from Python, and every answer carries the
-security headers."""
+self-signed certificate, the port-80 redirect), in front of two server processes: the overview
+works through it (websocket included), the static files come from nginx, not from Python, and
+every answer carries the security headers."""
 
 from __future__ import annotations
 

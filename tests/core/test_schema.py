@@ -212,3 +212,27 @@ def test_a_secrets_file_others_can_read_is_warned_about(tmp_path, monkeypatch, c
     secrets.chmod(0o600)
     store.main(["status"])
     assert "警告" not in capsys.readouterr().err
+
+
+def test_a_changed_table_gets_its_migration_written(tmp_path):
+    """The maintainer's command: after a column is added to a table, the next numbered migration
+    adds exactly that column (here into a copy of the migrations)."""
+    import shutil
+
+    import sqlalchemy as sa
+
+    from revitalization.store import Meta
+
+    location = tmp_path / "migrations"
+    shutil.copytree(schema.MIGRATIONS, location, ignore=shutil.ignore_patterns("__pycache__"))
+    column = sa.Column("note", sa.String(20), nullable=True)
+    Meta.__table__.append_column(column)
+    try:
+        written = schema.new_revision("meta note", location)
+    finally:
+        Meta.__table__._columns.remove(column)
+    assert written.name.startswith("0002_")
+    body = written.read_text(encoding="utf-8")
+    assert "down_revision: str | None = '0001'" in body
+    assert "batch_op.add_column(sa.Column('note', sa.String(length=20), nullable=True))" in body
+    assert body.count("add_column") == 1 and "create_table" not in body

@@ -102,3 +102,16 @@ def test_the_start_command_refuses_a_bad_log_in_setting(tmp_path):
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 2
         assert "看板不能启动" in done.stderr and "“\"local\"”无效" in done.stderr
+
+
+def test_the_quick_start_listens_on_this_machine_only():
+    """``python3 tasks.py run`` serves the demo without log-in: 127.0.0.1 unless asked."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        import tasks
+    finally:
+        sys.path.remove(str(ROOT))
+    assert tasks.quick_start([])[-4:] == ["--server.port", "8501", "--server.address", "127.0.0.1"]
+    opened = tasks.quick_start(["--server.address", "0.0.0.0"])
+    assert opened.count("--server.address") == 1 and opened[-1] == "0.0.0.0"
+    assert tasks.quick_start(["--server.address=0.0.0.0"]).count("127.0.0.1") == 0
