@@ -57,7 +57,7 @@ def rss_mb(pid: int) -> float:
 def start_server(db: Path) -> tuple[str, subprocess.Popen]:
     """The app on its own database, prepared first (as ``tasks.py run`` does), on core 0."""
     env = {"DATABASE_URL": f"sqlite:///{db}"}
-    subprocess.run([sys.executable, "-m", "revitalization.store"], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "revitalization.store", "demo"], cwd=ROOT,
                    env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
     pin = ("taskset", "-c", "0") if shutil.which("taskset") and os.cpu_count() > 1 else ()
     return serve(ROOT / "server.py", ROOT, env=env, prefix=pin)

@@ -116,7 +116,7 @@ def browser_load(runs: int = 7) -> dict[str, list[float]] | None:
         return None
     from playwright.sync_api import sync_playwright
 
-    subprocess.run([sys.executable, "-m", "revitalization.store"], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-m", "revitalization.store", "demo"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     (TMP / "blank").mkdir()
     (TMP / "blank" / "blank.py").write_text(BLANK, encoding="utf-8")

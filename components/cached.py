@@ -5,6 +5,8 @@ Never mutate what these return: cached objects are shared between sessions.
 
 from __future__ import annotations
 
+import logging
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -25,6 +27,7 @@ from revitalization.publish import (
 from revitalization.regions import load_regions
 from revitalization.robust import RobustRanks, robust_ranks, score_noise
 from revitalization.rounds import open_years
+from revitalization.settings import secrets_warning
 from revitalization.wording import today
 
 
@@ -57,6 +60,8 @@ def regions() -> pd.DataFrame:
 @st.cache_resource(show_spinner=False)
 def engine() -> Engine:
     """The database engine, on a database set up for this program (``store.open_store``)."""
+    if warning := secrets_warning():  # in the server's log, once per process
+        logging.getLogger(__name__).warning(warning)
     eng = store.make_engine()
     try:
         store.open_store(eng, base_config(), regions())

@@ -94,3 +94,25 @@ def test_a_database_nobody_set_up_is_refused_with_the_commands(tmp_path, monkeyp
     assert not schema.has_tables(engine)  # a server never makes the schema itself
     engine.dispose()
     st.cache_resource.clear()
+
+
+def test_after_the_first_year_every_page_shows_results(office, regions, config, observations):
+    """One year imported (no earlier year to compare with): every page runs and none waits."""
+    from revitalization import importer
+    from revitalization.exports import spreadsheets
+
+    engine = store.make_engine()
+    wide = importer.wide_export(observations[observations["year"] == 2025], config, regions)
+    report = importer.validate("2025年.xlsx", spreadsheets.xlsx_bytes(wide, "2025年"), regions=regions,
+                               config=config, existing=store.read_observations(engine), actor=BOSS)
+    assert report.ok
+    assert importer.commit(engine, report, store.read_observations(engine), file_name="2025年.xlsx",
+                           actor=BOSS) == 1
+    engine.dispose()
+    at = log_in(office().run(), "admin")
+    assert at.title[0].value == "全省总览" and not any("尚无考核数据" in i.value for i in at.info)
+    for spec in PAGES:
+        open_page(at, spec.key)  # no exception on any page
+        assert not any("尚无考核数据" in i.value for i in at.info), spec.key
+    open_page(at, "compare")
+    assert any("只有一个考核年度的数据，无法进行年度对比" in i.value for i in at.info)
