@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import cached
+from components.corrections import correction_section
 from components.layout import header
 from components.login import current_user, download
 from components.state import show_flash
@@ -72,7 +73,7 @@ upload = st.file_uploader(f"选择文件（.xlsx / .csv / .txt，单个文件不
     if may_import else None
 if not may_import:  # a read-only account never starts a (costly) check
     st.caption(f"当前账号不能导入数据：{refusal(actor, 'data') or '只读账号'}。"
-               + ("本县数据经“年度填报”报送（市州审核、省级确认后写入）；已结束年度的更正请向省级管理员提出。"
+               + ("本县数据经“年度填报”报送（市州审核、省级确认后写入）；已结束年度的更正在下方“更正申请”中提出。"
                   if actor.role == "county" else ""))
 show_flash()
 
@@ -177,6 +178,9 @@ if may_import and len(obs):  # the province's: an assessed county never edits it
                 published_years=set(cached.published())),
                 done=lambda batch: "数值未变化，未写入。" if batch is None else f"已保存修改（批次 {batch}）。",
                 refusal=refusal_in_scope(actor, "data"), icon=":material/save:")
+
+if len(obs):  # a closed year's values corrected by the reviewed path (county → 市州 → province)
+    correction_section(actor, everything, obs)
 
 if whole and config.city.indicators:  # the 市州 tier's own indicators: the province enters them
     with st.expander("市级指标（17 个市州，市州层级考核用）", icon=":material/apartment:"):

@@ -180,7 +180,8 @@ if may_fill:
                      type="primary", icon=":material/send:")
 else:
     if e.state in rounds.FILLABLE and allowed(actor, "fill", county, city) and not is_open:
-        st.info("本年度填报已截止，不能再修改；如需更正请联系省级管理员。", icon=":material/lock:")
+        st.info("本年度填报已截止，不能再修改；确认写入的数据如需更正，在“数据管理 → 更正申请”中提出。",
+                icon=":material/lock:")
     st.dataframe(form.drop(columns=["code"]), hide_index=True, width="stretch",
                  column_config={"口径": st.column_config.TextColumn(width="large")})
 

@@ -180,7 +180,8 @@ def _change(engine: Engine, round_id: int, adcode: str, *, version: int, actor: 
         region = session.get(Region, adcode)
         name = region.name if region else adcode
         if permission == "fill" and the_round.status != "open" and actor.role != "province_admin":
-            raise RoundError(f"{the_round.year} 年度填报已截止，不能再修改或提交；如需更正请联系省级管理员")
+            raise RoundError(f"{the_round.year} 年度填报已截止，不能再修改或提交；"
+                             "已确认写入的数据如需更正，在“数据管理 → 更正申请”中提出")
         if record.version != version:
             raise StaleError(f"{name}的填报已被他人修改（您读取的是第 {version} 版，当前为第 "
                              f"{record.version} 版），您的操作未保存。请刷新后再操作。")

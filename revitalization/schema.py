@@ -29,6 +29,12 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"  # the schema of the last release made without migrations
 LOCK_KEY = 7_320_261_207  # PostgreSQL advisory lock: "one initialiser at a time"
 VERSION_TABLE = "alembic_version"
+BASELINE_TABLES = frozenset((  # the tables at BASELINE: later ones come from their migrations
+    "region indicator city department_duty meta publication audit_log access_log login_throttle "
+    "login_session inspection_round report_round annual_report data_round import_batch method_version "
+    "account observation city_observation support_relation published_result published_city_value "
+    "county_note interview annual_report_file report_followup submission observation_change "
+    "rectification_task inspection_finding followup_task finding_task").split())
 
 
 def _config(connection: Connection | None = None, location: Path = MIGRATIONS) -> Config:
@@ -111,9 +117,10 @@ def new_revision(message: str, location: Path = MIGRATIONS) -> Path:
 
 def _adopt(conn: Connection) -> None:
     """Bring a store made before migrations to the baseline, as its own start-up used to:
-    missing tables made, the unique index on live support records added (where old duplicates
-    allow it), and report bytes kept once."""
-    SQLModel.metadata.create_all(conn)
+    missing baseline tables made (the later ones are their migrations' to make), the unique index
+    on live support records added (where old duplicates allow it), and report bytes kept once."""
+    SQLModel.metadata.create_all(conn, tables=[t for t in SQLModel.metadata.sorted_tables
+                                               if t.name in BASELINE_TABLES])
     from revitalization.store import SupportRelation, report_bytes_once
 
     for index in SupportRelation.__table__.indexes:

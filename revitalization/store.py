@@ -413,6 +413,28 @@ class Submission(SQLModel, table=True):
     batch_id: int | None = None  # the import batch that wrote the accepted values
 
 
+class CorrectionRequest(SQLModel, table=True):
+    """A county's request to correct its values of a year outside any open data round (更正申请):
+    filed by its clerk, reviewed by its 市州, confirmed by the province, which writes it as one
+    import batch (``revitalization.corrections``)."""
+
+    __tablename__ = "correction_request"
+    id: int | None = Field(default=None, primary_key=True)
+    adcode: str = Field(foreign_key="region.adcode", max_length=6, index=True)
+    year: int = Field(index=True)
+    values: str = "{}"  # JSON {indicator: the value asked for}
+    previous: str = "{}"  # JSON {indicator: the stored value when filed, null for none}
+    reason: str
+    state: str = "已提交"  # 已提交 → 市州已审 → 省级已确认; 已退回 (with the reviewer's note)
+    note: str = ""  # the reviewer's note (required when returned)
+    version: int = 1
+    created_by: str = ""
+    created_at: str = ""
+    updated_by: str = ""
+    updated_at: str = ""
+    batch_id: int | None = None  # the import batch that wrote the confirmed values
+
+
 class ImportBatch(SQLModel, table=True):
     """One committed import (or manual edit): what file, who, when, how many values."""
 

@@ -345,6 +345,36 @@ def batch_table(history: pd.DataFrame) -> pd.DataFrame:
         "reason": "更正原因", "rolled_back_at": "撤销时间"}).drop(columns="file_hash")
 
 
+def correction_lines(values: dict, previous: dict, config: IndicatorSystem) -> list[str]:
+    """Each value a correction request asks for, beside the value stored when it was filed."""
+    lines = []
+    for code, value in values.items():
+        ind = config.indicator(code)
+        old = previous.get(code)
+        lines.append(f"{ind.name}：{'无' if old is None else f'{old:g}'} → {value:g} {ind.unit}")
+    return lines
+
+
+def correction_table(requests: pd.DataFrame, regions: pd.DataFrame, config: IndicatorSystem) -> pd.DataFrame:
+    """Correction requests (``corrections.requests``) as shown: each value asked for beside the
+    value stored when the request was filed, with the unit."""
+    columns = ["编号", "县（市、区）", "考核年度", "更正内容", "更正原因", "状态", "审核意见", "提出人",
+               "提出时间（北京时间）"]
+    if requests.empty:
+        return pd.DataFrame(columns=columns)
+    names = dict(zip(regions["adcode"], regions["name"], strict=True))
+
+    def change(row) -> str:
+        return "；".join(correction_lines(row["values"], row["previous"], config))
+
+    return pd.DataFrame({
+        "编号": requests["id"], "县（市、区）": requests["adcode"].map(names),
+        "考核年度": requests["year"].map(year_label), "更正内容": requests.apply(change, axis=1),
+        "更正原因": requests["reason"], "状态": requests["state"], "审核意见": requests["note"],
+        "提出人": requests["created_by"], "提出时间（北京时间）": requests["created_at"].map(shown_time),
+    }, columns=columns)
+
+
 def region_table(regions: pd.DataFrame) -> pd.DataFrame:
     """The region registry as shown."""
     return regions.rename(columns={

@@ -24,7 +24,7 @@ from conftest import ONE_CHROMIUM, admin
 from sqlalchemy import create_engine, make_url, text
 
 from bench.serve import free_port, wait_healthy
-from revitalization import demo, importer, publish, store
+from revitalization import demo, importer, publish, schema, store
 from revitalization.config import load_config
 from revitalization.exports import spreadsheets
 from revitalization.paths import ROOT
@@ -173,7 +173,7 @@ def go_live(machine: Machine, tmp_path: Path, browser) -> None:
     outputs = [p.communicate(timeout=300) for p in racing]
     assert [p.returncode for p in racing] == [0, 0], outputs
     where = f"postgresql+psycopg://revitalization:***@{machine.host}:{machine.port}/revitalization"
-    assert f"已初始化：{where}（结构版本 0001）" in outputs[0][0]
+    assert f"已初始化：{where}（结构版本 {schema.head()}）" in outputs[0][0]
     assert encoded not in outputs[0][0] + outputs[0][1] and "Nong" not in outputs[0][0]
     done = machine.run(create_admin, stdin=f"{ADMIN_PASSWORD}\n{ADMIN_PASSWORD}\n")
     assert f"数据库：{where}" in done.stdout and "已创建：省委农办管理员（省级管理员）" in done.stdout

@@ -17,6 +17,7 @@ from conftest import PDF, admin
 
 from revitalization import (
     accounts,
+    corrections,
     importer,
     inspections,
     interviews,
@@ -94,6 +95,12 @@ def records(seeded, regions) -> Records:
                                   deadline="2027-06-30", actor=boss)
         kept[unit] = int(reports.files(engine, sent[unit], actor=boss)["id"].iloc[0])
     data_round = rounds.open_round(engine, 2026, "2027-03-31", actor=boss, today=date(2026, 12, 1))
+    for code in (SUIXIAN, LAIFENG):  # a correction request of each county, filed by its clerk
+        existing = importer.pd.DataFrame([{"adcode": code, "year": 2024, "indicator": "rural_income",
+                                           "value": 20000.0}])
+        corrections.file_request(engine, code, 2024, {"rural_income": "21000"}, "修订数", config=config,
+                                 existing=existing, open_years={2026},
+                                 actor=CLERK if code == SUIXIAN else OTHER_CLERK)
     return Records(engine, regions, talks, found, sent, raised, kept, data_round)
 
 
@@ -121,6 +128,7 @@ LIST_PATHS = {
     "帮扶协作记录 support.relations": lambda r, a: _units(support.relations(r.engine, actor=a)),
     "填报表 rounds.submissions": lambda r, a: _units(
         rounds.submissions(r.engine, r.round_id, actor=a)) & {SUIXIAN, LAIFENG},
+    "更正申请 corrections.requests": lambda r, a: _units(corrections.requests(r.engine, actor=a)),
     "填报看板 rounds.board": lambda r, a: set(rounds.board(
         r.engine, 2026, r.regions, load_config(), importer.pd.DataFrame(
             columns=["adcode", "year", "indicator", "value"]), actor=a).index) & {SUIXIAN, LAIFENG},

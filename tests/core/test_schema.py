@@ -3,6 +3,7 @@ server refuses — on SQLite and, when configured, PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from revitalization import schema, store
 from revitalization.store import Region, StoreError
 
 RELEASES = Path(__file__).parent / "releases"
+LATEST = "0002"  # the newest migration (revitalization/migrations/versions/): 0002 correction requests
 
 
 def differences(engine) -> list:
@@ -30,7 +32,7 @@ def test_init_sets_up_an_office_database_with_no_data(blank_engine, config, regi
     with pytest.raises(StoreError, match="尚未初始化：正式使用请运行 python -m revitalization.store init"):
         store.open_store(blank_engine, config, regions)
     store.setup(blank_engine, config, regions)
-    assert schema.current(blank_engine) == schema.head() == "0001"
+    assert schema.current(blank_engine) == schema.head() == LATEST
     assert differences(blank_engine) == []  # the migrations make exactly the program's tables
     assert not store.has_observations(blank_engine)
     assert store.read_city_observations(blank_engine).empty
@@ -56,7 +58,7 @@ def test_a_database_at_another_revision_is_refused_with_the_command(blank_engine
     store.setup(blank_engine, config, regions)
     with blank_engine.begin() as conn:  # as a database of an older program would say
         conn.execute(text("UPDATE alembic_version SET version_num = '0000'"))
-    with pytest.raises(StoreError, match="结构版本为 0000，本程序需要 0001：请停止所有服务进程、备份数据库，"
+    with pytest.raises(StoreError, match=f"结构版本为 0000，本程序需要 {LATEST}：请停止所有服务进程、备份数据库，"
                                          "再运行 python -m revitalization.store init"):
         store.open_store(blank_engine, config, regions)
 
@@ -128,7 +130,7 @@ def test_a_store_of_the_last_release_without_migrations_is_adopted(tmp_path, con
         with pytest.raises(StoreError, match="由旧版本程序建立，需要升级"):
             store.open_store(engine, config, regions)
         store.load_demo(engine, config, regions)  # what the quick start runs: upgrade, then top-ups
-        assert schema.current(engine) == "0001"
+        assert schema.current(engine) == LATEST
         assert differences(engine) == []
         obs = store.read_observations(engine)
         assert obs.query("adcode == '421321' and year == 2025")["value"].tolist() == [18765.4]
@@ -165,7 +167,7 @@ def test_init_status_and_check_commands(tmp_path, monkeypatch, capsys):
     assert "尚未初始化" in capsys.readouterr().err
     assert store.main(["init"]) == 0
     out = capsys.readouterr().out
-    assert f"已初始化：sqlite:///{tmp_path / 'office.db'}（结构版本 0001）" in out
+    assert f"已初始化：sqlite:///{tmp_path / 'office.db'}（结构版本 {LATEST}）" in out
     assert "下一步：启用登录" in out and "下一步：创建第一个省级管理员" in out
     assert store.main(["check"]) == 2  # an office's data without log-in: refused before start
     assert "没有启用登录，看板拒绝启动" in capsys.readouterr().err
@@ -173,7 +175,7 @@ def test_init_status_and_check_commands(tmp_path, monkeypatch, capsys):
     assert store.main(["check"]) == 0
     assert store.main(["status"]) == 0
     assert capsys.readouterr().out.splitlines()[1:] == [
-        "结构版本：0001", "数据：正式数据", "观测值：0 条（尚未导入）", "可用的省级管理员账号：0 个"]
+        f"结构版本：{LATEST}", "数据：正式数据", "观测值：0 条（尚未导入）", "可用的省级管理员账号：0 个"]
     assert store.main(["demo"]) == 2
     assert "这是正式数据库" in capsys.readouterr().err
 
@@ -231,8 +233,15 @@ def test_a_changed_table_gets_its_migration_written(tmp_path):
         written = schema.new_revision("meta note", location)
     finally:
         Meta.__table__._columns.remove(column)
-    assert written.name.startswith("0002_")
+    assert written.name.startswith(f"{int(LATEST) + 1:04d}_")
     body = written.read_text(encoding="utf-8")
-    assert "down_revision: str | None = '0001'" in body
+    assert f"down_revision: str | None = '{LATEST}'" in body
     assert "batch_op.add_column(sa.Column('note', sa.String(length=20), nullable=True))" in body
     assert body.count("add_column") == 1 and "create_table" not in body
+
+
+def test_the_baseline_tables_are_the_last_release_s():
+    """Adoption makes only the baseline's tables (a later table comes from its migration, which
+    would fail on a table already made)."""
+    release = (RELEASES / "326aed3_sqlite.sql").read_text(encoding="utf-8")
+    assert schema.BASELINE_TABLES == set(re.findall(r"^CREATE TABLE (\w+)", release, re.M))

@@ -72,3 +72,42 @@ def test_the_province_enters_city_level_values(app):
     row = city_obs[(city_obs["adcode"] == "420800") & (city_obs["year"] == 2025)
                    & (city_obs["indicator"] == "city_fund_share")]
     assert row["value"].tolist() == [13.5]
+
+
+def test_a_clerk_asks_for_a_correction_and_it_goes_through_the_city_and_the_province(deployment, config):
+    """Issue 29 (0): a closed year is corrected by the reviewed path, on the page: the clerk files
+    the value and the reason, the 随州 user passes it on, the province confirms and the value is in."""
+    from components import cached
+    from revitalization import corrections, store
+    from revitalization.access import Actor
+
+    accounts = [("suixian", "随县填报员", "county", "421321"), ("suizhou", "随州市农办", "city", "421300")]
+    at = log_in(deployment(accounts=accounts).run(), "suixian")
+    at = open_page(at, "data")
+    assert any(e.label.startswith("更正申请") for e in at.expander)
+    assert at.selectbox(key="correction_year").value == 2025
+    row = [i.code for i in config.indicators].index("rural_income")
+    at.session_state["correction_values_2025"] = {"edited_rows": {row: {"更正为": "2.75万元"}},
+                                                  "added_rows": [], "deleted_rows": []}
+    at.text_area(key="correction_reason").set_value("按县统计局修订数更正")
+    next(b for b in at.button if b.label == "提交更正申请").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("已提交更正申请（编号 1），等待市州审核" in s.value for s in at.success)
+    engine = store.make_engine()
+    filed = corrections.requests(engine, actor=Actor("admin", "管理员", "province_admin")).iloc[0]
+    assert (filed["adcode"], filed["year"], filed["values"]) == ("421321", 2025, {"rural_income": 27500.0})
+    assert not any("处理更正申请" == s.label for s in at.selectbox)  # the clerk cannot pass its own
+
+    at = open_page(log_in(at, "suizhou"), "data")  # the same browser, another person
+    assert any("编号 1：随县（已提交）" in str(s.options) for s in at.selectbox if s.label == "处理更正申请")
+    at.button(key="correction_forward_1").click().run()
+    assert any("编号 1 已审核通过，报省级确认" in s.value for s in at.success)
+    assert not at.get("button") or not any(b.key == "correction_confirm_1" for b in at.button)  # the province's
+
+    at = open_page(log_in(at, "admin"), "data")
+    at.button(key="correction_confirm_1").click().run()
+    assert any("编号 1 已确认，数值已写入考核数据" in s.value for s in at.success)
+    obs = cached.observations()
+    value = obs.query("adcode == '421321' and year == 2025 and indicator == 'rural_income'")["value"]
+    assert value.tolist() == [27500.0]
+    engine.dispose()
