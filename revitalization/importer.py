@@ -9,6 +9,7 @@ read as data only: formulas as their cached values, macros never run, nothing is
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import hashlib
 import re
@@ -168,8 +169,11 @@ def validate(name: str, data: bytes, *, regions: pd.DataFrame, config: Indicator
     the_sheet, loc = chosen
     problems = [Problem(r, c, lv, t) for r, c, lv, t in loc.notes]
     if len(usable) > 1 and sheet is None:
-        problems.append(Problem(None, "", "提示", f"工作簿中有 {len(usable)} 个工作表含数据表，"
-                                                  f"已读取“{the_sheet.name}”；可在页面上选择其他工作表"))
+        years = {s.name: (f"{lo.year} 年" if lo.year else "年度列") for s, lo in usable}
+        listed = "、".join(f"“{n}”（{y}）" for n, y in years.items())
+        problems.append(Problem(None, "", "警告" if len(set(years.values())) > 1 else "提示",
+                                f"工作簿中有 {len(usable)} 个工作表含数据表：{listed}；"
+                                f"本次只检查和导入“{the_sheet.name}”，其余工作表请在页面上选择后分别导入"))
     if loc.year_source and loc.year_source != "页面选择":
         problems.append(Problem(None, "", "提示", f"文件中没有“年度”列，按{loc.year_source}中的 {loc.year} 年导入"))
     if not loc.data_rows:
@@ -208,6 +212,8 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
     headers = loc.headers
     typical = existing.groupby("indicator")["value"].median() if len(existing) else pd.Series()
     converted: dict[str, int] = {}
+    shown_percent: dict[str, int] = {}  # column → cells read as the percentage Excel shows
+    dated_years: set[str] = set()  # year columns whose cells are dates
     seen: dict[tuple[str, int, str], tuple[int, float]] = {}
     out = []
     ind_keys = _indicator_keys(config)
@@ -245,7 +251,8 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
             problems.append(Problem(n, label(used), "错误", "县（市、区）为空"))
             continue
         if match.total:
-            problems.append(Problem(n, label(used), "提示", f"“{text}”为合计、平均或市州汇总行，已忽略"))
+            problems.append(Problem(n, label(used), "提示",
+                                    match.note or f"“{text}”为合计、平均或市州汇总行，已忽略"))
             continue
         if match.adcode is None:
             problems.append(Problem(n, label(used), "错误", match.error))
@@ -254,7 +261,11 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
             problems.append(Problem(n, label(used), "警告", match.note))
         year = loc.year
         if loc.year_col is not None:
-            year_text = unicodedata.normalize("NFKC", str(cell(r, loc.year_col) or "")).strip()
+            year_cell = cell(r, loc.year_col)
+            if isinstance(year_cell, datetime.date):  # a year cell formatted as a date
+                year_cell = _year_of_date(year_cell)
+                dated_years.add(label(loc.year_col))
+            year_text = unicodedata.normalize("NFKC", str(year_cell or "")).strip()
             found = re.fullmatch(r"(\d{4})(\.0)?\s*年?度?", year_text)
             if not found:
                 problems.append(Problem(n, label(loc.year_col), "错误",
@@ -282,7 +293,16 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
                                                           "（文件可能由程序生成）；请在 Excel 或 WPS 中打开、"
                                                           "保存后重新导入"))
                 continue
-            parsed = values.parse(cell(r, c), ind.unit)
+            raw = cell(r, c)
+            if (r, c) in sheet.percent:  # Excel shows 0.032 as 3.2%: the office meant 3.2 %
+                if ind.unit != "%":
+                    problems.append(Problem(n, label(c), "错误", f"单元格设为百分比格式（显示为 {raw * 100:g}%），"
+                                                                f"但该指标单位是 {ind.unit}；请把单元格改为数值格式，"
+                                                                f"按 {ind.unit} 填写"))
+                    continue
+                raw = round(raw * 100, 10)
+                shown_percent[label(c)] = shown_percent.get(label(c), 0) + 1
+            parsed = values.parse(raw, ind.unit)
             if parsed.error:
                 problems.append(Problem(n, label(c), "错误", parsed.error))
                 continue
@@ -299,6 +319,12 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
                 problems.append(Problem(n, label(c), "错误", f"{value:g} 超出合理范围 "
                                                             f"{ind.valid_min:g}–{ind.valid_max:g} {ind.unit}"))
                 continue
+            if value == 0:  # an office's "no figure" typed as 0 would be scored as a real 0
+                remark = next((str(v) for k, v in enumerate(rows[r]) if k not in loc.value_columns
+                               and isinstance(v, str) and ZERO_REMARK.search(v)), None)
+                if remark is not None:
+                    problems.append(Problem(n, label(c), "警告", f"数值为 0，但本行写有“{remark[:30]}”："
+                                                                "0 会作为真实数值参与考核；没有数据请留空"))
             at = (match.adcode, year, code)
             if at in seen:
                 first, before = seen[at]
@@ -314,9 +340,28 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
             out.append((match.adcode, year, code, value, n, label(c)))
     for column, count in converted.items():
         problems.append(Problem(None, column, "提示", f"{count} 个数值带单位或“万”“亿”等写法，已换算为指标单位"))
+    for column in dated_years:
+        problems.append(Problem(None, column, "提示", "年度单元格设成了日期格式，按其中的年份读取"
+                                                      "（如 2025-01-01 读作 2025 年）；请核对预览中的年度"))
+    for column, count in shown_percent.items():
+        problems.append(Problem(None, column, "提示", f"{count} 个单元格为百分比格式，按显示的百分数读取"
+                                                      "（如单元格中的 0.032 显示为 3.2%，导入 3.2）"))
     frame = pd.DataFrame(out, columns=["adcode", "year", "indicator", "value", "row", "column"])
     problems += _jumps(frame, existing, config)
     return frame, problems
+
+
+def _year_of_date(day: datetime.date) -> int:
+    """The year a date-formatted year cell holds: a date's own year, or for a year typed into a
+    cell formatted as a date (2025 is day 2025 of Excel's calendar, 1905-07-17) that number."""
+    if day.year >= 1990:
+        return day.year
+    start = datetime.datetime(1899, 12, 30)
+    moment = day if isinstance(day, datetime.datetime) else datetime.datetime.combine(day, datetime.time())
+    return (moment - start).days
+
+
+ZERO_REMARK = re.compile(r"未统计|暂填|暂无|待统计|待核|无数据|缺数|未报|估算|估计|不详")
 
 
 def _jumps(clean: pd.DataFrame, existing: pd.DataFrame, config: IndicatorSystem) -> list[Problem]:
@@ -327,7 +372,12 @@ def _jumps(clean: pd.DataFrame, existing: pd.DataFrame, config: IndicatorSystem)
     out = []
     for r in clean.itertuples():
         before = prev.get((r.adcode, r.year, r.indicator))
-        if before is None or before == 0 or r.value == 0:
+        if before is None or before == 0:
+            continue
+        if r.value == 0:
+            unit = config.indicator(r.indicator).unit
+            out.append(Problem(r.row, r.column, "警告", f"数值为 0，而上年为 {before:g} {unit}：若是没有数据，"
+                                                        "请留空（0 会作为真实数值参与考核），请核实"))
             continue
         ratio = r.value / before
         if ratio > JUMP_RATIO or ratio < 1 / JUMP_RATIO:

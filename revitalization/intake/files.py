@@ -44,6 +44,7 @@ class Sheet:
     hidden_rows: set[int] = field(default_factory=set)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "=…"
     uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without a value
+    percent: set[tuple[int, int]] = field(default_factory=set)  # numbers Excel shows as a percentage
 
 
 @dataclass
@@ -116,10 +117,14 @@ def read(name: str, data: bytes) -> Workbook:
                             "请按市州或年度拆分后分别导入")
     lower = name.lower()
     if data.startswith(OLE):
-        if lower.endswith((".xlsx", ".xlsm")):
+        # An OLE2 container is either an encrypted .xlsx (its EncryptedPackage stream) or an old
+        # BIFF workbook (its Workbook / Book stream), whatever the file's name says.
+        biff = "Workbook".encode("utf-16-le") in data or b"B\x00o\x00o\x00k\x00\x00\x00" in data
+        if lower.endswith((".xlsx", ".xlsm")) and not biff:
             raise FileReadError("文件设置了打开密码（已加密），无法读取；请在 Excel 或 WPS 中取消密码"
                                 "（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存再上传")
-        raise FileReadError("这是旧版 Excel 97-2003 格式（.xls / .et），无法直接读取；请在 Excel 或 WPS 中"
+        renamed = "（扩展名虽是 .xlsx，内容却是旧格式）" if lower.endswith((".xlsx", ".xlsm")) else ""
+        raise FileReadError(f"这是旧版 Excel 97-2003 格式（.xls / .et）{renamed}，无法直接读取；请在 Excel 或 WPS 中"
                             "“另存为” Excel 工作簿（.xlsx）后上传")
     if data.startswith(b"PK"):  # an .xlsx, whatever its name says (offices rename files)
         return Workbook(_read_xlsx(data), "xlsx")
@@ -209,7 +214,12 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     for ws in book.worksheets:
         if ws.sheet_state != "visible":
             continue  # hidden sheets are workings, not the table
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        rows, percent = [], set()
+        for cells in ws.iter_rows():
+            rows.append([cell.value for cell in cells])
+            for cell in cells:  # a number Excel shows as 3.2% holds 0.032: the percentage is meant
+                if isinstance(cell.value, int | float) and "%" in str(cell.number_format or ""):
+                    percent.add((cell.row - 1, cell.column - 1))
         for merged in ws.merged_cells.ranges:  # each cell of a merged range shows its value
             top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else None
             for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
@@ -223,7 +233,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 hidden_columns.update(range(start - 1, end))
         hidden_rows = {k - 1 for k, dim in ws.row_dimensions.items() if dim.hidden}
         sheet = Sheet(ws.title, [[_clean(v) for v in row] for row in rows], hidden_columns,
-                      hidden_rows)
+                      hidden_rows, percent=percent)
         if formulas_book is not None:
             raw = formulas_book[ws.title]
             for row in raw.iter_rows():

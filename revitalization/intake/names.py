@@ -27,10 +27,13 @@ TOTALS = re.compile(r"^(合计|总计|小计|平均|平均值|均值|全省|全�
                     r"全区|总体)$|(合计|小计|平均|汇总)$")
 
 
+CITY_LEVEL = re.compile(r"(本级|市直|州直|直属)$|^(市直|州直|市本级|州本级)")
+
+
 def clean(text: object) -> str:
     """A cell as a comparable key: NFKC, no spaces, no 湖北省 prefix."""
     key = unicodedata.normalize("NFKC", str(text)).strip()
-    key = re.sub(r"\s+", "", key)
+    key = re.sub(r"[\s\u200b-\u200f\u2060\ufeff\u00ad]+", "", key)  # spaces and invisible characters
     key = key.removeprefix("湖北省")
     if re.fullmatch(r"\d{6}\.0", key):  # a code read as a float
         key = key[:-2]
@@ -96,6 +99,8 @@ class CountyMatcher:
             return Match(self.keys[key])
         if TOTALS.search(key):
             return Match(None, total=True)
+        if CITY_LEVEL.search(key):  # 荆州市本级, 市直: the 市州's own figures, not a county's
+            return Match(None, total=True, note=f"“{text}”是市本级（市直）数据，不是县级单位，已忽略")
         if key in self.cities:
             return Match(None, total=True)  # a 市州 subtotal row (仙桃 etc. matched above)
         if key in self.old:

@@ -147,15 +147,22 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
     located.year_col = find(YEAR_NAMES)
     located.indicator_col, located.value_col = find(INDICATOR_NAMES), find(VALUE_NAMES)
 
-    # Year when there is no year column: the title lines, then the file name, then the page.
+    # Year when there is no year column: the sheet's name (a workbook with one sheet per year),
+    # the title lines, the file name, then the page. A sheet name and a title that disagree are
+    # refused: which one the office meant is not for the importer to guess.
     if located.year_col is None:
         title = " ".join(str(c) for r in rows[:best] for c in r if c is not None)
-        for text, source in ((title, "标题"), (file_name, "文件名")):
-            found = YEAR.search(text) or (re.search(r"((?:19|20)\d{2})", text) if source == "文件名"
-                                          else None)
+        named = sheet.name if sheet.name != file_name.rsplit("/", 1)[-1] else ""  # a CSV's sheet is its file
+        stated = {}
+        for text, source in ((named, "工作表名"), (title, "标题"), (file_name, "文件名")):
+            found = YEAR.search(text) or (re.search(r"((?:19|20)\d{2})", text) if source != "标题" else None)
             if found:
-                located.year, located.year_source = int(found.group(1)), source
-                break
+                stated.setdefault(source, int(found.group(1)))
+        if "工作表名" in stated and "标题" in stated and stated["工作表名"] != stated["标题"]:
+            return None, (f"工作表名写的是 {stated['工作表名']} 年，表格标题写的是 {stated['标题']} 年，"
+                          "无法确定考核年度；请改正其中之一，或加“年度”列")
+        if stated:
+            located.year_source, located.year = next(iter(stated.items()))
         if located.year is None and year is not None:
             located.year, located.year_source = year, "页面选择"
         if located.year is None:

@@ -30,6 +30,7 @@ class Case:
     ok: bool  # may be imported once checked
     expect: list[tuple] = field(default_factory=list)  # (level, row, column, words)
     values: int | None = None  # how many values are ready to write
+    exact: dict = field(default_factory=dict)  # (adcode, year, indicator code) → the value it must get
     kwargs: dict = field(default_factory=dict)  # default_year, sheet
 
 
@@ -292,6 +293,85 @@ def cases() -> list[Case]:
     add(Case("unsupported type", "x.pdf", b"%PDF-1.4 ...", False, [("错误", None, "", "不支持的文件类型")]))
     add(Case("too big", "x.csv", b"x" * (MAX_BYTES + 1), False, [("错误", None, "", "超过上限")]))
     add(Case("unbalanced quotes", "x.csv", b'"' + b"a" * 140_000, False, [("错误", None, "", "格式有误")]))
+    out.extend(never_silently_wrong())
+    return out
+
+
+MECH = "农作物耕种收综合机械化率（%）"
+
+
+def never_silently_wrong() -> list[Case]:
+    """Issue 30: shapes that were imported with a wrong year, scale or meaning, or refused for a
+    reason a clerk could not act on."""
+    out: list[Case] = []
+    add = out.append
+
+    def per_year(book):  # one sheet per year, no year column anywhere
+        for year, toilets in ((2023, 93.1), (2024, 95.0), (2025, 96.4)):
+            table_sheet(book, f"{year}年", [HEADER, ["421321", "随县", toilets, 7.42, 25102]])
+    add(Case("one sheet per year: the first sheet under its own year", "随州市数据.xlsx", xlsx(per_year), True,
+             [("提示", None, "", "按工作表名中的 2023 年导入"),
+              ("警告", None, "", "“2023年”（2023 年）、“2024年”（2024 年）、“2025年”（2025 年）")],
+             values=3, exact={("421321", 2023, "sanitary_toilets"): 93.1}, kwargs={"default_year": 2025}))
+    add(Case("one sheet per year: the 2025 sheet chosen", "随州市数据.xlsx", xlsx(per_year), True,
+             values=3, exact={("421321", 2025, "sanitary_toilets"): 96.4},
+             kwargs={"default_year": 2023, "sheet": "2025年"}))
+    add(Case("sheet name and title name different years", "x.xlsx",
+             xlsx(lambda b: table_sheet(b, "2024年", [["随州市2025年度考核数据"], HEADER, SUIXIAN])), False,
+             [("错误", None, "", "工作表名写的是 2024 年，表格标题写的是 2025 年，无法确定考核年度")]))
+
+    def percent_cells(book):
+        s = book.add_worksheet("Sheet1")
+        s.write_row(0, 0, ["区划代码", "年度", TOILETS, MECH])
+        s.write_row(1, 0, ["421321", 2025])
+        share = book.add_format({"num_format": "0.0%"})
+        s.write_number(1, 2, 0.964, share)  # shows 96.4%
+        s.write_number(1, 3, 0.032, share)  # shows 3.2%: small, so the decimal-share check never fires
+    add(Case("cells formatted as percentages", "x.xlsx", xlsx(percent_cells), True,
+             [("提示", None, TOILETS, "为百分比格式，按显示的百分数读取")], values=2,
+             exact={("421321", 2025, "sanitary_toilets"): 96.4, ("421321", 2025, "mechanisation"): 3.2}))
+
+    def percent_wrong_unit(book):
+        s = book.add_worksheet("Sheet1")
+        s.write_row(0, 0, ["区划代码", "年度", LABOUR])
+        s.write_row(1, 0, ["421321", 2025])
+        s.write_number(1, 2, 0.0742, book.add_format({"num_format": "0.00%"}))
+    add(Case("a percentage format under an indicator in 万元/人", "x.xlsx", xlsx(percent_wrong_unit), False,
+             [("错误", 2, LABOUR, "单元格设为百分比格式（显示为 7.42%），但该指标单位是 万元/人")]))
+    add(Case("0 typed where the office had no figure", "x.csv",
+             text([["区划代码", "年度", MECH, "备注"], ["421321", "2025", "0", "未统计，暂填0"]]), True,
+             [("警告", 2, MECH, "数值为 0，但本行写有“未统计，暂填0”")], values=1))
+    add(Case("0 where last year was far from 0", "x.csv",
+             text([["区划代码", "年度", MECH], ["421321", "2025", "0"]]), True,
+             [("警告", 2, MECH, "数值为 0，而上年为 77.6 %")], values=1))
+
+    def dated_years(book):
+        s = book.add_worksheet("Sheet1")
+        s.write_row(0, 0, ["区划代码", "年度", TOILETS])
+        s.write_row(1, 0, ["421321"])
+        s.write_row(2, 0, ["421303"])
+        s.write_datetime(1, 1, pd.Timestamp("2025-01-01").to_pydatetime(), book.add_format({"num_format": "yyyy"}))
+        s.write_number(2, 1, 2025, book.add_format({"num_format": "yyyy-mm-dd"}))  # 2025 typed, a date shown
+        s.write_number(1, 2, 96.4)
+        s.write_number(2, 2, 97.1)
+    add(Case("year cells formatted as dates", "x.xlsx", xlsx(dated_years), True,
+             [("提示", None, "年度", "年度单元格设成了日期格式，按其中的年份读取")], values=2,
+             exact={("421321", 2025, "sanitary_toilets"): 96.4, ("421303", 2025, "sanitary_toilets"): 97.1}))
+    add(Case("a 市本级 row", "x.csv",
+             text([["县（市、区）", "年度", TOILETS], ["荆州市本级", "2025", "95"], ["石首市", "2025", "96"]]),
+             True, [("提示", 2, "县（市、区）", "“荆州市本级”是市本级（市直）数据，不是县级单位，已忽略")], values=1,
+             exact={("421081", 2025, "sanitary_toilets"): 96.0}))
+    add(Case("invisible characters in county names", "x.csv",
+             text([["县（市、区）", "年度", TOILETS], ["竹山县\u200b", "2025", "95"],
+                   ["\ufeff竹溪县\u3000", "2025", "96"]]),
+             True, values=2, exact={("420323", 2025, "sanitary_toilets"): 95.0,
+                                    ("420324", 2025, "sanitary_toilets"): 96.0}))
+    biff = OLE + b"\x00" * 200 + "Workbook".encode("utf-16-le") + b"\x00" * 400
+    add(Case("an old .xls renamed .xlsx", "随州市数据.xlsx", biff, False,
+             [("错误", None, "", "旧版 Excel 97-2003 格式（.xls / .et）（扩展名虽是 .xlsx，内容却是旧格式）")]))
+    encrypted = OLE + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 400
+    add(Case("an encrypted workbook (its EncryptedPackage stream)", "x.xlsx", encrypted, False,
+             [("错误", None, "", "设置了打开密码")]))
     return out
 
 

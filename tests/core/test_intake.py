@@ -34,6 +34,9 @@ def test_each_file_gets_its_messages(case, config, regions, observations):
         assert hits, f"expected {level} {row} {column} “{words}”:\n{shown}"
     if case.values is not None:
         assert len(report.values) == case.values, shown
+    got = report.values.set_index(["adcode", "year", "indicator"])["value"] if len(report.values) else {}
+    for at, value in case.exact.items():  # which value, under which county, year and indicator
+        assert at in got and got[at] == pytest.approx(value), (at, shown)
     for problem in report.problems:  # plain Chinese: no library text in English
         assert not any(w in problem.message for w in ("Error", "error", "Traceback", "None", "nan",
                                                        "openpyxl", "zip", "codec")), problem
