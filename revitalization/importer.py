@@ -288,6 +288,7 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
             targets = list(loc.value_columns.items())
         for c, code in targets:
             ind = config.indicator(code)
+            year_here = loc.column_years.get(c, year)  # years side by side under each indicator
             if (r, c) in sheet.uncached:
                 problems.append(Problem(n, label(c), "错误", f"公式 {sheet.formulas[(r, c)][:40]} 没有保存计算结果"
                                                           "（文件可能由程序生成）；请在 Excel 或 WPS 中打开、"
@@ -325,7 +326,7 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
                 if remark is not None:
                     problems.append(Problem(n, label(c), "警告", f"数值为 0，但本行写有“{remark[:30]}”："
                                                                 "0 会作为真实数值参与考核；没有数据请留空"))
-            at = (match.adcode, year, code)
+            at = (match.adcode, year_here, code)
             if at in seen:
                 first, before = seen[at]
                 if np.isclose(before, value):
@@ -337,7 +338,7 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
                                             f"本行为 {value:g}（同一县、年度、指标只能有一个值）"))
                 continue
             seen[at] = (n, value)
-            out.append((match.adcode, year, code, value, n, label(c)))
+            out.append((match.adcode, year_here, code, value, n, label(c)))
     for column, count in converted.items():
         problems.append(Problem(None, column, "提示", f"{count} 个数值带单位或“万”“亿”等写法，已换算为指标单位"))
     for column in dated_years:

@@ -63,6 +63,7 @@ class Located:
     indicator_col: int | None
     value_col: int | None
     value_columns: dict[int, str] = field(default_factory=dict)  # column → indicator code
+    column_years: dict[int, int] = field(default_factory=dict)  # column → year (years under each indicator)
     data_rows: list[int] = field(default_factory=list)
     year: int | None = None  # from the title or the file name, when no year column
     year_source: str = ""
@@ -99,10 +100,10 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
     rows = sheet.rows
     if not any(any(c is not None for c in r) for r in rows):
         return None, "工作表是空的，没有任何内容"
-    config_keys = {}
-    for i in config.indicators:
-        for k in (i.code, i.name, f"{i.name}（{i.unit}）", f"{i.name}({i.unit})"):
-            config_keys[key(k)] = i.code
+    config_keys = _config_keys(config)
+    if _turned_round(rows, config_keys, matcher):
+        return None, ("表格是转置的：指标在左侧一列、县（市、区）在上方一行。请把表格转过来（选中表格 → 复制 → "
+                      "选择性粘贴 → 勾选“转置”），使每行一个县、每列一个指标，或使用导入模板")
     # A header is one row, or two (key columns named in the upper row, indicators in the
     # lower one): each row is scored alone and merged with the row above it.
     scores = [max(header_score(r, config_keys),
@@ -111,6 +112,10 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
     best = max(range(len(scores)), key=lambda r: (scores[r], -r)) if scores else 0
     if not scores or scores[best] < 2:
         content = _county_by_content(rows, matcher)
+        mangled = next((m for r in rows[:HEADER_SCAN] for c in r if isinstance(c, str)
+                        for m in [garbled_message(c)] if m), None)
+        if content is None and mangled:
+            return None, mangled
         if content is None:
             return None, ("找不到表头：前 30 行中没有“区划代码”或“县（市、区）”等列名，也没有本指标体系的指标名称；"
                           "请使用导入模板的列名")
@@ -147,31 +152,6 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
     located.year_col = find(YEAR_NAMES)
     located.indicator_col, located.value_col = find(INDICATOR_NAMES), find(VALUE_NAMES)
 
-    # Year when there is no year column: the sheet's name (a workbook with one sheet per year),
-    # the title lines, the file name, then the page. A sheet name and a title that disagree are
-    # refused: which one the office meant is not for the importer to guess.
-    if located.year_col is None:
-        title = " ".join(str(c) for r in rows[:best] for c in r if c is not None)
-        named = sheet.name if sheet.name != file_name.rsplit("/", 1)[-1] else ""  # a CSV's sheet is its file
-        stated = {}
-        for text, source in ((named, "工作表名"), (title, "标题"), (file_name, "文件名")):
-            found = YEAR.search(text) or (re.search(r"((?:19|20)\d{2})", text) if source != "标题" else None)
-            if found:
-                stated.setdefault(source, int(found.group(1)))
-        if "工作表名" in stated and "标题" in stated and stated["工作表名"] != stated["标题"]:
-            return None, (f"工作表名写的是 {stated['工作表名']} 年，表格标题写的是 {stated['标题']} 年，"
-                          "无法确定考核年度；请改正其中之一，或加“年度”列")
-        if stated:
-            located.year_source, located.year = next(iter(stated.items()))
-        if located.year is None and year is not None:
-            located.year, located.year_source = year, "页面选择"
-        if located.year is None:
-            return None, ("没有找到考核年度：请加“年度”列，或在标题、文件名中写明（如“2025年度”），"
-                          "或在页面上选择年度")
-        if located.year not in plausible_years():
-            return None, (f"{located.year_source}中的年度 {located.year} 不在合理范围 "
-                          f"{plausible_years()[0]}–{plausible_years()[-1]} 年内")
-
     # Columns: keys, indicators, and what is ignored (blank, hidden, notes, bookkeeping).
     keys_used = {located.county_col, located.name_col, located.year_col, located.indicator_col,
                  located.value_col, code_col, name_col}
@@ -200,15 +180,18 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
         if code is None and not any(v is not None for v in column):
             continue  # an empty, unknown column: nothing to import
         if code is None:
-            located.notes.append((best + 1, header, "错误", message))
+            located.notes.append((best + 1, header, "错误", garbled_message(header) or message))
         else:
             located.value_columns[c] = code
 
-    # Rows: skip blanks, notes, hidden rows and 合计 / 平均 / 市州 rows.
+    # Rows: skip blanks, notes, hidden rows and 合计 / 平均 / 市州 rows; a row of units or of
+    # years right under the header belongs to the header.
     for r in range(best + 1, len(rows)):
         row = rows[r]
         filled = [v for v in row if v is not None]
         if not filled:
+            continue
+        if r <= best + 2 and not located.data_rows and _header_part(row, located, r):
             continue
         first = key(filled[0])
         if NOTE_ROWS.match(first) and (len(filled) <= 2 or len(first) > 20):
@@ -218,7 +201,112 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
             located.notes.append((r + 1, "", "提示", "隐藏行，已忽略"))
             continue
         located.data_rows.append(r)
+
+    # Year when there is no year column: the sheet's name (a workbook with one sheet per year),
+    # the title lines, the file name, then the page. A sheet name and a title that disagree are
+    # refused: which one the office meant is not for the importer to guess.
+    if located.year_col is None and not located.column_years:
+        title = " ".join(str(c) for r in rows[:best] for c in r if c is not None)
+        named = sheet.name if sheet.name != file_name.rsplit("/", 1)[-1] else ""  # a CSV's sheet is its file
+        stated = {}
+        for text, source in ((named, "工作表名"), (title, "标题"), (file_name, "文件名")):
+            found = YEAR.search(text) or (re.search(r"((?:19|20)\d{2})", text) if source != "标题" else None)
+            if found:
+                stated.setdefault(source, int(found.group(1)))
+        if "工作表名" in stated and "标题" in stated and stated["工作表名"] != stated["标题"]:
+            return None, (f"工作表名写的是 {stated['工作表名']} 年，表格标题写的是 {stated['标题']} 年，"
+                          "无法确定考核年度；请改正其中之一，或加“年度”列")
+        if stated:
+            located.year_source, located.year = next(iter(stated.items()))
+        if located.year is None and year is not None:
+            located.year, located.year_source = year, "页面选择"
+        if located.year is None:
+            return None, ("没有找到考核年度：请加“年度”列，或在标题、文件名中写明（如“2025年度”），"
+                          "或在页面上选择年度")
+        if located.year not in plausible_years():
+            return None, (f"{located.year_source}中的年度 {located.year} 不在合理范围 "
+                          f"{plausible_years()[0]}–{plausible_years()[-1]} 年内")
     return located, ""
+
+
+def _config_keys(config: IndicatorSystem) -> dict[str, str]:
+    keys = {}
+    for i in config.indicators:
+        for k in (i.code, i.name, f"{i.name}（{i.unit}）", f"{i.name}({i.unit})"):
+            keys[key(k)] = i.code
+    return keys
+
+
+def _turned_round(rows: list[list[object]], config_keys: dict[str, str], matcher: CountyMatcher) -> bool:
+    """Indicators down the first columns and counties across a top row (never the other way)."""
+    def indicator(cell: object) -> bool:
+        return cell is not None and (key(cell) in config_keys or key(_strip_unit(cell)) in config_keys)
+
+    down = sum(indicator(c) for r in rows[:200] for c in r[:3])
+    across = max((round(matcher.share_matched(r) * sum(c is not None for c in r)) for r in rows[:HEADER_SCAN]),
+                 default=0)  # a plain lookup per cell: no fuzzy matching on a large file
+    along_rows = max((sum(indicator(c) for c in r) for r in rows[:HEADER_SCAN]), default=0)
+    return down >= 2 and across >= 2 and along_rows < 2
+
+
+def garbled(text: str) -> str | None:
+    """The Chinese a text meant when its bytes (GBK or UTF-8) were read as Western text on
+    another computer ("Å©´å" for "农村"), or None when it is not such mojibake."""
+    if not re.search(r"[\u00c0-\u00ff]{2}", text) or re.search(r"[\u4e00-\u9fff]", text):
+        return None
+    for wrong in ("cp1252", "latin-1"):
+        try:
+            raw = text.encode(wrong)
+        except UnicodeEncodeError:
+            continue
+        for right in ("gbk", "utf-8"):
+            try:
+                fixed = raw.decode(right)
+            except UnicodeDecodeError:
+                continue
+            if re.search(r"[\u4e00-\u9fff]{2}", fixed):
+                return fixed
+    return None
+
+
+def garbled_message(text: str) -> str:
+    """The message for a mojibake cell, or "" when ``text`` is not one."""
+    fixed = garbled(text)
+    if fixed is None:
+        return ""
+    return (f"“{text[:12]}”是乱码（原文应为“{fixed[:12]}”）：文件中的中文在另一台电脑上被按西文编码另存而损坏；"
+            "请用原始文件重新导出，或在 WPS/Excel 中另存为“CSV UTF-8”后再导入")
+
+
+UNIT_WORDS = re.compile(r"^[（(]?(%|％|‰|元|万元|亿元|人|万人|人次|场|个|户|千克|公斤|吨|公顷|亩|比值|倍|"
+                        r"[^\d\s]{0,4}/[^\d\s]{1,4}|单位|计量单位)[）)]?$")
+
+
+def _header_part(row: list[object], located: Located, r: int) -> bool:
+    """A units row (%, 元 …) or a years row (2023年 / 2024年 / 2025年 under each indicator)
+    directly below the header: read into the header, never as a county's row."""
+    cells = {c: row[c] for c in located.value_columns if c < len(row) and row[c] is not None}
+    county = row[located.county_col] if located.county_col < len(row) else None
+    label = located.headers.get(located.county_col, "")  # a key column merged over both header rows
+    if not cells or (county is not None and key(county) != key(label) and not UNIT_WORDS.match(key(county))):
+        return False
+    if all(UNIT_WORDS.match(key(v)) for v in cells.values()):
+        located.notes.append((r + 1, "", "提示", "单位行，已并入表头（数值按指标单位读取）"))
+        return True
+    years = {c: re.fullmatch(r"((?:19|20)\d{2})(?:\.0)?年?度?", key(v)) for c, v in cells.items()}
+    if all(years.values()) and len(cells) == len(located.value_columns):
+        located.column_years = {c: int(m.group(1)) for c, m in years.items()}
+        for c, y in located.column_years.items():  # messages and the preview name the column's year
+            located.headers[c] = f"{located.headers[c]}（{y}年）"
+        bad = sorted({y for y in located.column_years.values() if y not in plausible_years()})
+        if bad:
+            located.notes.append((r + 1, "", "错误", f"年度 {bad[0]} 不在合理范围 {plausible_years()[0]}–"
+                                                     f"{plausible_years()[-1]} 年内"))
+        located.notes.append((r + 1, "", "提示", "每项指标下按年度分列（"
+                              + "、".join(f"{y} 年" for y in sorted(set(located.column_years.values())))
+                              + "），各列按其年度导入"))
+        return True
+    return False
 
 
 def _merge(upper: list[object], lower: list[object]) -> list[object]:

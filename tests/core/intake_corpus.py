@@ -369,6 +369,36 @@ def never_silently_wrong() -> list[Case]:
     biff = OLE + b"\x00" * 200 + "Workbook".encode("utf-16-le") + b"\x00" * 400
     add(Case("an old .xls renamed .xlsx", "随州市数据.xlsx", biff, False,
              [("错误", None, "", "旧版 Excel 97-2003 格式（.xls / .et）（扩展名虽是 .xlsx，内容却是旧格式）")]))
+    add(Case("a units row under the header", "x.csv",
+             text([["区划代码", "县（市、区）", "年度", TOILETS.split("（")[0], INCOME.split("（")[0]],
+                   [None, None, None, "%", "元"], ["421321", "随县", "2025", "96.4", "25102"]]), True,
+             [("提示", 2, "", "单位行，已并入表头")], values=2,
+             exact={("421321", 2025, "rural_income"): 25102.0}))
+
+    def years_side_by_side(book):
+        s = book.add_worksheet("Sheet1")
+        s.merge_range(0, 0, 1, 0, "区划代码")
+        s.merge_range(0, 1, 1, 1, "县（市、区）")
+        s.merge_range(0, 2, 0, 4, TOILETS)
+        s.merge_range(0, 5, 0, 7, MECH)
+        s.write_row(1, 2, ["2023年", "2024年", "2025年", "2023年", "2024年", "2025年"])
+        s.write_row(2, 0, ["421321", "随县", 93.1, 95.0, 96.4, 75.2, 77.6, 78.5])
+    add(Case("three years side by side under each indicator", "x.xlsx", xlsx(years_side_by_side), True,
+             [("提示", 2, "", "每项指标下按年度分列（2023 年、2024 年、2025 年），各列按其年度导入")], values=6,
+             exact={("421321", 2023, "sanitary_toilets"): 93.1, ("421321", 2025, "sanitary_toilets"): 96.4,
+                    ("421321", 2024, "mechanisation"): 77.6}))
+    add(Case("a table turned round (indicators down the side, counties across)", "x.xlsx",
+             xlsx(lambda b: table_sheet(b, "2025年", [["指标", "随县", "曾都区", "广水市"], [TOILETS, 96.4, 97.1, 95.0],
+                                                     [LABOUR, 7.42, 8.10, 6.85]])), False,
+             [("错误", None, "", "表格是转置的：指标在左侧一列、县（市、区）在上方一行")]))
+    mangled = TOILETS.encode("gbk").decode("cp1252", errors="replace")
+    add(Case("an indicator name garbled by a Western-encoding PC", "x.csv",
+             text([["区划代码", "年度", mangled], ["421321", "2025", "96.4"]]), False,
+             [("错误", 1, mangled, "是乱码（原文应为“农村卫生厕所普及率（%）”）")]))
+    add(Case("a whole header garbled", "x.csv",
+             text([[h.encode("gbk").decode("latin-1") for h in ("县（市、区）", "年度", TOILETS)],
+                   ["随县".encode("gbk").decode("latin-1"), "2025", "96.4"]]), False,
+             [("错误", None, "", "是乱码（原文应为")]))
     encrypted = OLE + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 400
     add(Case("an encrypted workbook (its EncryptedPackage stream)", "x.xlsx", encrypted, False,
              [("错误", None, "", "设置了打开密码")]))
