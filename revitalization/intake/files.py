@@ -69,43 +69,39 @@ def _too_big(where: str, rows: int, columns: int) -> None:
                             f"{MAX_COLUMNS} 列、{MAX_CELLS:,} 个单元格）；请按市州或年度拆分后分别导入")
 
 
-_CELL = re.compile(rb"<(?:\w+:)?c[ >/]")
-_ROW = re.compile(rb"<(?:\w+:)?row[ >/]")
+_CELL = re.compile(rb"<(?:\w+:)?(?:v|is)>")  # a cell's value (styled empty cells hold none)
+_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})(\d{1,7})"[^>]*?(?<!/)>')  # a cell with content
+_ROW = re.compile(rb"<(?:\w+:)?row(?:\s[^>]*)?(?<!/)>")  # a row with cells (not a formatted empty one)
 _FORMULA = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
-def _count(archive: zipfile.ZipFile, name: str) -> tuple[int, int, bool]:
-    """The rows and cells a worksheet really holds (its elements, counted while streaming
-    the XML, never parsed), and whether it has a formula: a sheet without a dimension record,
-    or with a false one, is bounded all the same; one pass over the unpacked sheet."""
-    rows = cells = 0
+def _count(archive: zipfile.ZipFile, name: str) -> tuple[int, int, bool, int, int]:
+    """What a worksheet really holds, counted while streaming its XML (never parsed): the rows
+    with cells, the cell values, whether it has a formula, and the last row and column holding
+    content (0 when its cells carry no reference). The content is judged, not the used range a
+    program declares (WPS declares its formatting down to row 1,048,576), nor formatted empty
+    rows and cells. One pass over the unpacked sheet."""
+    from openpyxl.utils import column_index_from_string
+
+    rows = cells = last_row = last_column = 0
     formula = False
     tail = b""
     with archive.open(name) as stream:
         while chunk := stream.read(2**20):
             block = tail + chunk
-            cells += len(_CELL.findall(block))
-            rows += len(_ROW.findall(block))
-            formula = formula or _FORMULA.search(block) is not None
-            tail = block[-8:]  # a tag cut by the chunk boundary is counted with the next one
-            cells -= len(_CELL.findall(tail))
-            rows -= len(_ROW.findall(tail))
-        cells += len(_CELL.findall(tail))
-        rows += len(_ROW.findall(tail))
-    return rows, cells, formula
-
-
-def _dimensions(archive: zipfile.ZipFile, name: str) -> tuple[int, int] | None:
-    """Rows and columns a worksheet declares (``<dimension ref="A1:AF2000"/>``), read from
-    its first bytes without parsing it."""
-    from openpyxl.utils import column_index_from_string
-
-    with archive.open(name) as stream:
-        head = stream.read(4096)
-    found = re.search(rb'<(?:\w+:)?dimension ref="[A-Z]*\d*:?([A-Z]+)(\d+)"', head)
-    if not found:
-        return None
-    return int(found.group(2)), column_index_from_string(found.group(1).decode())
+            cut = max(block.rfind(b"<"), 0) if len(chunk) == 2**20 else len(block)  # no tag split
+            whole, tail = block[:cut], block[cut:]
+            cells += len(_CELL.findall(whole))
+            rows += len(_ROW.findall(whole))
+            formula = formula or _FORMULA.search(whole) is not None
+            for column, row in _REF.findall(whole):
+                last_row = max(last_row, int(row))
+                last_column = max(last_column, column_index_from_string(column.decode()))
+        if tail:
+            cells += len(_CELL.findall(tail))
+            rows += len(_ROW.findall(tail))
+            formula = formula or _FORMULA.search(tail) is not None
+    return rows, cells, formula, last_row, last_column
 
 
 def read(name: str, data: bytes) -> Workbook:
@@ -191,14 +187,14 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
             names = archive.namelist()
             sheets_xml = [n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml")]
             has_formulas = False
+            extents: dict[str, tuple[int, int]] = {}  # sheet part → last row and column with content
             for n in sheets_xml:  # before any cell is read into memory
-                size = _dimensions(archive, n)
-                if size is not None:
-                    _too_big("工作表", *size)
-                rows, cells, formula = _count(archive, n)
+                rows, cells, formula, last_row, last_column = _count(archive, n)
                 if rows > MAX_ROWS or cells > MAX_CELLS:
                     raise FileReadError(f"工作表有 {rows:,} 行、{cells:,} 个单元格，超过导入上限（{MAX_ROWS:,} 行、"
                                         f"{MAX_CELLS:,} 个单元格）；请按市州或年度拆分后分别导入")
+                _too_big("工作表的内容", last_row, last_column)  # how far the values reach
+                extents[n] = (last_row, last_column)
                 has_formulas = has_formulas or formula
     except FileReadError:
         raise
@@ -208,14 +204,18 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
         formulas_book = (openpyxl.load_workbook(io.BytesIO(data), data_only=False)
                          if has_formulas else None)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+    # IndexError: a cell naming a style the workbook does not have
+    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError) as exc:
         raise _unreadable(exc) from None
     sheets = []
     for ws in book.worksheets:
         if ws.sheet_state != "visible":
             continue  # hidden sheets are workings, not the table
         rows, percent = [], set()
-        for cells in ws.iter_rows():
+        # read no further than any sheet's content reaches (formatting may reach row 1,048,576)
+        last_row = max((r for r, _ in extents.values()), default=0) or ws.max_row
+        last_column = max((c for _, c in extents.values()), default=0) or ws.max_column
+        for cells in ws.iter_rows(max_row=min(ws.max_row, last_row), max_col=min(ws.max_column, last_column)):
             rows.append([cell.value for cell in cells])
             for cell in cells:  # a number Excel shows as 3.2% holds 0.032: the percentage is meant
                 if isinstance(cell.value, int | float) and "%" in str(cell.number_format or ""):

@@ -399,6 +399,10 @@ def never_silently_wrong() -> list[Case]:
              text([[h.encode("gbk").decode("latin-1") for h in ("县（市、区）", "年度", TOILETS)],
                    ["随县".encode("gbk").decode("latin-1"), "2025", "96.4"]]), False,
              [("错误", None, "", "是乱码（原文应为")]))
+    add(Case("a cell naming a style the workbook does not have", "x.xlsx", _broken_style(), False,
+             [("错误", None, "", "文件已损坏或不是有效的 Excel 工作簿")]))
+    add(Case("WPS formatting down to row 1,048,576 around 3 data rows", "随州市2025年.xlsx", _formatted_to_the_end(),
+             True, values=9, exact={("421381", 2025, "rural_income"): 23890.0}))
     encrypted = OLE + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 400
     add(Case("an encrypted workbook (its EncryptedPackage stream)", "x.xlsx", encrypted, False,
              [("错误", None, "", "设置了打开密码")]))
@@ -422,4 +426,37 @@ def _damaged() -> bytes:
         for item in src.infolist():
             if item.filename != "xl/workbook.xml":  # the workbook part is missing
                 dst.writestr(item, src.read(item.filename))
+    return out.getvalue()
+
+
+def _formatted_to_the_end() -> bytes:
+    """A workbook as WPS saves a sheet formatted far below its table: a used range declared to
+    row 1,048,576, and 150,000 formatted rows (and styled empty cells) with no value."""
+    import re
+
+    good = xlsx(lambda b: table_sheet(b, "Sheet1", [HEADER, *THREE]))
+    empty = b"".join(b'<row r="%d" s="0" customFormat="1" ht="15"/>' % r for r in range(10, 150_010))
+    styled = b'<row r="150010"><c r="A150010" s="0"/><c r="E150010" s="0"/></row>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = re.sub(rb'<dimension ref="[^"]+"/>', b'<dimension ref="A1:E1048576"/>', body)
+                body = body.replace(b"</sheetData>", empty + styled + b"</sheetData>")
+            dst.writestr(item, body)
+    return out.getvalue()
+
+
+def _broken_style() -> bytes:
+    """A cell whose style index points past the workbook's style list (openpyxl raised
+    IndexError: a traceback instead of a message)."""
+    good = xlsx(lambda b: table_sheet(b, "Sheet1", [HEADER, SUIXIAN + [None]]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            body = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b'<c r="A2"', b'<c r="A2" s="99"', 1)
+            dst.writestr(item, body)
     return out.getvalue()
