@@ -214,6 +214,7 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
     converted: dict[str, int] = {}
     shown_percent: dict[str, int] = {}  # column → cells read as the percentage Excel shows
     dated_years: set[str] = set()  # year columns whose cells are dates
+    remarks: dict[str, list[str]] = {}  # column → what cells said beyond their number
     seen: dict[tuple[str, int, str], tuple[int, float]] = {}
     out = []
     ind_keys = _indicator_keys(config)
@@ -310,6 +311,8 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
             if parsed.value is None:
                 continue  # a blank: nothing to write, nothing imputed from the file
             value = parsed.value
+            if parsed.note:
+                remarks.setdefault(label(c), []).append(parsed.note)
             if parsed.converted:
                 converted[label(c)] = converted.get(label(c), 0) + 1
             if ind.unit == "%" and 0 < value <= 1 and typical.get(code, ind.valid_min) > 5:
@@ -341,6 +344,9 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
             out.append((match.adcode, year_here, code, value, n, label(c)))
     for column, count in converted.items():
         problems.append(Problem(None, column, "提示", f"{count} 个数值带单位或“万”“亿”等写法，已换算为指标单位"))
+    for column, said in remarks.items():
+        problems.append(Problem(None, column, "警告", said[0] + (f"（本列共 {len(said)} 个这样的数值）" if len(said) > 1
+                                                                else "") + "，请核对"))
     for column in dated_years:
         problems.append(Problem(None, column, "提示", "年度单元格设成了日期格式，按其中的年份读取"
                                                       "（如 2025-01-01 读作 2025 年）；请核对预览中的年度"))

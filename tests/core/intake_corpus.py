@@ -403,6 +403,19 @@ def never_silently_wrong() -> list[Case]:
              [("错误", None, "", "文件已损坏或不是有效的 Excel 工作簿")]))
     add(Case("WPS formatting down to row 1,048,576 around 3 data rows", "随州市2025年.xlsx", _formatted_to_the_end(),
              True, values=9, exact={("421381", 2025, "rural_income"): 23890.0}))
+    add(Case("footnote marks after numbers", "x.csv",
+             text([["区划代码", "年度", TOILETS, MECH, LABOUR], ["421321", "2025", "96.4①", "78.5*", "7.42注1"]]),
+             True, [("警告", None, TOILETS, "“96.4①”带注释标记，按数字 96.4 读取"),
+                    ("警告", None, LABOUR, "“7.42注1”带注释标记")], values=3,
+             exact={("421321", 2025, "sanitary_toilets"): 96.4, ("421321", 2025, "mechanisation"): 78.5}))
+    add(Case("approximate values", "x.csv",
+             text([["区划代码", "年度", TOILETS, MECH], ["421321", "2025", "约95", "≥78"]]), False,
+             [("错误", 2, TOILETS, "“约95”是约数或范围，不是确切数值"), ("错误", 2, MECH, "“≥78”是约数或范围")]))
+    add(Case("decimal commas in a semicolon CSV", "x.csv",
+             text([["区划代码", "年度", TOILETS, INCOME], ["421321", "2025", "96,4", "25102"],
+                   ["421303", "2025", "97,1", "27310"]], sep=";"), True,
+             [("警告", None, TOILETS, "“96,4”中的逗号按小数点读取（本列共 2 个这样的数值）")], values=4,
+             exact={("421321", 2025, "sanitary_toilets"): 96.4, ("421303", 2025, "sanitary_toilets"): 97.1}))
     encrypted = OLE + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 400
     add(Case("an encrypted workbook (its EncryptedPackage stream)", "x.xlsx", encrypted, False,
              [("错误", None, "", "设置了打开密码")]))

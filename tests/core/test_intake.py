@@ -74,7 +74,7 @@ def test_values_with_units(cell, unit, expected):
 
 @pytest.mark.parametrize(("cell", "unit", "words"), [
     ("6%", "万元/人", "带百分号"), ("16吨", "场", "无法换算"), ("8.5万人次", "人次/人", "无法换算"),
-    ("九十", "%", "不是数字"), ("约85", "%", "不是数字"),
+    ("九十", "%", "不是数字"), ("约85", "%", "是约数或范围"),
 ])
 def test_values_refused_with_the_conversion_named(cell, unit, words):
     parsed = values.parse(cell, unit)
