@@ -158,6 +158,17 @@ def race(save: Callable[[object], object], values: list, refused: type[Exception
     return outcomes
 
 
+def as_before_migrations(engine: Engine) -> None:
+    """Make a store at head look like one the last release before migrations left: no
+    alembic_version and none of the tables later migrations add."""
+    from sqlalchemy import inspect
+
+    later = set(inspect(engine).get_table_names()) - schema.BASELINE_TABLES
+    with engine.begin() as conn:
+        for table in sorted(later):
+            conn.execute(text(f'DROP TABLE "{table}"'))
+
+
 def admin(name: str = "管理员") -> Actor:
     """A 省级管理员 named ``name`` (the audit trail records "name（省级管理员）")."""
     return Actor(name, name, "province_admin")

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import PDF, admin, race
+from conftest import PDF, admin, as_before_migrations, race
 
 from revitalization import reports, wording
 from revitalization.access import Actor, PermissionDenied
@@ -333,7 +333,6 @@ def test_each_file_is_stored_once_and_resubmission_is_bounded(opened, regions, m
 
 
 def test_a_store_that_kept_report_bytes_twice_is_mended_when_adopted(opened, regions):
-    from sqlalchemy import text
     from sqlmodel import Session, select
 
     from revitalization import schema
@@ -347,8 +346,7 @@ def test_a_store_that_kept_report_bytes_twice_is_mended_when_adopted(opened, reg
         session.add(AnnualReport(year=2025, unit="421300", file_name="随州.pdf", content_type=reports.PDF,
                                  size=len(PDF), content=PDF, submitted_by="随州市", submitted_at="2026-01-02"))
         session.commit()
-    with opened.begin() as connection:  # a store made before migrations
-        connection.execute(text("DROP TABLE alembic_version"))
+    as_before_migrations(opened)
     schema.upgrade(opened)
     with Session(opened) as session:
         assert {r.content for r in session.exec(select(AnnualReport))} == {b""}
