@@ -125,7 +125,7 @@ if upload is not None:
         c = st.columns(3)
         for col, label in zip(c, ("新增", "修改", "不变"), strict=True):
             col.metric(label, f"{int(counts.get(label, 0))} 个数值")
-        shown = tables.import_preview(preview, everything, config)
+        shown = tables.import_preview(preview, everything, config, report.sheet)
         st.dataframe(shown, hide_index=True, width="stretch")
         frozen_years = set(cached.published())
         touched = sorted(set(shown["年度"]) & frozen_years)

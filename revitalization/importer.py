@@ -341,7 +341,10 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
                                             f"本行为 {value:g}（同一县、年度、指标只能有一个值）"))
                 continue
             seen[at] = (n, value)
-            out.append((match.adcode, year_here, code, value, n, label(c)))
+            shown = f"{cell(r, c) * 100:g}%" if (r, c) in sheet.percent else (
+                f"{cell(r, c):g}" if isinstance(cell(r, c), float) else str(cell(r, c)))
+            out.append((match.adcode, year_here, code, value, n, label(c),
+                        f"{table.column_letter(c)}{n}", shown))
     for column, count in converted.items():
         problems.append(Problem(None, column, "提示", f"{count} 个数值带单位或“万”“亿”等写法，已换算为指标单位"))
     for column, said in remarks.items():
@@ -353,7 +356,7 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
     for column, count in shown_percent.items():
         problems.append(Problem(None, column, "提示", f"{count} 个单元格为百分比格式，按显示的百分数读取"
                                                       "（如单元格中的 0.032 显示为 3.2%，导入 3.2）"))
-    frame = pd.DataFrame(out, columns=["adcode", "year", "indicator", "value", "row", "column"])
+    frame = pd.DataFrame(out, columns=["adcode", "year", "indicator", "value", "row", "column", "cell", "shown"])
     problems += _jumps(frame, existing, config)
     return frame, problems
 

@@ -26,7 +26,7 @@ from revitalization.access import Actor, refusal, require_for
 from revitalization.audit import audit, now
 from revitalization.intake import files
 from revitalization.intake.names import CountyMatcher
-from revitalization.intake.table import NOTE_ROWS
+from revitalization.intake.table import NOTE_ROWS, column_letter
 from revitalization.intake.table import key as table_key
 from revitalization.intake.values import Parsed, parse
 from revitalization.store import SupportRelation
@@ -61,10 +61,6 @@ def _key(text: object) -> str:
 ALIASES = {_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
-def _letter(c: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(c + 1)
 
 
 @dataclass(frozen=True)
@@ -237,12 +233,12 @@ def read(name: str, data: bytes, regions: pd.DataFrame, existing: pd.DataFrame, 
             checked.pop("renamed")
             if refuse(checked["adcode"]):
                 field = "county" if "county" in columns else "county_name"
-                out.problems.append(Problem(r + 1, heading[field], _letter(columns[field]),
+                out.problems.append(Problem(r + 1, heading[field], column_letter(columns[field]),
                                             refuse(checked["adcode"]), label))
                 continue
             key = (checked["adcode"], checked["kind"], checked["supporter"], checked["start_year"])
             if key in seen:
-                out.problems.append(Problem(r + 1, heading["supporter"], _letter(columns["supporter"]),
+                out.problems.append(Problem(r + 1, heading["supporter"], column_letter(columns["supporter"]),
                                             f"与{seen[key]}重复（同一县、类型、帮扶单位和开始年度）", label))
                 continue
             seen[key] = line
@@ -265,7 +261,7 @@ def _check_row(row: list[object], line: int, columns: dict[str, int], heading: d
 
     def problem(field: str, text: str) -> Problem:
         return Problem(line, heading.get(field, ""),
-                       _letter(columns[field]) if field in columns else "", text, sheet)
+                       column_letter(columns[field]) if field in columns else "", text, sheet)
 
     code, name = cell("county"), cell("county_name")
     given = code if code not in (None, "") else name

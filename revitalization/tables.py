@@ -319,9 +319,10 @@ def coverage_table(observations: pd.DataFrame, regions: pd.DataFrame,
 
 
 def import_preview(preview: pd.DataFrame, regions: pd.DataFrame,
-                   config: IndicatorSystem) -> pd.DataFrame:
+                   config: IndicatorSystem, sheet: str = "") -> pd.DataFrame:
     """The values an import adds or changes (``importer.diff`` minus the unchanged), old →
-    new as text at the indicator's decimals, a blank where there was no value."""
+    new as text at the indicator's decimals, a blank where there was no value; with the cell
+    each came from (``2025年!D7``) and what that cell showed, to check against the file."""
     names = regions.set_index("adcode")["name"]
     shown = preview[preview["status"] != "不变"]
 
@@ -329,10 +330,14 @@ def import_preview(preview: pd.DataFrame, regions: pd.DataFrame,
         return ["" if pd.isna(v) else f"{float(v):,.{config.indicator(c).decimals}f}"
                 for v, c in zip(values, shown["indicator"], strict=True)]
 
-    return pd.DataFrame({
+    frame = pd.DataFrame({
         "行": shown["row"], "县（市、区）": shown["adcode"].map(names), "年度": shown["year"],
         "指标": shown["indicator"].map(lambda c: f"{config.indicator(c).name}（{config.indicator(c).unit}）"),
         "原值": text(shown["old"]), "新值": text(shown["value"]), "变化": shown["status"]})
+    if "cell" in shown:  # a checked file (not a round's or a correction's values)
+        frame.insert(1, "单元格", [f"{sheet}!{c}" if sheet else c for c in shown["cell"]])
+        frame.insert(len(frame.columns) - 1, "文件中显示", shown["shown"])
+    return frame
 
 
 def batch_table(history: pd.DataFrame) -> pd.DataFrame:

@@ -145,7 +145,7 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
         content = _county_by_content(rows[best + 1:], matcher)
         if content is not None:
             located.county_col = content[0]
-            located.notes.append((best + 1, headers.get(content[0], _column_letter(content[0])), "提示",
+            located.notes.append((best + 1, headers.get(content[0], column_letter(content[0])), "提示",
                                   "没有找到“区划代码”或“县（市、区）”列名，按内容识别此列为县（市、区）"))
     if located.county_col is None:
         return None, "缺少“区划代码”或“县（市、区）”列（列名可为“行政区划代码”“县市区”“单位名称”等）"
@@ -160,7 +160,7 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
             continue
         header = headers.get(c)
         column = [r[c] if c < len(r) else None for r in rows[best + 1:]]
-        label = header or _column_letter(c)
+        label = header or column_letter(c)
         if c in sheet.hidden_columns:
             if header is not None or any(v is not None for v in column):
                 located.notes.append((None, label, "提示", "隐藏列，已忽略"))
@@ -329,10 +329,8 @@ def _county_by_content(rows: list[list[object]], matcher: CountyMatcher) -> tupl
     return None if best is None else (best[0], best[1])
 
 
-def _column_letter(c: int) -> str:
-    letters = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"第 {letters} 列"
+def column_letter(c: int) -> str:
+    """A 0-based column index as the letters Excel shows (0 → A, 26 → AA)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(c + 1)

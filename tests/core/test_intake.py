@@ -187,3 +187,28 @@ def test_a_workbook_that_inflates_past_the_limit_is_refused_unread():
     assert len(data) < 2 * 2**20
     with pytest.raises(files.FileReadError, match=r"文件解压后有 101 MB，超过导入上限 100 MB"):
         files.read("填报.xlsx", data)
+
+
+def test_the_preview_names_each_values_cell_and_what_it_showed(config, regions, observations):
+    """Issue 30 (6): a clerk checks the preview against the file: sheet and cell, and the cell as
+    the file showed it (a percentage as a percentage), beside the value that will be stored."""
+    import xlsxwriter
+
+    from revitalization import importer, tables
+
+    from .intake_corpus import MECH, TOILETS, xlsx
+
+    def build(book: xlsxwriter.Workbook) -> None:
+        s = book.add_worksheet("2025年")
+        s.write_row(0, 0, ["区划代码", TOILETS, MECH])
+        s.write(1, 0, "421321")
+        s.write_number(1, 1, 0.951, book.add_format({"num_format": "0.0%"}))
+        s.write(1, 2, "78.5*")
+
+    report = validate("x.xlsx", xlsx(build), regions=regions, config=config, existing=observations,
+                      actor=admin())
+    assert report.ok, report.table()
+    preview = tables.import_preview(importer.diff(report, observations), regions, config, report.sheet)
+    rows = preview.set_index("单元格")[["指标", "文件中显示", "新值"]].to_dict("index")
+    assert rows == {"2025年!B2": {"指标": TOILETS, "文件中显示": "95.1%", "新值": "95.1"},
+                    "2025年!C2": {"指标": MECH, "文件中显示": "78.5*", "新值": "78.5"}}
