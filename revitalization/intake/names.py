@@ -30,6 +30,17 @@ TOTALS = re.compile(r"^(合计|总计|小计|平均|平均值|均值|全省|全�
 CITY_LEVEL = re.compile(r"(本级|市直|州直|直属)$|^(市直|州直|市本级|州本级)")
 
 
+@lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC  # traditional → simplified (opencc-python-reimplemented)
+
+    return OpenCC("t2s")
+
+
+def _simplified(text: str) -> str:
+    return _converter().convert(text)
+
+
 def clean(text: object) -> str:
     """A cell as a comparable key: NFKC, no spaces, no 湖北省 prefix."""
     key = unicodedata.normalize("NFKC", str(text)).strip()
@@ -112,6 +123,10 @@ class CountyMatcher:
             return Match(row["new_adcode"], note=(
                 f"“{text}”已于 {row['date']} {row['kind']}为{row['new_name']}（{row['new_adcode']}），"
                 f"按{row['new_name']}导入（依据：{row['source']}）"))
+        simplified = _simplified(key)
+        if simplified != key and simplified in self.keys:  # 鶴峰縣: a name typed in traditional characters
+            code = self.keys[simplified]
+            return Match(code, note=f"“{text}”为繁体字，按{self.names[code]}（{code}）导入")
         if ZONE.search(key):
             return Match(None, error=f"“{text}”是功能区（开发区、新区等），不是县级行政区，不参加县域考核；"
                                      "其数据请并入所在的县（市、区）填报")

@@ -366,6 +366,10 @@ def never_silently_wrong() -> list[Case]:
                    ["\ufeff竹溪县\u3000", "2025", "96"]]),
              True, values=2, exact={("420323", 2025, "sanitary_toilets"): 95.0,
                                     ("420324", 2025, "sanitary_toilets"): 96.0}))
+    add(Case("county names in traditional characters", "x.csv",
+             text([["县（市、区）", "年度", TOILETS], ["鶴峰縣", "2025", "95"], ["長陽土家族自治縣", "2025", "96"]]),
+             True, [("警告", 2, "县（市、区）", "“鶴峰縣”为繁体字，按鹤峰县（422828）导入")], values=2,
+             exact={("422828", 2025, "sanitary_toilets"): 95.0, ("420528", 2025, "sanitary_toilets"): 96.0}))
     biff = OLE + b"\x00" * 200 + "Workbook".encode("utf-16-le") + b"\x00" * 400
     add(Case("an old .xls renamed .xlsx", "随州市数据.xlsx", biff, False,
              [("错误", None, "", "旧版 Excel 97-2003 格式（.xls / .et）（扩展名虽是 .xlsx，内容却是旧格式）")]))
