@@ -193,6 +193,11 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
             continue
         if r <= best + 2 and not located.data_rows and _header_part(row, located, r):
             continue
+        if located.data_rows and header_score(row, config_keys) >= 3:  # a second table below the first
+            located.notes.append((r + 1, "", "错误", f"第 {r + 1} 行又是一行表头：这个工作表中叠放了两张表，"
+                                                     "第二张表的数值会被错当成第一张表的指标；请把第二张表移到单独的"
+                                                     "工作表（每个工作表一张表）后再导入"))
+            break
         first = key(filled[0])
         if NOTE_ROWS.match(first) and (len(filled) <= 2 or len(first) > 20):
             located.notes.append((r + 1, "", "提示", f"说明行“{str(filled[0])[:20]}”，已忽略"))

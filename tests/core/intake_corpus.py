@@ -366,6 +366,11 @@ def never_silently_wrong() -> list[Case]:
                    ["\ufeff竹溪县\u3000", "2025", "96"]]),
              True, values=2, exact={("420323", 2025, "sanitary_toilets"): 95.0,
                                     ("420324", 2025, "sanitary_toilets"): 96.0}))
+    add(Case("two tables stacked in one sheet", "x.xlsx",
+             xlsx(lambda b: table_sheet(b, "2025年", [HEADER, SUIXIAN, ZENGDU, [None],
+                                                     ["区划代码", "县（市、区）", EVENTS, FERT],
+                                                     ["421321", "随县", 16, 298]])), False,
+             [("错误", 5, "", "第 5 行又是一行表头：这个工作表中叠放了两张表")]))
     add(Case("county names in traditional characters", "x.csv",
              text([["县（市、区）", "年度", TOILETS], ["鶴峰縣", "2025", "95"], ["長陽土家族自治縣", "2025", "96"]]),
              True, [("警告", 2, "县（市、区）", "“鶴峰縣”为繁体字，按鹤峰县（422828）导入")], values=2,
