@@ -425,6 +425,10 @@ def never_silently_wrong() -> list[Case]:
                    ["421303", "2025", "97,1", "27310"]], sep=";"), True,
              [("警告", None, TOILETS, "“96,4”中的逗号按小数点读取（本列共 2 个这样的数值）")], values=4,
              exact={("421321", 2025, "sanitary_toilets"): 96.4, ("421303", 2025, "sanitary_toilets"): 97.1}))
+    add(Case("“1,00” under a percentage: a decimal comma, then asked about", "x.csv",
+             text([["区划代码", "年度", TOILETS], ["421321", "2025", '"1,00"']]), False,
+             [("错误", 2, TOILETS, "像是小数形式的比例；该指标以百分数填写，应为 100？"),
+              ("警告", None, TOILETS, "“1,00”中的逗号按小数点读取")]))
     encrypted = OLE + b"\x00" * 200 + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 400
     add(Case("an encrypted workbook (its EncryptedPackage stream)", "x.xlsx", encrypted, False,
              [("错误", None, "", "设置了打开密码")]))
