@@ -258,6 +258,13 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
         if match.adcode is None:
             problems.append(Problem(n, label(used), "错误", match.error))
             continue
+        if loc.name_col is not None and used != loc.name_col and cell(r, loc.name_col) is not None:
+            named = matcher.match(cell(r, loc.name_col))  # the code and the name must be one county
+            if named.adcode is not None and named.adcode != match.adcode:
+                problems.append(Problem(n, label(used), "错误",
+                                        f"区划代码 {match.adcode}（{matcher.names[match.adcode]}）与同一行的名称"
+                                        f"“{cell(r, loc.name_col)}”（{named.adcode}）不一致；请核对是哪一个县"))
+                continue
         if match.note:
             problems.append(Problem(n, label(used), "警告", match.note))
         year = loc.year
@@ -311,6 +318,8 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
             if parsed.value is None:
                 continue  # a blank: nothing to write, nothing imputed from the file
             value = parsed.value
+            if not parsed.converted and c in loc.column_factors:  # the header's unit, e.g. 万元 over 元
+                value = round(value * loc.column_factors[c], 10)
             if parsed.note:
                 remarks.setdefault(label(c), []).append(parsed.note)
             if parsed.converted:

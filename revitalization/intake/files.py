@@ -218,10 +218,12 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         for cells in ws.iter_rows(max_row=min(ws.max_row, last_row), max_col=min(ws.max_column, last_column)):
             rows.append([cell.value for cell in cells])
             for cell in cells:  # a number Excel shows as 3.2% holds 0.032: the percentage is meant
-                if isinstance(cell.value, int | float) and "%" in str(cell.number_format or ""):
+                if isinstance(cell.value, int | float) and _percent_format(cell.number_format):
                     percent.add((cell.row - 1, cell.column - 1))
         for merged in ws.merged_cells.ranges:  # each cell of a merged range shows its value
-            top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else None
+            if merged.min_row > len(rows) or merged.min_col > len(rows[merged.min_row - 1]):
+                continue  # an empty merged block beyond the table (a stamp box): nothing to show
+            top = rows[merged.min_row - 1][merged.min_col - 1]
             for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
                 for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
                     rows[r][c] = top
@@ -247,6 +249,13 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
     if not sheets:
         raise FileReadError("工作簿中没有可见的工作表")
     return sheets
+
+
+def _percent_format(number_format: object) -> bool:
+    """Whether Excel multiplies the number by 100 to show it: a % outside quotes and escapes
+    (0.0% does; 0.0"%" and 0.0\\% only print a sign after the number as it is)."""
+    shown = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", str(number_format or ""))
+    return "%" in shown
 
 
 def _clean(value: object) -> object:

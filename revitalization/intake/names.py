@@ -92,6 +92,9 @@ class CountyMatcher:
                                                         strict=True)
                        for c in _city_spellings(str(name), str(short))} | {
             clean(c) for c in regions["city_adcode"].unique()} | {"420000"}
+        self.city_names = {clean(c): str(name) for name, short in zip(regions["city_name"], regions["city_short_name"],
+                                                                      strict=True)
+                           for c in _city_spellings(str(name), str(short))}
         self.old: dict[str, dict[str, str]] = {}
         for row in renames():
             self.old.setdefault(clean(row["old_adcode"]), row)
@@ -107,7 +110,13 @@ class CountyMatcher:
         if not key:
             return Match(None, error="县（市、区）为空")
         if key in self.keys:
-            return Match(self.keys[key])
+            code = self.keys[key]
+            full = clean(self.names[code])
+            if key in self.city_names and key != full and full not in self.city_names:  # 荆州: 荆州市 or 荆州区?
+                city = self.city_names[key]
+                return Match(None, error=f"“{text}”既可指{city}（市州），也可指{self.names[code]}（{code}）：请写全称"
+                                         f"或区划代码；{city}的汇总行请写“{city}”")
+            return Match(code)
         if TOTALS.search(key):
             return Match(None, total=True)
         if CITY_LEVEL.search(key):  # 荆州市本级, 市直: the 市州's own figures, not a county's

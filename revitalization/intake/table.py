@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from revitalization.config import IndicatorSystem
+from revitalization.intake import values
 from revitalization.intake.files import Sheet
 from revitalization.intake.names import CountyMatcher
 from revitalization.wording import today
@@ -33,6 +34,10 @@ NOTE_ROWS = re.compile(r"^(注|说明|填表说明|填报说明|备注|附注|�
                        r"制表|单位负责人|负责人|联系人|联系电话|填报日期|报送日期|\*|※)")
 GROUP_WORDS = ("产业振兴", "人才振兴", "文化振兴", "生态振兴", "组织振兴", "五大振兴", "生活富裕")
 YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+HEADER_YEAR = re.compile(r"\s*[（(]\s*((?:19|20)\d{2})\s*年度?\s*[）)]")
+# A year on its own in a name (data_2025.xlsx), never digits of a code or a date (420102江岸区, 20260110)
+LONE_YEAR = re.compile(r"(?<![\d.])((?:19|20)\d{2})(?![\d.])")
+DATES = re.compile(r"(?:19|20)\d{2}\s*(?:年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|[-/.]\d{1,2}[-/.]\d{1,2})")
 
 
 def key(text: object) -> str:
@@ -64,6 +69,7 @@ class Located:
     value_col: int | None
     value_columns: dict[int, str] = field(default_factory=dict)  # column → indicator code
     column_years: dict[int, int] = field(default_factory=dict)  # column → year (years under each indicator)
+    column_factors: dict[int, float] = field(default_factory=dict)  # column → to the indicator's unit (万元 → 元)
     data_rows: list[int] = field(default_factory=list)
     year: int | None = None  # from the title or the file name, when no year column
     year_source: str = ""
@@ -176,7 +182,15 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
             continue
         if located.long_form:
             continue  # a long table's other columns (单位 …) are not values
-        code, message = match_indicator(header)
+        stated = HEADER_YEAR.search(header)  # 农村卫生厕所普及率（%）（2024年）: this column's year
+        code, message = match_indicator(HEADER_YEAR.sub("", header) if stated else header)
+        if code is not None and stated:
+            located.column_years[c] = int(stated.group(1))
+        if code is not None:  # the header's own unit, when it names one: 化肥施用强度（公斤/亩）
+            problem = _header_unit(HEADER_YEAR.sub("", header), code, config, located, c)
+            if problem:
+                located.notes.append((best + 1, header, "错误", problem))
+                continue
         if code is None and not any(v is not None for v in column):
             continue  # an empty, unknown column: nothing to import
         if code is None:
@@ -210,17 +224,19 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
     # Year when there is no year column: the sheet's name (a workbook with one sheet per year),
     # the title lines, the file name, then the page. A sheet name and a title that disagree are
     # refused: which one the office meant is not for the importer to guess.
-    if located.year_col is None and not located.column_years:
+    every_column_dated = bool(located.column_years) and set(located.value_columns) <= set(located.column_years)
+    if located.year_col is None and not every_column_dated:
         title = " ".join(str(c) for r in rows[:best] for c in r if c is not None)
         named = sheet.name if sheet.name != file_name.rsplit("/", 1)[-1] else ""  # a CSV's sheet is its file
         stated = {}
         for text, source in ((named, "工作表名"), (title, "标题"), (file_name, "文件名")):
-            found = YEAR.search(text) or (re.search(r"((?:19|20)\d{2})", text) if source != "标题" else None)
+            text = DATES.sub(" ", text)  # 填报日期：2026年1月15日 is when, not which year
+            found = YEAR.search(text) or (LONE_YEAR.search(text) if source != "标题" else None)
             if found:
                 stated.setdefault(source, int(found.group(1)))
-        if "工作表名" in stated and "标题" in stated and stated["工作表名"] != stated["标题"]:
-            return None, (f"工作表名写的是 {stated['工作表名']} 年，表格标题写的是 {stated['标题']} 年，"
-                          "无法确定考核年度；请改正其中之一，或加“年度”列")
+        if len(set(stated.values())) > 1:  # the file names two years: not for the importer to pick
+            said = "，".join(f"{source}写的是 {y} 年" for source, y in stated.items())
+            return None, f"{said}，无法确定考核年度；请改正为同一年度，或加“年度”列"
         if stated:
             located.year_source, located.year = next(iter(stated.items()))
         if located.year is None and year is not None:
@@ -232,6 +248,31 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
             return None, (f"{located.year_source}中的年度 {located.year} 不在合理范围 "
                           f"{plausible_years()[0]}–{plausible_years()[-1]} 年内")
     return located, ""
+
+
+CHANGE_WORDS = re.compile(r"较上年|比上年|同比|增长|增幅|增减|提高|下降|变化|变动|差值")
+
+
+def _header_unit(header: str, code: str, config: IndicatorSystem, located: Located, c: int) -> str:
+    """Check the unit a header names against the indicator's: the same, convertible (the
+    column's factor is kept), a change on last year (refused), or another unit (refused)."""
+    ind = config.indicator(code)
+    if key(header) in (key(ind.name), key(ind.code)):
+        return ""  # the indicator's own name (which may end in brackets): no unit written
+    written = re.search(r"[（(]([^（）()]*)[）)]\s*$", unicodedata.normalize("NFKC", header))
+    if not written or not written.group(1).strip():
+        return ""
+    said = written.group(1).strip()
+    if CHANGE_WORDS.search(said):
+        return (f"这一列是“{said}”（较上年的变化），不是“{ind.name}”本身的数值；请删去此列，"
+                f"或改填 {ind.unit} 为单位的指标值")
+    factor = values.header_factor(said, ind.unit)
+    if factor is None:
+        return f"表头的单位“{said}”与指标单位“{ind.unit}”不同，无法换算；请按 {ind.unit} 填写并改正表头"
+    if factor != 1:
+        located.column_factors[c] = factor
+        located.notes.append((None, header, "提示", f"表头单位为 {said}，已换算为 {ind.unit}（乘以 {factor:g}）"))
+    return ""
 
 
 def _config_keys(config: IndicatorSystem) -> dict[str, str]:

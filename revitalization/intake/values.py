@@ -97,14 +97,25 @@ def _number(raw: str, unit: str, original: str) -> Parsed:
         return Parsed(value * PERCENT[written], converted=written != "%", note=note)
     if written == unit or written == unit.replace("/", "每"):
         return Parsed(value, converted=bool(multiplier), note=note)
-    converted = _convert(value, written, unit)
+    converted = convert(value, written, unit)
     if converted is None:
         return Parsed(None, f"“{original}”的单位“{written}”与该指标单位“{unit}”不一致，无法换算；"
                            f"请按 {unit} 填写数字")
     return Parsed(converted, converted=True, note=note)
 
 
-def _convert(value: float, written: str, unit: str) -> float | None:
+def header_factor(written: str, unit: str) -> float | None:
+    """What a number under a header unit ``written`` is multiplied by to be in ``unit`` (1 when
+    they are the same unit), or None when the two cannot be converted."""
+    written = unicodedata.normalize("NFKC", written).strip().removeprefix("单位:").removeprefix("单位").strip()
+    if written == unit or written == unit.replace("/", "每"):
+        return 1.0
+    if written in PERCENT:
+        return PERCENT[written] if unit == "%" else None
+    return convert(1.0, written, unit)
+
+
+def convert(value: float, written: str, unit: str) -> float | None:
     """``value`` in ``written`` → in ``unit`` when both are the same kind of quantity."""
     w_top, w_bottom = _split_unit(written)
     u_top, u_bottom = _split_unit(unit)

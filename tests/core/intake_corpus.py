@@ -318,7 +318,16 @@ def never_silently_wrong() -> list[Case]:
              kwargs={"default_year": 2023, "sheet": "2025年"}))
     add(Case("sheet name and title name different years", "x.xlsx",
              xlsx(lambda b: table_sheet(b, "2024年", [["随州市2025年度考核数据"], HEADER, SUIXIAN])), False,
-             [("错误", None, "", "工作表名写的是 2024 年，表格标题写的是 2025 年，无法确定考核年度")]))
+             [("错误", None, "", "工作表名写的是 2024 年，标题写的是 2025 年，无法确定考核年度")]))
+    add(Case("a fill-in date above the header is not the year", "随县2025年度数据.xlsx",
+             xlsx(lambda b: table_sheet(b, "Sheet1", [["填报单位：随县农业农村局", None, "填报日期：2026年1月15日"],
+                                                      HEADER, SUIXIAN])), True,
+             [("提示", None, "", "按文件名中的 2025 年导入")], values=3,
+             exact={("421321", 2025, "sanitary_toilets"): 96.4}))
+    for digits in ("420102江岸区.csv", "420111.csv", "云梦县_20260110.csv"):  # codes and dates are not years
+        add(Case(f"digits in the file name “{digits}”", digits,
+                 text([["区划代码", TOILETS], ["421321", "96.4"]]), True, values=1,
+                 exact={("421321", 2025, "sanitary_toilets"): 96.4}, kwargs={"default_year": 2025}))
 
     def percent_cells(book):
         s = book.add_worksheet("Sheet1")
@@ -371,6 +380,47 @@ def never_silently_wrong() -> list[Case]:
                                                      ["区划代码", "县（市、区）", EVENTS, FERT],
                                                      ["421321", "随县", 16, 298]])), False,
              [("错误", 5, "", "第 5 行又是一行表头：这个工作表中叠放了两张表")]))
+    add(Case("a 市州 written short where a county has that short name (荆州, 恩施)", "x.csv",
+             text([["县（市、区）", "年度", TOILETS], ["荆州", "2025", "95"], ["恩施", "2025", "96"],
+                   ["随州", "2025", "97"]]),
+             False, [("错误", 2, "县（市、区）", "“荆州”既可指荆州市（市州），也可指荆州区（421003）"),
+                     ("错误", 3, "县（市、区）", "“恩施”既可指"),
+                     ("提示", 4, "县（市、区）", "合计、平均或市州汇总行")]))
+    add(Case("the code and the name of a row name two counties", "x.csv",
+             text([["区划代码", "县（市、区）", "年度", TOILETS], ["421303", "随县", "2025", "96.5"],
+                   ["421321", "曾都区", "2025", "97.2"]]), False,
+             [("错误", 2, "区划代码", "区划代码 421303（曾都区）与同一行的名称“随县”（421321）不一致")]))
+
+    def literal_percent(book):
+        s = book.add_worksheet("Sheet1")
+        s.write_row(0, 0, ["区划代码", "年度", MECH, TOILETS])
+        s.write_row(1, 0, ["421321", 2025])
+        s.write_number(1, 2, 78.5, book.add_format({"num_format": '0.0"%"'}))  # shows 78.5%
+        s.write_number(1, 3, 96.4, book.add_format({"num_format": "0.0\\%"}))  # shows 96.4%
+    add(Case("a % sign in the number format that is only printed", "x.xlsx", xlsx(literal_percent), True,
+             values=2, exact={("421321", 2025, "mechanisation"): 78.5, ("421321", 2025, "sanitary_toilets"): 96.4}))
+    add(Case("a year in each header", "x.csv",
+             text([["区划代码", f"{TOILETS}（2024年）", f"{TOILETS}（2025年）"], ["421321", "95.0", "96.4"]]), True,
+             values=2, exact={("421321", 2024, "sanitary_toilets"): 95.0,
+                              ("421321", 2025, "sanitary_toilets"): 96.4},
+             kwargs={"default_year": 2023}))
+    add(Case("a header in another, convertible unit", "x.csv",
+             text([["区划代码", "年度", "农村常住居民人均可支配收入（万元）"], ["421321", "2025", "2.5102"]]), True,
+             [("提示", None, "农村常住居民人均可支配收入（万元）", "表头单位为 万元，已换算为 元（乘以 10000）")],
+             values=1,
+             exact={("421321", 2025, "rural_income"): 25102.0}))
+    add(Case("a header in a unit that cannot be converted", "x.csv",
+             text([["区划代码", "年度", "化肥施用强度（公斤/亩）"], ["421321", "2025", "23.5"]]), False,
+             [("错误", 1, "化肥施用强度（公斤/亩）", "表头的单位“公斤/亩”与指标单位“千克/公顷”不同，无法换算")]))
+    add(Case("a change-on-last-year column named like the indicator", "x.csv",
+             text([["区划代码", "年度", TOILETS, "农村卫生厕所普及率（较上年提高百分点）"],
+                   ["421321", "2025", "96.4", "1.5"]]),
+             False, [("错误", 1, "农村卫生厕所普及率（较上年提高百分点）",
+                      "这一列是“较上年提高百分点”（较上年的变化）")]))
+    def stamp_box(book):  # an empty merged block to the right of the table (a stamp box)
+        s = table_sheet(book, "Sheet1", [HEADER + ["年度"], SUIXIAN + [2025]])
+        s.merge_range(0, 7, 2, 8, None)
+    add(Case("an empty merged block beside the table", "x.xlsx", xlsx(stamp_box), True, values=3))
     add(Case("county names in traditional characters", "x.csv",
              text([["县（市、区）", "年度", TOILETS], ["鶴峰縣", "2025", "95"], ["長陽土家族自治縣", "2025", "96"]]),
              True, [("警告", 2, "县（市、区）", "“鶴峰縣”为繁体字，按鹤峰县（422828）导入")], values=2,
