@@ -274,7 +274,7 @@ def _records(sheet: files.Sheet, loc: table.Located, matcher: CountyMatcher,
                 year_cell = _year_of_date(year_cell)
                 dated_years.add(label(loc.year_col))
             year_text = unicodedata.normalize("NFKC", str(year_cell or "")).strip()
-            found = re.fullmatch(r"(\d{4})(\.0)?\s*年?度?", year_text)
+            found = re.fullmatch(r"(\d{4})(\.0)?\s*年?度?\s*(?:1\s*[-—–~至]\s*12\s*月|全年)?", year_text)
             if not found:
                 problems.append(Problem(n, label(loc.year_col), "错误",
                                         "年度为空或不是四位年份" if not year_text

@@ -205,8 +205,8 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
         formulas_book = (openpyxl.load_workbook(io.BytesIO(data), data_only=False)
                          if has_formulas else None)
     # IndexError: a cell naming a style the workbook does not have
-    except (zipfile.BadZipFile, KeyError, IndexError, OSError, ValueError, TypeError) as exc:
-        raise _unreadable(exc) from None
+    except (zipfile.BadZipFile, KeyError, IndexError, AttributeError, OSError, ValueError, TypeError) as exc:
+        raise _unreadable(exc) from None  # AttributeError: openpyxl on a chart sheet it wrote itself
     sheets = []
     for ws in book.worksheets:
         if ws.sheet_state != "visible":

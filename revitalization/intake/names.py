@@ -21,7 +21,7 @@ RENAMES_PATH = DATA_DIR / "county_renames.csv"
 CITY_RENAMES = {"襄樊市": "襄阳市", "襄樊": "襄阳"}  # 2010-11-26, with 襄阳区 → 襄州区
 # Functional zones (开发区、高新区、新区 …) are administered by a county-level unit but are
 # not one; their figures belong to the county that contains them.
-ZONE = re.compile(r"(开发区|高新区|高新技术产业|新区|管理区|特区|风景区|旅游区|产业园|工业园|园区|"
+ZONE = re.compile(r"(开发区|高新区|高新技术产业|新区|管理区|特区|风景区|旅游区|名胜区|产业园|工业园|园区|"
                   r"经济区|试验区|示范区|保税区|综合保税|港区|化工区|功能区)")
 TOTALS = re.compile(r"^(合计|总计|小计|平均|平均值|均值|全省|全省合计|全省平均|湖北省|湖北|全市|全州|"
                     r"全区|总体)$|(合计|小计|平均|汇总)$")

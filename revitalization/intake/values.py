@@ -87,6 +87,8 @@ def _number(raw: str, unit: str, original: str) -> Parsed:
     value = float(number) * MULTIPLIERS.get(multiplier or "", 1.0)
     if not math.isfinite(value):
         return Parsed(None, f"“{original}”不是有效数字")
+    if unit == "比值" and re.fullmatch(r"[:：]1", written):  # 城乡收入比 written 2.05:1
+        written = ""
     if FOOTNOTE.match(written):
         written, note = "", f"“{original}”带注释标记，按数字 {value:g} 读取"
     if not written:

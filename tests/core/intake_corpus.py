@@ -421,6 +421,11 @@ def never_silently_wrong() -> list[Case]:
         s = table_sheet(book, "Sheet1", [HEADER + ["年度"], SUIXIAN + [2025]])
         s.merge_range(0, 7, 2, 8, None)
     add(Case("an empty merged block beside the table", "x.xlsx", xlsx(stamp_box), True, values=3))
+    add(Case("office spellings: 2025年1-12月, 2.05:1, a 风景名胜区", "x.csv",
+             text([["县（市、区）", "年度", "城乡居民收入比"], ["随县", "2025年1-12月", "2.05:1"],
+                   ["大洪山风景名胜区", "2025年1-12月", "2.1:1"]]), False,
+             [("错误", 3, "县（市、区）", "“大洪山风景名胜区”是功能区")], values=1,
+             exact={("421321", 2025, "income_ratio"): 2.05}))
     add(Case("county names in traditional characters", "x.csv",
              text([["县（市、区）", "年度", TOILETS], ["鶴峰縣", "2025", "95"], ["長陽土家族自治縣", "2025", "96"]]),
              True, [("警告", 2, "县（市、区）", "“鶴峰縣”为繁体字，按鹤峰县（422828）导入")], values=2,
