@@ -132,12 +132,12 @@ def click_until(page, button: str, text: str, attempts: int = 3) -> None:
         target = page.get_by_role("button", name=button, exact=True)
         if target.count():
             target.click()
-        try:
-            page.get_by_text(text).first.wait_for(timeout=20_000)
+        try:  # a heavy page's rerun on a loaded 2-core machine can take most of this
+            page.get_by_text(text).first.wait_for(timeout=40_000)
             return
         except Exception:  # noqa: BLE001 - not yet: try the click again
             continue
-    page.get_by_text(text).first.wait_for(timeout=20_000)
+    page.get_by_text(text).first.wait_for(timeout=40_000)
 
 
 def assert_healthy(page) -> None:
