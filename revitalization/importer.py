@@ -114,7 +114,8 @@ def match_indicator(text: str, config: IndicatorSystem,
         if k in keys:
             return keys[k], ""
     close = difflib.get_close_matches(bare, list(keys), n=1, cutoff=0.6)
-    hint = f"；是否为“{config.indicator(keys[close[0]]).name}”？" if close else ""
+    near = config.indicator(keys[close[0]]) if close else None  # its unit too: 每乡村人口 is not a total
+    hint = f"；是否为“{near.name}”（单位 {near.unit}）？" if near else ""
     return None, f"未知的指标“{text}”{hint}"
 
 
@@ -383,6 +384,12 @@ def _year_of_date(day: datetime.date) -> int:
 ZERO_REMARK = re.compile(r"未统计|暂填|暂无|待统计|待核|无数据|缺数|未报|估算|估计|不详")
 
 
+def jump_words(value: float, before: float) -> str:
+    """How far a value is from last year's, in words that read right both ways."""
+    ratio = value / before
+    return f"是上年的 {ratio:.1f} 倍" if ratio > 1 else f"只有上年的 {ratio * 100:.1f}%"
+
+
 def _jumps(clean: pd.DataFrame, existing: pd.DataFrame, config: IndicatorSystem) -> list[Problem]:
     """Warnings for values far from last year's (a likely unit or typing slip)."""
     if clean.empty or existing.empty:
@@ -401,8 +408,8 @@ def _jumps(clean: pd.DataFrame, existing: pd.DataFrame, config: IndicatorSystem)
         ratio = r.value / before
         if ratio > JUMP_RATIO or ratio < 1 / JUMP_RATIO:
             unit = config.indicator(r.indicator).unit
-            out.append(Problem(r.row, r.column, "警告", f"{r.value:g} 与上年 {before:g} {unit} 相差 "
-                                                        f"{ratio:.1f} 倍，请核实"))
+            out.append(Problem(r.row, r.column, "警告", f"{r.value:g} {jump_words(r.value, before)}"
+                                                        f"（上年 {before:g} {unit}），请核实单位和数值"))
     return out
 
 

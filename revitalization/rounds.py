@@ -28,7 +28,7 @@ from revitalization.access import Actor, require, require_for, require_read, sco
 from revitalization.audit import audit, now
 from revitalization.cases import future_deadline
 from revitalization.config import IndicatorSystem
-from revitalization.importer import JUMP_RATIO, Report, write_batch
+from revitalization.importer import JUMP_RATIO, Report, jump_words, write_batch
 from revitalization.intake import values as cells
 from revitalization.store import DataRound, Region, Submission
 
@@ -372,7 +372,7 @@ def follow_ups(subs: pd.DataFrame, year: int, config: IndicatorSystem,
             why = ""
             if before is not None and before != 0 and value != 0 and (
                     value / before > JUMP_RATIO or value / before < 1 / JUMP_RATIO):
-                why = f"与上年 {ind.format_value(before)} 相差 {value / before:.1f} 倍"
+                why = f"{jump_words(value, before)}（上年 {ind.format_value(before)}）"
             elif code in span.index and not span.at[code, "min"] <= value <= span.at[code, "max"]:
                 why = (f"超出上年各县取值范围 {ind.format_value(span.at[code, 'min'])}–"
                        f"{ind.format_value(span.at[code, 'max'])}")

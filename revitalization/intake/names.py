@@ -139,6 +139,11 @@ class CountyMatcher:
         if ZONE.search(key):
             return Match(None, error=f"“{text}”是功能区（开发区、新区等），不是县级行政区，不参加县域考核；"
                                      "其数据请并入所在的县（市、区）填报")
+        if re.fullmatch(r"\d{12}", key):  # 统计用区划代码: a county's is its 6 digits and 000000
+            if key.endswith("000000") and key[:6] in self.keys:
+                code = self.keys[key[:6]]
+                return Match(code, note=f"12 位统计用区划代码 {key} 按前 6 位 {code}（{self.names[code]}）导入")
+            return Match(None, error=f"{key} 是乡镇或村级的 12 位统计用区划代码，不是县级单位；请填 6 位县级区划代码")
         if re.fullmatch(r"\d+", key):
             if len(key) == 6 and key.startswith("42"):
                 return Match(None, error=f"区划代码 {key} 不在湖北省现行县级区划名录中；请核对代码")

@@ -145,6 +145,8 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
         return next((c for c, h in headers.items() if _is(h, names) or _is(_strip_unit(h), names)), None)
 
     code_col, name_col = find(CODE_NAMES), find(NAME_NAMES)
+    if name_col is not None and _holds_units(rows[best + 1:], name_col):  # 单位 = 计量单位 (%, 元), not 填报单位
+        name_col = None
     located.county_col = code_col if code_col is not None else name_col
     located.name_col = name_col if code_col is not None else None
     if located.county_col is None:
@@ -251,6 +253,12 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
 
 
 CHANGE_WORDS = re.compile(r"较上年|比上年|同比|增长|增幅|增减|提高|下降|变化|变动|差值")
+
+
+def _holds_units(rows: list[list[object]], c: int) -> bool:
+    """Whether column ``c`` holds units of measurement (%, 元 …) rather than unit names."""
+    cells = [key(r[c]) for r in rows[:200] if c < len(r) and r[c] is not None]
+    return bool(cells) and sum(bool(UNIT_WORDS.match(v)) for v in cells) >= len(cells) / 2
 
 
 def _header_unit(header: str, code: str, config: IndicatorSystem, located: Located, c: int) -> str:

@@ -170,7 +170,7 @@ def test_the_board_shows_states_overdue_and_values_to_follow_up(opened, config, 
     assert late.at[SUIXIAN, "已填指标"] == f"{len(config.indicators)}/{len(config.indicators)}"
     assert late.at[SUIXIAN, "待核实数值"] >= 1  # tourism four times last year's
     follow = rounds.follow_ups(rounds.submissions(engine, rid, actor=admin()), 2025, config, observations)
-    assert "相差 4.0 倍" in follow.set_index("indicator").at["tourism_visits", "原因"]
+    assert "是上年的 4.0 倍（上年 " in follow.set_index("indicator").at["tourism_visits", "原因"]
     on_time = rounds.board(engine, 2025, regions, config, observations, today=TODAY, actor=admin())
     assert not on_time["逾期"].any()
     assert len(on_time) == int(regions["assessed"].sum())
