@@ -45,6 +45,7 @@ class Sheet:
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → "=…"
     uncached: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without a value
     percent: set[tuple[int, int]] = field(default_factory=set)  # numbers Excel shows as a percentage
+    filtered: bool = False  # an autofilter is set: hidden rows may be data filtered out, not workings
 
 
 @dataclass
@@ -235,7 +236,7 @@ def _read_xlsx(data: bytes) -> list[Sheet]:
                 hidden_columns.update(range(start - 1, end))
         hidden_rows = {k - 1 for k, dim in ws.row_dimensions.items() if dim.hidden}
         sheet = Sheet(ws.title, [[_clean(v) for v in row] for row in rows], hidden_columns,
-                      hidden_rows, percent=percent)
+                      hidden_rows, percent=percent, filtered=bool(ws.auto_filter.ref))
         if formulas_book is not None:
             raw = formulas_book[ws.title]
             for row in raw.iter_rows():

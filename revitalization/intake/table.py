@@ -219,7 +219,8 @@ def locate(sheet: Sheet, config: IndicatorSystem, matcher: CountyMatcher, *, fil
             located.notes.append((r + 1, "", "提示", f"说明行“{str(filled[0])[:20]}”，已忽略"))
             continue
         if r in sheet.hidden_rows:
-            located.notes.append((r + 1, "", "提示", "隐藏行，已忽略"))
+            located.notes.append((r + 1, "", "警告", "被筛选隐藏的行，未导入；如需导入请在表格中取消筛选后重新上传")
+                                 if sheet.filtered else (r + 1, "", "提示", "隐藏行，已忽略"))
             continue
         located.data_rows.append(r)
 

@@ -439,6 +439,14 @@ def never_silently_wrong() -> list[Case]:
     add(Case("a fall far below last year is said as a share", "x.csv",
              text([["区划代码", "年度", MECH], ["421321", "2025", "1.6"]]), True,
              [("警告", 2, MECH, "1.6 只有上年的 2.1%（上年 77.6 %）")], values=1))
+    def filtered(book):
+        s = table_sheet(book, "Sheet1", [HEADER + ["年度"], SUIXIAN + [2025], ZENGDU + [2025], GUANGSHUI + [2025]])
+        s.autofilter(0, 0, 3, 5)
+        s.filter_column(1, "x == 随县")
+        s.set_row(2, None, None, {"hidden": True})
+        s.set_row(3, None, None, {"hidden": True})
+    add(Case("rows hidden by a filter", "x.xlsx", xlsx(filtered), True,
+             [("警告", 3, "", "被筛选隐藏的行，未导入；如需导入请在表格中取消筛选")], values=3))
     add(Case("county names in traditional characters", "x.csv",
              text([["县（市、区）", "年度", TOILETS], ["鶴峰縣", "2025", "95"], ["長陽土家族自治縣", "2025", "96"]]),
              True, [("警告", 2, "县（市、区）", "“鶴峰縣”为繁体字，按鹤峰县（422828）导入")], values=2,
