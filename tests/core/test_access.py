@@ -86,7 +86,7 @@ def test_the_import_check_never_quotes_a_value_outside_the_scope(seeded_observat
     report = importer.validate("probe.csv", csv([{"区划代码": "420881", "年度": 2025,
                                                   "农村卫生厕所普及率（%）": "5"}]),
                                regions=regions, config=config, existing=existing, actor=admin())
-    assert [p.level for p in report.problems] == ["警告"] and "与上年" in report.warnings[0].message
+    assert [p.level for p in report.problems] == ["警告"] and "只有上年的 5.3%（上年 " in report.warnings[0].message
 
 
 def test_an_import_audit_row_names_every_value_it_changed(seeded_observations, config, regions):
