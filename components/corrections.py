@@ -23,7 +23,8 @@ def correction_section(actor: Actor, regions: pd.DataFrame, obs: pd.DataFrame) -
     mine = actor.role == "county"
     pending = corrections.requests(engine, actor=actor)
     waiting = pending[pending["state"].isin(corrections.PENDING)]
-    title = f"更正申请（已结束年度的数据更正{'，待处理 ' + str(len(waiting)) + ' 件' if len(waiting) else ''}）"
+    count = f"，待处理 {len(waiting)} 件" if len(waiting) else ""
+    title = f"更正申请（已结束年度的数据更正{count}）"
     with st.expander(title, icon=":material/edit_note:", expanded=mine or bool(len(waiting))):
         st.caption("县级单位发现已报送数据有误时，在这里提出更正申请：所属市州审核，省级确认后写入考核数据"
                    "（作为一个导入批次，可撤销）。填报开放期间的年度请在“年度填报”中修改。")
@@ -77,10 +78,10 @@ def _act(actor: Actor, waiting: pd.DataFrame, regions: pd.DataFrame, engine) -> 
         if len(waiting) else waiting
     if mine.empty:
         return
-    rid = st.selectbox("处理更正申请", mine["id"].tolist(), key="correction_pick",
-                       format_func=lambda i: f"编号 {i}：{names[mine.set_index('id').at[i, 'adcode']]}"
-                                             f"（{mine.set_index('id').at[i, 'state']}）")
-    row = mine.set_index("id").loc[rid]
+    mine = mine.set_index("id")
+    rid = st.selectbox("处理更正申请", mine.index.tolist(), key="correction_pick",
+                       format_func=lambda i: f"编号 {i}：{names[mine.at[i, 'adcode']]}（{mine.at[i, 'state']}）")
+    row = mine.loc[rid]
     version = int(row["version"])
     lines = tables.correction_lines(row["values"], row["previous"], cached.config())
     st.markdown(f"**{md(names[row['adcode']])} {year_label(row['year'])}**（{md(row['created_by'])}提出，"
